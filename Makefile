@@ -1,0 +1,61 @@
+# I·Campus Portal — developer commands. Needs only Python 3.11 and make.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+
+.PHONY: run test install install-dev migrate seed worker beat lint messages superuser clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(VENV)/bin/activate
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/bin/activate
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Development server: SQLite, in-process jobs, console e-mail, demo data.
+run: export DEBUG ?= 1
+run: install
+	$(MANAGE) migrate --no-input
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install-dev
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+migrate: install
+	$(MANAGE) migrate --no-input
+
+seed: install
+	$(MANAGE) seed_demo
+
+superuser: install
+	$(MANAGE) createsuperuser
+
+# Background jobs against REDIS_URL (see README, "Workers").
+worker: install
+	$(VENV)/bin/celery -A portal worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A portal beat --loglevel=INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler
+
+# Rebuild the translation catalogues after changing user-facing strings.
+messages: install-dev
+	$(MANAGE) makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'tests/*' --no-obsolete
+	$(PY) -m portal.i18n_compile
+
+clean:
+	rm -rf $(VENV) .pytest_cache

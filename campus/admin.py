@@ -1,0 +1,223 @@
+"""Campus staff manage campuses, buildings, spaces and allocations here."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.db import models
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Allocation, Building, Campus, CampusTarget, Space
+from .services import allocation_save
+
+CHECKBOXES = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+
+
+class DateListFilter(admin.SimpleListFilter):
+    """A filter with a few quick dates and a date picker for any other day (YYYY-MM-DD)."""
+
+    template = "admin/campus/date_filter.html"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.other_params = [
+            (name, value) for name, values in request.GET.lists() if name != self.parameter_name for value in values
+        ]
+
+    def lookups(self, request, model_admin):
+        today = timezone.localdate()
+        return [
+            (today.isoformat(), _("Today")),
+            ((today + dt.timedelta(days=30)).isoformat(), _("In 30 days")),
+            ((today + dt.timedelta(days=90)).isoformat(), _("In 90 days")),
+        ]
+
+    def day(self) -> dt.date | None:
+        if not self.value():
+            return None
+        try:
+            return dt.date.fromisoformat(self.value())
+        except ValueError as exc:
+            raise IncorrectLookupParameters(_("Enter the date as YYYY-MM-DD.")) from exc
+
+
+class AvailableOnFilter(DateListFilter):
+    title = _("available on")
+    parameter_name = "available_on"
+
+    def queryset(self, request, queryset):
+        day = self.day()
+        return queryset.available_on(day) if day else queryset
+
+
+class ActiveOnFilter(DateListFilter):
+    title = _("active on")
+    parameter_name = "active_on"
+
+    def queryset(self, request, queryset):
+        day = self.day()
+        return queryset.active_on(day) if day else queryset
+
+
+class CampusTargetInline(admin.TabularInline):
+    model = CampusTarget
+    extra = 0
+
+
+class BuildingInline(admin.TabularInline):
+    model = Building
+    fields = ["code", "name", "floors", "gross_floor_area_m2", "is_demo"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Campus)
+class CampusAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_zh", "city", "country", "rd_area_m2", "opened_on", "building_count"]
+    list_filter = ["country"]
+    search_fields = ["name", "name_zh", "short_name", "city", "district"]
+    prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = CHECKBOXES
+    inlines = [CampusTargetInline, BuildingInline]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "name_zh", "slug"]}),
+        (_("Location"), {"fields": ["city", "district", "province", "country"]}),
+        (
+            _("Profile"),
+            {"fields": ["rd_area_m2", "opened_on", "mission", "co_builders", "platform_stages", "business_areas"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(buildings_count=Count("buildings"))
+
+    @admin.display(description=_("buildings"), ordering="buildings_count")
+    def building_count(self, obj: Campus) -> int:
+        return obj.buildings_count
+
+
+class SpaceInline(admin.TabularInline):
+    model = Space
+    fields = ["code", "floor", "kind", "area_m2", "biosafety_level", "cleanroom_class"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Building)
+class BuildingAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "campus", "floors", "gross_floor_area_m2", "space_count", "space_area", "is_demo"]
+    list_filter = ["campus", "is_demo"]
+    search_fields = ["code", "name", "campus__name"]
+    list_select_related = ["campus"]
+    inlines = [SpaceInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(spaces_count=Count("spaces"), spaces_area=Sum("spaces__area_m2"))
+
+    @admin.display(description=_("spaces"), ordering="spaces_count")
+    def space_count(self, obj: Building) -> int:
+        return obj.spaces_count
+
+    @admin.display(description=_("rentable area of spaces (m²)"), ordering="spaces_area")
+    def space_area(self, obj: Building):
+        return obj.spaces_area or 0
+
+
+class AllocationInline(admin.TabularInline):
+    """Allocations of a space, read-only here: creating one goes through its own form and rules."""
+
+    model = Allocation
+    fields = ["company", "starts_on", "ends_on", "area_m2"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("company")
+
+
+@admin.register(Space)
+class SpaceAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "building", "campus", "floor", "kind", "area_m2", "biosafety_level", "free_today"]
+    list_filter = [
+        "building__campus",
+        "building",
+        "kind",
+        "platform_stages",
+        AvailableOnFilter,
+        "biosafety_level",
+        "cleanroom_class",
+        "has_cold_room",
+        "gases",
+    ]
+    search_fields = ["code", "building__code", "building__name", "description"]
+    list_select_related = ["building__campus"]
+    formfield_overrides = CHECKBOXES
+    inlines = [AllocationInline]
+    fieldsets = [
+        (None, {"fields": ["building", "code", "floor", "kind", "area_m2", "platform_stages", "description"]}),
+        (
+            _("Laboratory"),
+            {
+                "fields": [
+                    "biosafety_level",
+                    "cleanroom_class",
+                    "fume_hoods",
+                    "has_cold_room",
+                    "gases",
+                    "power_notes",
+                    "floor_load_notes",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_allocated_on(timezone.localdate())
+
+    @admin.display(description=_("campus"), ordering="building__campus__name")
+    def campus(self, obj: Space) -> Campus:
+        return obj.building.campus
+
+    @admin.display(description=_("free today"), boolean=True, ordering="allocated_on_day")
+    def free_today(self, obj: Space) -> bool:
+        return not obj.allocated_on_day
+
+
+@admin.register(Allocation)
+class AllocationAdmin(admin.ModelAdmin):
+    list_display = ["space", "company", "starts_on", "ends_on", "area_m2", "campus"]
+    list_filter = ["space__building__campus", "space__building", "space__kind", ActiveOnFilter]
+    search_fields = ["space__code", "space__building__code", "company__name", "notes"]
+    list_select_related = ["space__building__campus", "company"]
+    autocomplete_fields = ["space", "company"]
+    date_hierarchy = "starts_on"
+    fields = [
+        "space",
+        "company",
+        "starts_on",
+        "ends_on",
+        "area_m2",
+        "notes",
+        "created_by",
+        "created_at",
+        "updated_by",
+        "updated_at",
+    ]
+    readonly_fields = ["created_by", "created_at", "updated_by", "updated_at"]
+
+    @admin.display(description=_("campus"), ordering="space__building__campus__name")
+    def campus(self, obj: Allocation) -> Campus:
+        return obj.space.building.campus
+
+    def save_model(self, request, obj, form, change) -> None:
+        allocation_save(allocation=obj, actor=request.user)

@@ -1,0 +1,74 @@
+"""Liveness and readiness probes for load balancers and orchestrators.
+
+They name the failing dependency but never echo settings, hosts or error texts.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from kombu import Connection
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """The process is alive and serving requests."""
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _check_cache() -> None:
+    key = f"readyz:{uuid.uuid4().hex}"
+    cache.set(key, "1", timeout=10)
+    if cache.get(key) != "1":
+        raise RuntimeError("cache did not return the value just written")
+    cache.delete(key)
+
+
+def _check_broker() -> None:
+    timeout = settings.READINESS_TIMEOUT_SECONDS
+    with Connection(
+        settings.CELERY_BROKER_URL, connect_timeout=timeout, transport_options={"socket_timeout": timeout}
+    ) as conn:
+        conn.ensure_connection(max_retries=0, timeout=timeout)
+
+
+def readiness_checks() -> dict[str, object]:
+    """The dependencies this deployment uses; the broker only when jobs go through one."""
+    checks = {"database": _check_database, "cache": _check_cache}
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        checks["broker"] = _check_broker
+    return checks
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """200 when every dependency answers, else 503 naming the ones that did not."""
+    results = {}
+    for name, check in readiness_checks().items():
+        try:
+            check()
+        except Exception:
+            logger.exception("Readiness check %s failed", name)
+            results[name] = "fail"
+        else:
+            results[name] = "ok"
+    failing = [name for name, result in results.items() if result != "ok"]
+    body = {"status": "fail" if failing else "ok", "checks": results, "failing": failing}
+    return JsonResponse(body, status=503 if failing else 200)

@@ -1,0 +1,62 @@
+"""Load the demonstration campus. Running it again changes nothing."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from campus.demo import campus_load_demo_buildings, campus_load_facts
+from tenants.demo import first_batch_load
+
+SEED_DIR = Path(__file__).resolve().parent.parent.parent / "seed"
+FACTS_FILE = SEED_DIR / "icampus-2019.json"
+LAYOUT_FILE = SEED_DIR / "demo-buildings.json"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load I·Campus from its published facts, with its first intake batch and illustrative "
+        "buildings and spaces. Creates an 'admin' superuser when none exists and prints its "
+        "password once. Idempotent."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-admin", action="store_true", help="Do not create the demo superuser.")
+
+    def handle(self, *args, no_admin: bool = False, **options):
+        facts = json.loads(FACTS_FILE.read_text(encoding="utf-8"))
+        layout = json.loads(LAYOUT_FILE.read_text(encoding="utf-8"))
+        with transaction.atomic():
+            campus = campus_load_facts(facts=facts["campus"], business_areas=facts.get("business_areas", []))
+            buildings = campus_load_demo_buildings(campus=campus, layout=layout)
+            batch = first_batch_load(
+                campus=campus, batch_facts=facts["first_intake_batch"], companies=facts.get("companies", [])
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded {campus} with {len(buildings)} demo buildings and the {batch.name.lower()} "
+                f"({batch.companies.count()} named companies)."
+            )
+        )
+        if not no_admin:
+            self._ensure_admin()
+
+    def _ensure_admin(self) -> None:
+        User = get_user_model()
+        if User.objects.filter(is_superuser=True).exists():
+            self.stdout.write("A superuser exists already; no demo account created.")
+            return
+        password = secrets.token_urlsafe(12)
+        User.objects.create_superuser(username="admin", email="admin@localhost", password=password)
+        self.stdout.write(
+            self.style.WARNING(
+                "Created the demo superuser. Sign in at /admin/ with\n"
+                f"    username: admin\n    password: {password}\n"
+                "This password is shown only once; change it with `python manage.py changepassword admin`."
+            )
+        )

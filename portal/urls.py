@@ -1,0 +1,24 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import health, views
+
+admin.site.site_header = _("I·Campus Portal administration")
+admin.site.site_title = _("I·Campus Portal")
+admin.site.index_title = _("Campus management")
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+# Public pages: English at /, Simplified Chinese under /zh-hans/.
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("campuses/<slug:slug>/", views.campus_detail, name="campus_detail"),
+    prefix_default_language=False,
+)

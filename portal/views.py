@@ -1,0 +1,36 @@
+"""Public campus pages. They present every campus from the database, in the visitor's language."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+
+from campus.selectors import campuses_for_display
+from tenants.choices import CompanyStatus
+from tenants.models import IntakeBatch
+
+
+def _partner_count() -> int:
+    """Partner organisations on record; zero while the partners app is not installed."""
+    if not apps.is_installed("partners"):
+        return 0
+    return apps.get_model("partners", "Partner").objects.count()
+
+
+def _campuses():
+    return (
+        campuses_for_display()
+        .prefetch_related(Prefetch("intake_batches", queryset=IntakeBatch.objects.order_by("signed_on", "name")))
+        .annotate(resident_count=Count("companies", filter=Q(companies__status=CompanyStatus.RESIDENT), distinct=True))
+    )
+
+
+def home(request):
+    campuses = list(_campuses())
+    return render(request, "portal/home.html", {"campuses": campuses, "partner_count": _partner_count()})
+
+
+def campus_detail(request, slug: str):
+    campus = get_object_or_404(_campuses(), slug=slug)
+    return render(request, "portal/campus_detail.html", {"campus": campus, "partner_count": _partner_count()})

@@ -1,0 +1,49 @@
+"""Personas and markers shared by every test.
+
+Tests marked ``postgres`` or ``redis`` need the real service. They skip on the embedded
+run; with REQUIRE_SERVICES=1 (CI's service run) a missing service is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests.campus.factories import CampusFactory
+
+
+def _services_required() -> bool:
+    return os.environ.get("REQUIRE_SERVICES", "") == "1"
+
+
+def pytest_runtest_setup(item):
+    missing = []
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        missing.append("PostgreSQL (set DATABASE_URL)")
+    if item.get_closest_marker("redis") and not settings.REDIS_URL:
+        missing.append("Redis (set REDIS_URL)")
+    if missing:
+        message = f"needs {' and '.join(missing)}"
+        if _services_required():
+            pytest.fail(f"REQUIRE_SERVICES=1 but this test {message}", pytrace=False)
+        pytest.skip(message)
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    """A campus staff member with every permission in the admin."""
+    return django_user_model.objects.create_superuser(username="staff", email="staff@example.org", password="x")
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def campus(db):
+    return CampusFactory()
