@@ -8,10 +8,22 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.text import slugify
 
 from .models import Building, BusinessArea, Campus, CampusTarget, Gas, PlatformStage, Space
+
+
+def upsert(model: type[models.Model], *, defaults: dict, **lookup) -> models.Model:
+    """Like ``update_or_create``, but writes only when a value differs, so reloading changes nothing."""
+    obj, created = model.objects.get_or_create(**lookup, defaults=defaults)
+    if not created:
+        changed = [name for name, value in defaults.items() if getattr(obj, name) != value]
+        if changed:
+            for name in changed:
+                setattr(obj, name, defaults[name])
+            obj.save(update_fields=changed)
+    return obj
 
 
 def _slug_for(facts: dict) -> str:
@@ -21,7 +33,8 @@ def _slug_for(facts: dict) -> str:
 @transaction.atomic
 def campus_load_facts(*, facts: dict, business_areas: list[str]) -> Campus:
     """Create or update a campus from a facts document's ``campus`` section."""
-    campus, _created = Campus.objects.update_or_create(
+    campus = upsert(
+        Campus,
         slug=_slug_for(facts),
         defaults={
             "name": facts["name"],
@@ -40,7 +53,8 @@ def campus_load_facts(*, facts: dict, business_areas: list[str]) -> Campus:
     campus.platform_stages.set(PlatformStage.objects.filter(code__in=facts.get("platform_stages", [])))
     campus.business_areas.set(BusinessArea.objects.filter(code__in=business_areas))
     for target in facts.get("targets", []):
-        CampusTarget.objects.update_or_create(
+        upsert(
+            CampusTarget,
             campus=campus,
             metric=target["metric"],
             due_on=dt.date.fromisoformat(target["by"]),
@@ -66,13 +80,15 @@ def campus_load_demo_buildings(*, campus: Campus, layout: dict) -> list[Building
     gases = {gas.code: gas for gas in Gas.objects.all()}
     buildings = []
     for spec, area in zip(specs, areas, strict=True):
-        building, _created = Building.objects.update_or_create(
+        building = upsert(
+            Building,
             campus=campus,
             code=spec["code"],
             defaults={"name": spec["name"], "floors": spec.get("floors"), "gross_floor_area_m2": area, "is_demo": True},
         )
         for space_spec in spec["spaces"]:
-            space, _created = Space.objects.update_or_create(
+            space = upsert(
+                Space,
                 building=building,
                 code=space_spec["code"],
                 defaults={

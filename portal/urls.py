@@ -13,11 +13,11 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
 ]
 
-# Public pages: English at /, Simplified Chinese under /zh-hans/.
+# Pages for people: English at /..., Simplified Chinese under /zh-hans/...
 urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
     path("", views.home, name="home"),
     path("campuses/<slug:slug>/", views.campus_detail, name="campus_detail"),
     prefix_default_language=False,

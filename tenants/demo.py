@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from campus.demo import upsert
 from campus.models import BusinessArea, Campus
 
 from .choices import CompanyStatus
@@ -16,7 +17,8 @@ from .models import Company, IntakeBatch
 def first_batch_load(*, campus: Campus, batch_facts: dict, companies: list[dict]) -> IntakeBatch:
     """The batch signed at the opening, with the companies that were named as residents since then."""
     signed_on = dt.date.fromisoformat(batch_facts["signed_on"]) if batch_facts.get("signed_on") else None
-    batch, _created = IntakeBatch.objects.update_or_create(
+    batch = upsert(
+        IntakeBatch,
         campus=campus,
         name=batch_facts["name"],
         defaults={
@@ -27,7 +29,8 @@ def first_batch_load(*, campus: Campus, batch_facts: dict, companies: list[dict]
     )
     areas = {area.code: area for area in BusinessArea.objects.all()}
     for facts in companies:
-        company, _created = Company.objects.update_or_create(
+        company = upsert(
+            Company,
             campus=campus,
             name=facts["name"],
             defaults={

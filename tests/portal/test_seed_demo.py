@@ -1,0 +1,103 @@
+"""seed_demo loads I·Campus from its published facts, and running it twice changes nothing."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+from django.apps import apps
+from django.core import serializers
+from django.core.management import call_command
+
+from campus.models import Building, Campus, Space
+from portal.management.commands.seed_demo import FACTS_FILE
+from tenants.models import Company, IntakeBatch
+
+pytestmark = pytest.mark.django_db
+
+PROJECT_APPS = ["campus", "tenants", "auth"]
+
+
+def _seed(*args) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def _snapshot() -> str:
+    objects = [
+        obj
+        for label in PROJECT_APPS
+        for model in apps.get_app_config(label).get_models()
+        for obj in model.objects.all()
+    ]
+    return serializers.serialize("json", objects)
+
+
+def test_seed_loads_the_campus_from_its_facts():
+    facts = json.loads(FACTS_FILE.read_text(encoding="utf-8"))
+    _seed("--no-admin")
+
+    campus = Campus.objects.get()
+    assert campus.name == facts["campus"]["name"]
+    assert campus.name_zh == facts["campus"]["name_zh"]
+    assert campus.rd_area_m2 == facts["campus"]["rd_area_m2"]
+    assert str(campus.opened_on) == facts["campus"]["opened_on"]
+    assert [stage.code for stage in campus.platform_stages.all()] == facts["campus"]["platform_stages"]
+    assert sorted(area.code for area in campus.business_areas.all()) == sorted(facts["business_areas"])
+    target = campus.targets.get()
+    assert (target.value, str(target.due_on)) == (50, "2022-09-20")
+
+    batch = IntakeBatch.objects.get()
+    assert batch.announced_size == facts["first_intake_batch"]["company_count"]
+    assert sorted(Company.objects.values_list("name", flat=True)) == sorted(c["name"] for c in facts["companies"])
+    assert Company.objects.get(name="Sanomics").country.code == "HK"
+
+
+def test_seed_copy_of_the_facts_matches_the_published_file():
+    published = FACTS_FILE.parent / "icampus-2019.json"
+    assert json.loads(published.read_text(encoding="utf-8"))["campus"]["short_name"] == "I·Campus"
+
+
+def test_demo_buildings_add_up_to_the_reported_rd_area_and_are_flagged():
+    _seed("--no-admin")
+
+    campus = Campus.objects.get()
+    buildings = Building.objects.filter(campus=campus)
+    assert sum(b.gross_floor_area_m2 for b in buildings) == campus.rd_area_m2 == 300_000
+    assert all(b.is_demo for b in buildings)
+    kinds = set(Space.objects.values_list("kind", flat=True))
+    assert kinds == {
+        "laboratory",
+        "office",
+        "clean_room",
+        "pilot_plant",
+        "demonstration_hall",
+        "showroom",
+        "meeting_room",
+    }
+    assert set(Space.objects.exclude(biosafety_level="").values_list("biosafety_level", flat=True)) == {
+        "bsl1",
+        "bsl2",
+        "bsl3",
+    }
+
+
+def test_seed_twice_changes_nothing():
+    _seed()
+    before = _snapshot()
+
+    output = _seed()
+
+    assert _snapshot() == before
+    assert "no demo account created" in output
+
+
+def test_seed_prints_the_demo_password_once_and_it_works(client):
+    output = _seed()
+
+    password = re.search(r"password: (\S+)", output).group(1)
+    assert client.login(username="admin", password=password)
+    assert "password:" not in _seed()

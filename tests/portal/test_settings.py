@@ -1,0 +1,56 @@
+"""Settings come from the environment and refuse unsafe or malformed values at start-up."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def _import_settings(**env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import portal.settings.base"],
+        env={**clean, **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_secret_key_is_required_when_debug_is_off():
+    result = _import_settings()
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_malformed_debug_names_the_variable():
+    result = _import_settings(DEBUG="maybe", SECRET_KEY="x" * 50)
+
+    assert result.returncode != 0
+    assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_secret_key_can_come_from_a_file(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("k" * 50)
+
+    result = _import_settings(SECRET_KEY_FILE=str(secret))
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_debug_is_off_by_default():
+    result = subprocess.run(
+        [sys.executable, "-c", "import portal.settings.base as s; print(s.DEBUG, s.CELERY_TASK_ALWAYS_EAGER)"],
+        env={**{k: v for k, v in os.environ.items() if k not in {"DEBUG", "REDIS_URL"}}, "SECRET_KEY": "k" * 50},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split() == ["False", "True"]
