@@ -92,12 +92,15 @@ class Gas(ChoiceLookup):
         verbose_name_plural = _("gas supplies")
 
 
-LOOKUP_MODELS = (PlatformStage, BusinessArea, Gas)
+def sync_lookups(sender, using: str = "default", apps=None, **kwargs) -> None:
+    """Give every choice of the sending app's lookup models its row, in declared order.
 
-
-def sync_lookups(sender=None, using: str = "default", apps=None, **kwargs) -> None:
-    """Make sure every choice has its row, in the order the choices are declared."""
-    for model in LOOKUP_MODELS:
+    Connected to ``post_migrate`` by each app that has lookups, so the rows come back after
+    every migrate and every test-database flush, like content types.
+    """
+    for model in sender.get_models():
+        if not issubclass(model, ChoiceLookup):
+            continue
         if apps is not None:
             try:
                 apps.get_model(model._meta.app_label, model._meta.model_name)

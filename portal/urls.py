@@ -20,5 +20,6 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", views.home, name="home"),
     path("campuses/<slug:slug>/", views.campus_detail, name="campus_detail"),
+    path("", include("tenants.urls")),
     prefix_default_language=False,
 )

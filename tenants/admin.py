@@ -1,8 +1,43 @@
+"""Campus staff screen applications and keep the company records here."""
+
+from __future__ import annotations
+
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .models import Company, IntakeBatch
+from . import rules
+from .exceptions import InvalidTransition
+from .forms import TransitionForm
+from .models import (
+    AccessLink,
+    Application,
+    ApplicationContact,
+    ApplicationDocument,
+    ApplicationEdit,
+    ApplicationTransition,
+    Company,
+    IntakeBatch,
+    Notification,
+)
+from .selectors import spaces_matching
+from .services import application_transition
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(IntakeBatch)
@@ -12,7 +47,6 @@ class IntakeBatchAdmin(admin.ModelAdmin):
     search_fields = ["name", "signed_at"]
 
     def get_queryset(self, request):
-
         return super().get_queryset(request).select_related("campus").annotate(named=Count("companies"))
 
     @admin.display(description=_("companies on record"), ordering="named")
@@ -23,8 +57,199 @@ class IntakeBatchAdmin(admin.ModelAdmin):
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
     list_display = ["name", "country", "campus", "status", "platform_stage", "resident_since", "intake_batch"]
-    list_filter = ["campus", "status", "platform_stage", "business_areas", "intake_batch", "country"]
+    list_filter = ["campus", "status", "platform_stage", "business_areas", "focus_areas", "intake_batch", "country"]
     search_fields = ["name", "website", "description"]
     list_select_related = ["campus", "intake_batch__campus"]
-    filter_horizontal = ["business_areas"]
+    filter_horizontal = ["business_areas", "focus_areas", "disease_stages"]
     date_hierarchy = "created_at"
+
+
+class ContactInline(ReadOnlyInline):
+    model = ApplicationContact
+    fields = ["name", "role", "email", "phone", "is_primary"]
+    readonly_fields = fields
+
+
+class DocumentInline(ReadOnlyInline):
+    model = ApplicationDocument
+    fields = ["kind", "download", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def download(self, obj: ApplicationDocument):
+        return format_html('<a href="{}">{}</a>', obj.get_download_url(), obj.original_name)
+
+
+class TransitionInline(ReadOnlyInline):
+    model = ApplicationTransition
+    fields = ["created_at", "from_status", "to_status", "who", "reason", "override_reason"]
+    readonly_fields = fields
+    verbose_name_plural = _("status history")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=_("by"))
+    def who(self, obj: ApplicationTransition) -> str:
+        return obj.actor_display
+
+
+class EditInline(ReadOnlyInline):
+    model = ApplicationEdit
+    fields = ["created_at", "step", "editor_email", "fields"]
+    readonly_fields = fields
+    classes = ["collapse"]
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = [
+        "company",
+        "campus",
+        "status",
+        "country",
+        "platform_stage",
+        "submitted_at",
+        "intake_batch",
+        "is_demo",
+    ]
+    list_filter = [
+        "status",
+        "campus",
+        "intake_batch",
+        "company__country",
+        "company__business_areas",
+        "platform_stage",
+        ("submitted_at", admin.DateFieldListFilter),
+        "is_demo",
+    ]
+    search_fields = ["company__name", "contacts__name", "contacts__email"]
+    list_select_related = ["company", "campus", "intake_batch__campus"]
+    date_hierarchy = "submitted_at"
+    inlines = [ContactInline, DocumentInline, TransitionInline, EditInline]
+    change_form_template = "admin/tenants/application/change_form.html"
+    fieldsets = [
+        (None, {"fields": ["company", "campus", "status", "intake_batch", "language", "submitted_at", "decided_at"]}),
+        (
+            _("Needs"),
+            {
+                "fields": [
+                    "platform_stage",
+                    "space_kind",
+                    "space_area_m2",
+                    "space_from",
+                    "biosafety_level",
+                    "cleanroom_class",
+                    "fume_hoods",
+                    "needs_cold_room",
+                    "gases",
+                ]
+            },
+        ),
+        (_("Free spaces that match"), {"fields": ["matching_spaces"]}),
+    ]
+    readonly_fields = [
+        "company",
+        "campus",
+        "status",
+        "language",
+        "submitted_at",
+        "decided_at",
+        "platform_stage",
+        "space_kind",
+        "space_area_m2",
+        "space_from",
+        "biosafety_level",
+        "cleanroom_class",
+        "fume_hoods",
+        "needs_cold_room",
+        "gases",
+        "matching_spaces",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # applications come from applicants (and partners' referrals)
+
+    @admin.display(description=_("country or region"), ordering="company__country")
+    def country(self, obj: Application):
+        return obj.company.country.name
+
+    @admin.display(description=_("free spaces"))
+    def matching_spaces(self, obj: Application):
+        if obj.status not in {"submitted", "screening", "committee_review"}:
+            return _("Shown while the application is being screened or reviewed.")
+        spaces = list(spaces_matching(obj)[:20])
+        if not spaces:
+            return _("No free space matches these needs from the requested date.")
+        return format_html_join(
+            "",
+            '<div><a href="{}">{}</a> · {} · {} m²</div>',
+            (
+                (reverse("admin:campus_space_change", args=[s.pk]), str(s), s.get_kind_display(), s.area_m2)
+                for s in spaces
+            ),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/transition/",
+                self.admin_site.admin_view(self.transition_view),
+                name="tenants_application_transition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request, pk: int):
+        """Move an application to another state, through the one function that checks and records it."""
+        application = get_object_or_404(Application.objects.select_related("company"), pk=pk)
+        if not self.has_change_permission(request, application):
+            raise PermissionDenied
+        form = TransitionForm(request.POST or None, application=application)
+        if request.method == "POST" and form.is_valid():
+            try:
+                application_transition(
+                    application=application,
+                    to=form.cleaned_data["to"],
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                    override_reason=form.cleaned_data["override_reason"],
+                )
+            except InvalidTransition as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                self.message_user(request, _("The application is now “%s”.") % application.get_status_display())
+                return redirect("admin:tenants_application_change", pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": application,
+            "form": form,
+            "reviews_missing": rules.reviews_missing(application),
+            "title": _("Change the status of %(app)s") % {"app": application},
+        }
+        return TemplateResponse(request, "admin/tenants/application/transition.html", context)
+
+
+@admin.register(AccessLink)
+class AccessLinkAdmin(admin.ModelAdmin):
+    list_display = ["email", "application", "created_at", "expires_at", "used_at"]
+    search_fields = ["email", "application__company__name"]
+    list_select_related = ["application__company"]
+    readonly_fields = ["application", "email", "created_at", "expires_at", "used_at"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["subject", "recipient", "kind", "language", "created_at", "sent_at"]
+    list_filter = ["kind", "language", ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["recipient", "subject", "application__company__name"]
+    readonly_fields = ["application", "kind", "recipient", "language", "subject", "created_at", "sent_at"]
+    exclude = ["body"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -1,9 +1,15 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class TenantsConfig(AppConfig):
-    """Companies that apply to a campus and become its residents, and their intake batches."""
+    """Companies, their applications to a campus, and the resident directory."""
 
     name = "tenants"
-    verbose_name = _("Companies")
+    verbose_name = _("Companies and applications")
+
+    def ready(self) -> None:
+        from campus.models import sync_lookups
+
+        post_migrate.connect(sync_lookups, sender=self, dispatch_uid="tenants.sync_lookups")

@@ -1,3 +1,5 @@
+"""Fixed vocabularies of the tenants app. Labels are translated; values are stored."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -7,3 +9,43 @@ class CompanyStatus(models.TextChoices):
     ONBOARDING = "onboarding", _("Onboarding")
     RESIDENT = "resident", _("Resident")
     ALUMNI = "alumni", _("Alumni")
+
+
+class CompanySize(models.TextChoices):
+    MICRO = "1-10", _("1–10 people")
+    SMALL = "11-50", _("11–50 people")
+    MEDIUM = "51-200", _("51–200 people")
+    LARGE = "201-1000", _("201–1,000 people")
+    ENTERPRISE = "1000+", _("More than 1,000 people")
+
+
+class FocusAreas(models.TextChoices):
+    EARLY_CANCER_DIAGNOSIS = "early_cancer_diagnosis", _("Early cancer diagnosis")
+    ONCOGENE_TESTING = "oncogene_testing", _("Oncogene testing")
+    AI_DIAGNOSIS = "ai_diagnosis", _("AI diagnosis")
+    CLINICAL_TRIALS = "clinical_trials", _("Clinical trials")
+
+
+class DiseaseStages(models.TextChoices):
+    """Stages of complete disease management a company's products or services cover."""
+
+    SCREENING = "screening", _("Screening")
+    DIAGNOSIS = "diagnosis", _("Diagnosis")
+    TREATMENT = "treatment", _("Treatment")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    SCREENING = "screening", _("Screening")
+    COMMITTEE_REVIEW = "committee_review", _("Committee review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class DocumentKind(models.TextChoices):
+    PITCH_DECK = "pitch_deck", _("Pitch deck")
+    BUSINESS_LICENCE = "business_licence", _("Business licence or registration")
+    OTHER = "other", _("Other document")

@@ -1,15 +1,52 @@
-"""Companies on a campus and the intake batches they arrived with."""
+"""Companies, their applications to a campus, and the records kept about both.
+
+Invariants live here; workflows (submitting, moving an application) live in ``services.py``.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from campus.choices import PlatformStages
-from campus.models import BusinessArea, Campus
+from campus.choices import BiosafetyLevel, CleanRoomClass, PlatformStages, SpaceKind
+from campus.models import BusinessArea, Campus, ChoiceLookup, Gas
 
-from .choices import CompanyStatus
+from .choices import (
+    ApplicationStatus,
+    CompanySize,
+    CompanyStatus,
+    DiseaseStages,
+    DocumentKind,
+    FocusAreas,
+)
+
+
+class FocusArea(ChoiceLookup):
+    choices_class = FocusAreas
+    code = models.CharField(_("code"), max_length=40, unique=True, choices=FocusAreas.choices)
+
+    class Meta(ChoiceLookup.Meta):
+        verbose_name = _("focus area")
+        verbose_name_plural = _("focus areas")
+
+
+class DiseaseStage(ChoiceLookup):
+    choices_class = DiseaseStages
+    code = models.CharField(_("code"), max_length=40, unique=True, choices=DiseaseStages.choices)
+
+    class Meta(ChoiceLookup.Meta):
+        verbose_name = _("disease-management stage")
+        verbose_name_plural = _("disease-management stages")
 
 
 class IntakeBatch(models.Model):
@@ -46,11 +83,20 @@ class CompanyQuerySet(models.QuerySet):
 class Company(models.Model):
     campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="companies", verbose_name=_("campus"))
     name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, editable=False)
     country = CountryField(_("country or region"))
     website = models.URLField(_("website"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    founded_year = models.PositiveSmallIntegerField(
+        _("founding year"), null=True, blank=True, validators=[MinValueValidator(1800)]
+    )
+    size = models.CharField(_("size"), max_length=20, choices=CompanySize.choices, blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
     business_areas = models.ManyToManyField(
         BusinessArea, verbose_name=_("business areas"), blank=True, related_name="companies"
+    )
+    focus_areas = models.ManyToManyField(FocusArea, verbose_name=_("focus areas"), blank=True, related_name="companies")
+    disease_stages = models.ManyToManyField(
+        DiseaseStage, verbose_name=_("disease-management stages"), blank=True, related_name="companies"
     )
     platform_stage = models.CharField(_("platform stage"), max_length=40, choices=PlatformStages.choices, blank=True)
     status = models.CharField(
@@ -74,7 +120,277 @@ class Company(models.Model):
         ordering = ["name"]
         verbose_name = _("company")
         verbose_name_plural = _("companies")
-        constraints = [models.UniqueConstraint(fields=["campus", "name"], name="tenants_company_unique_name")]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = f"{slugify(self.name)[:60] or 'company'}-{uuid.uuid4().hex[:8]}"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("tenants:resident_detail", kwargs={"slug": self.slug})
+
+
+# --- Applications ---------------------------------------------------------------------
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def undecided(self) -> ApplicationQuerySet:
+        return self.filter(status__in=Application.UNDECIDED)
+
+
+class Application(models.Model):
+    """A company's application to a campus, from the first saved step to the decision."""
+
+    UNDECIDED = (
+        ApplicationStatus.DRAFT,
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.SCREENING,
+        ApplicationStatus.COMMITTEE_REVIEW,
+    )
+
+    reference = models.UUIDField(_("reference"), default=uuid.uuid4, unique=True, editable=False)
+    campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="applications", verbose_name=_("campus"))
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="applications", verbose_name=_("company")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+    )
+    language = models.CharField(_("language of the applicant"), max_length=10, default="en")
+    intake_batch = models.ForeignKey(
+        IntakeBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("intake batch"),
+    )
+    completed_steps = models.JSONField(_("completed steps"), default=list, blank=True)
+
+    # What the company wants from the campus.
+    platform_stage = models.CharField(
+        _("platform stage wanted"), max_length=40, choices=PlatformStages.choices, blank=True
+    )
+    space_kind = models.CharField(_("kind of space"), max_length=30, choices=SpaceKind.choices, blank=True)
+    space_area_m2 = models.DecimalField(
+        _("area needed (m²)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100000)],
+    )
+    space_from = models.DateField(_("needed from"), null=True, blank=True)
+    biosafety_level = models.CharField(_("biosafety level"), max_length=10, choices=BiosafetyLevel.choices, blank=True)
+    cleanroom_class = models.CharField(_("clean-room class"), max_length=10, choices=CleanRoomClass.choices, blank=True)
+    fume_hoods = models.PositiveSmallIntegerField(_("fume hoods"), default=0, validators=[MaxValueValidator(100)])
+    needs_cold_room = models.BooleanField(_("cold room"), default=False)
+    gases = models.ManyToManyField(Gas, verbose_name=_("gas supplies"), blank=True, related_name="applications")
+
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    is_demo = models.BooleanField(_("illustrative demo data"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-created_at"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        indexes = [models.Index(fields=["status", "submitted_at"], name="tenants_app_status_submitted")]
+
+    def __str__(self) -> str:
+        return _("Application of %(company)s") % {"company": self.company.name}
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == ApplicationStatus.DRAFT
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in {ApplicationStatus.APPROVED, ApplicationStatus.REJECTED}
+
+    @property
+    def can_withdraw(self) -> bool:
+        return self.status in self.UNDECIDED
+
+    @property
+    def primary_contact(self) -> ApplicationContact | None:
+        contacts = list(self.contacts.all())
+        return next((c for c in contacts if c.is_primary), contacts[0] if contacts else None)
+
+    def space_needed_on(self) -> dt.date:
+        return self.space_from or timezone.localdate()
+
+
+class ApplicationContact(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("application")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    role = models.CharField(_("role"), max_length=120, blank=True)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+
+    class Meta:
+        ordering = ["-is_primary", "pk"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"], condition=Q(is_primary=True), name="tenants_contact_one_primary"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+def _private_storage():
+    from common.uploads import private_storage
+
+    return private_storage()
+
+
+def _document_path(instance: ApplicationDocument, filename: str) -> str:
+    # The stored name is ours; the uploaded name is kept only as metadata.
+    return f"applications/{instance.application.reference}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class ApplicationDocument(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="documents", verbose_name=_("application")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=_document_path, storage=_private_storage, max_length=255)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    extension = models.CharField(_("extension"), max_length=10)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.EmailField(_("uploaded by"), blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "uploaded_at"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+    def get_download_url(self) -> str:
+        return reverse("tenants:document_download", kwargs={"pk": self.pk})
+
+
+class ApplicationTransition(models.Model):
+    """One move of an application between states: who, when, from, to and why."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("application")
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=ApplicationStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=ApplicationStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by staff member"),
+    )
+    actor_email = models.EmailField(_("by applicant"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    override_reason = models.TextField(_("reason for deciding without the required reviews"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status history")
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+
+    @property
+    def actor_display(self) -> str:
+        if self.actor_id:
+            return self.actor.get_full_name() or self.actor.get_username()
+        return self.actor_email or _("the portal")
+
+
+class ApplicationEdit(models.Model):
+    """Who changed which fields of a draft, step by step."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="edits", verbose_name=_("application")
+    )
+    step = models.CharField(_("step"), max_length=30)
+    editor_email = models.EmailField(_("editor"), blank=True)
+    fields = models.JSONField(_("changed fields"), default=list)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("draft change")
+        verbose_name_plural = _("draft changes")
+
+    def __str__(self) -> str:
+        return f"{self.step}: {', '.join(self.fields)}"
+
+
+class AccessLink(models.Model):
+    """A single-use, expiring link that lets one e-mail address into one application.
+
+    Only a SHA-256 hash of the token is stored; the token itself exists only in the e-mail.
+    """
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="access_links", verbose_name=_("application")
+    )
+    email = models.EmailField(_("e-mail"))
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("access link")
+        verbose_name_plural = _("access links")
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.created_at:%Y-%m-%d})"
+
+
+class Notification(models.Model):
+    """An e-mail to send, written in the same transaction as the change it reports.
+
+    A job delivers it after commit and marks it sent; a delivery that runs twice sends once.
+    The body is cleared once sent, so links in it do not linger.
+    """
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("application")
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    recipient = models.EmailField(_("recipient"))
+    language = models.CharField(_("language"), max_length=10)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("body"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        indexes = [models.Index(fields=["sent_at"], name="tenants_notification_unsent")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.recipient}"

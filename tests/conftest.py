@@ -47,3 +47,12 @@ def staff_client(client, staff_user):
 @pytest.fixture
 def campus(db):
     return CampusFactory()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with empty rate-limit counters and cached values."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_celery_beat",
     "rest_framework",
+    "django_filters",
     "portal",
     "campus",
     "tenants",
@@ -119,6 +120,8 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis, rate limits are counted per process: good enough for one development server.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # Celery: a real broker when REDIS_URL is set; otherwise tasks run in-process (eagerly),
 # and since they are enqueued with on_commit, still only after the transaction commits.
@@ -196,3 +199,19 @@ X_FRAME_OPTIONS = "DENY"
 # --- Campus rules ----------------------------------------------------------------------
 # Readiness checks wait at most this long for each dependency.
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
+
+# --- Applications -----------------------------------------------------------------------
+APPLICATION_UPLOAD_MAX_BYTES = env.int("APPLICATION_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Django refuses request bodies above this before any view runs (files + form fields).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+APPLICATION_LINK_DAYS = env.int("APPLICATION_LINK_DAYS", default=30)
+# Decisions (approve/reject) need this many completed advisory reviews, unless overridden.
+APPLICATION_MIN_REVIEWS = env.int("APPLICATION_MIN_REVIEWS", default=2)
+# Staff who receive a notice for each submitted application.
+CAMPUS_STAFF_EMAILS = env.list("CAMPUS_STAFF_EMAILS", default=[])
+# Applicant-facing forms: attempts per client address.
+APPLY_RATE = env.str("APPLY_RATE", default="20/h")
+LINK_REQUEST_RATE = env.str("LINK_REQUEST_RATE", default="5/h")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

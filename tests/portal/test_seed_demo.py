@@ -52,7 +52,9 @@ def test_seed_loads_the_campus_from_its_facts():
 
     batch = IntakeBatch.objects.get()
     assert batch.announced_size == facts["first_intake_batch"]["company_count"]
-    assert sorted(Company.objects.values_list("name", flat=True)) == sorted(c["name"] for c in facts["companies"])
+    residents = Company.objects.residents()
+    assert sorted(residents.values_list("name", flat=True)) == sorted(c["name"] for c in facts["companies"])
+    assert set(residents.values_list("intake_batch", flat=True)) == {batch.pk}
     assert Company.objects.get(name="Sanomics").country.code == "HK"
 
 

@@ -11,17 +11,18 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from campus.demo import campus_load_demo_buildings, campus_load_facts
-from tenants.demo import first_batch_load
+from tenants.demo import demo_applications_load, first_batch_load
 
 SEED_DIR = Path(__file__).resolve().parent.parent.parent / "seed"
 FACTS_FILE = SEED_DIR / "icampus-2019.json"
 LAYOUT_FILE = SEED_DIR / "demo-buildings.json"
+APPLICATIONS_FILE = SEED_DIR / "demo-applications.json"
 
 
 class Command(BaseCommand):
     help = (
-        "Load I·Campus from its published facts, with its first intake batch and illustrative "
-        "buildings and spaces. Creates an 'admin' superuser when none exists and prints its "
+        "Load I·Campus from its published facts, with its first intake batch, and illustrative "
+        "buildings, spaces and applications. Creates an 'admin' superuser when none exists and prints its "
         "password once. Idempotent."
     )
 
@@ -31,16 +32,18 @@ class Command(BaseCommand):
     def handle(self, *args, no_admin: bool = False, **options):
         facts = json.loads(FACTS_FILE.read_text(encoding="utf-8"))
         layout = json.loads(LAYOUT_FILE.read_text(encoding="utf-8"))
+        demo_applications = json.loads(APPLICATIONS_FILE.read_text(encoding="utf-8"))["applications"]
         with transaction.atomic():
             campus = campus_load_facts(facts=facts["campus"], business_areas=facts.get("business_areas", []))
             buildings = campus_load_demo_buildings(campus=campus, layout=layout)
             batch = first_batch_load(
                 campus=campus, batch_facts=facts["first_intake_batch"], companies=facts.get("companies", [])
             )
+            applications = demo_applications_load(campus=campus, specs=demo_applications)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {campus} with {len(buildings)} demo buildings and the {batch.name.lower()} "
-                f"({batch.companies.count()} named companies)."
+                f"({batch.companies.count()} named companies), and {len(applications)} demo applications."
             )
         )
         if not no_admin:

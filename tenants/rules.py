@@ -1,0 +1,48 @@
+"""The state machine of applications and the rule for deciding them, each in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+
+from .choices import ApplicationStatus as S
+
+TRANSITIONS: dict[str, set[str]] = {
+    S.DRAFT: {S.SUBMITTED, S.WITHDRAWN},
+    S.SUBMITTED: {S.SCREENING, S.WITHDRAWN},
+    S.SCREENING: {S.COMMITTEE_REVIEW, S.REJECTED, S.WITHDRAWN},
+    S.COMMITTEE_REVIEW: {S.APPROVED, S.REJECTED, S.WITHDRAWN},
+    S.APPROVED: set(),
+    S.REJECTED: set(),
+    S.WITHDRAWN: set(),
+}
+
+DECISIONS = frozenset({S.APPROVED, S.REJECTED})
+
+# Moves that staff must explain; the applicant's own withdrawal may come without a reason.
+REASON_REQUIRED_FROM_STAFF = frozenset({S.REJECTED, S.WITHDRAWN})
+
+STEPS = ("company", "contacts", "profile", "needs", "documents")
+
+ReviewCounter = Callable[[object], int]
+_review_counter: ReviewCounter | None = None
+
+
+def register_review_counter(counter: ReviewCounter) -> None:
+    """Called by the advisory app: how many completed reviews an application has."""
+    global _review_counter
+    _review_counter = counter
+
+
+def completed_review_count(application) -> int:
+    return _review_counter(application) if _review_counter is not None else 0
+
+
+def reviews_missing(application) -> int:
+    """How many more completed reviews a decision needs (0 when it may be decided)."""
+    return max(0, settings.APPLICATION_MIN_REVIEWS - completed_review_count(application))
+
+
+def allowed_next(status: str) -> list[str]:
+    return [value for value in S.values if value in TRANSITIONS[status]]

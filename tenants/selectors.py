@@ -1,0 +1,58 @@
+"""Reads of the tenants app shared by pages, the admin and (later) the API."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+
+from campus.models import SpaceQuerySet
+from campus.selectors import spaces_available
+
+from .models import Application, ApplicationContact, Company
+
+
+def application_for_applicant(pk: int) -> Application | None:
+    return (
+        Application.objects.select_related("company", "campus")
+        .prefetch_related(
+            Prefetch("contacts", queryset=ApplicationContact.objects.order_by("-is_primary", "pk")),
+            "documents",
+            "gases",
+            "company__business_areas",
+            "company__focus_areas",
+            "company__disease_stages",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def residents_for_directory():
+    """Resident companies with what the public directory shows, in a fixed number of queries."""
+    return (
+        Company.objects.residents()
+        .select_related("intake_batch", "campus")
+        .prefetch_related("business_areas", "focus_areas", "disease_stages")
+        .order_by("name")
+    )
+
+
+def spaces_matching(application: Application) -> SpaceQuerySet:
+    """Free spaces on the application's campus that meet its stated needs from its start date."""
+    qs = spaces_available(
+        on=application.space_needed_on(),
+        campus=application.campus,
+        kind=application.space_kind or None,
+        min_area=application.space_area_m2,
+    )
+    if application.biosafety_level:
+        qs = qs.filter(biosafety_level__gte=application.biosafety_level)
+    if application.cleanroom_class:
+        # ISO classes: a lower number is cleaner, so iso5 also satisfies a request for iso7.
+        qs = qs.exclude(cleanroom_class="").filter(cleanroom_class__lte=application.cleanroom_class)
+    if application.fume_hoods:
+        qs = qs.filter(fume_hoods__gte=application.fume_hoods)
+    if application.needs_cold_room:
+        qs = qs.filter(has_cold_room=True)
+    for gas in application.gases.all():
+        qs = qs.filter(gases=gas)
+    return qs.order_by("area_m2")

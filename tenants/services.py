@@ -1,0 +1,361 @@
+"""Business actions on applications. Views, forms, the admin and commands call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from campus.models import Campus
+from common.jobs import enqueue_on_commit
+from common.tokens import hash_token, new_token
+from common.uploads import check_upload
+
+from . import rules
+from .choices import ApplicationStatus as S
+from .choices import CompanyStatus
+from .exceptions import ApplicationIncomplete, ApplicationLocked, InvalidLink, InvalidTransition
+from .models import (
+    AccessLink,
+    Application,
+    ApplicationContact,
+    ApplicationDocument,
+    ApplicationEdit,
+    ApplicationTransition,
+    Company,
+    Notification,
+)
+from .signals import application_status_changed
+
+# --- Drafts ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_start(*, campus: Campus, company: Company, language: str, editor_email: str = "") -> Application:
+    """Create a draft for a company that is not on record yet, from the first step's data."""
+    company.campus = campus
+    company.status = CompanyStatus.APPLICANT
+    company.save()
+    application = Application.objects.create(campus=campus, company=company, language=language)
+    _record_step(application=application, step="company", fields=["name"], editor_email=editor_email)
+    return application
+
+
+@transaction.atomic
+def application_save_step(
+    *, application: Application, step: str, save, changed: Iterable[str], language: str, editor_email: str = ""
+) -> Application:
+    """Store one step of a draft (``save`` writes the step's forms) and record who changed what."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if not locked.is_editable:
+        raise ApplicationLocked(_("This application has been submitted and can no longer be changed."))
+    save()
+    application.language = language
+    Application.objects.filter(pk=application.pk).update(language=language, updated_at=timezone.now())
+    _record_step(application=application, step=step, fields=list(changed), editor_email=editor_email)
+    return application
+
+
+def _record_step(*, application: Application, step: str, fields: list[str], editor_email: str) -> None:
+    completed = list(Application.objects.filter(pk=application.pk).values_list("completed_steps", flat=True).get())
+    if step not in completed:
+        completed.append(step)
+        Application.objects.filter(pk=application.pk).update(completed_steps=completed)
+    application.completed_steps = completed
+    if fields:
+        ApplicationEdit.objects.create(application=application, step=step, editor_email=editor_email, fields=fields)
+
+
+@transaction.atomic
+def document_attach(*, application: Application, kind: str, upload, editor_email: str = "") -> ApplicationDocument:
+    """Check an uploaded file and keep it with the draft under a name of our choosing."""
+    if not Application.objects.select_for_update().get(pk=application.pk).is_editable:
+        raise ApplicationLocked(_("This application has been submitted and can no longer be changed."))
+    checked = check_upload(upload)
+    document = ApplicationDocument(
+        application=application,
+        kind=kind,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        extension=checked.extension,
+        size=checked.size,
+        uploaded_by=editor_email,
+    )
+    document.file.save(checked.original_name, upload, save=False)
+    document.save()
+    ApplicationEdit.objects.create(
+        application=application, step="documents", editor_email=editor_email, fields=[f"document:{kind}"]
+    )
+    return document
+
+
+def missing_for_submission(application: Application) -> list[str]:
+    """What still stands between a draft and its submission, in words for the applicant."""
+    problems = []
+    labels = {
+        "company": _("Company"),
+        "contacts": _("Contacts"),
+        "profile": _("Business profile"),
+        "needs": _("Space and platform"),
+        "documents": _("Documents"),
+    }
+    for step in rules.STEPS:
+        if step not in application.completed_steps:
+            problems.append(_("Complete the step “%(step)s”.") % {"step": labels[step]})
+    kinds = {document.kind for document in application.documents.all()}
+    for kind, label in [("pitch_deck", _("pitch deck")), ("business_licence", _("business licence or registration"))]:
+        if kind not in kinds:
+            problems.append(_("Upload your %(document)s.") % {"document": label})
+    if not application.contacts.exists():
+        problems.append(_("Add at least one contact."))
+    return problems
+
+
+def application_submit(*, application: Application, editor_email: str = "") -> Application:
+    """Submit a complete draft. A second submission changes nothing."""
+    problems = missing_for_submission(application)
+    if problems:
+        raise ApplicationIncomplete(problems)
+    return application_transition(application=application, to=S.SUBMITTED, actor_email=editor_email)
+
+
+# --- Moving applications -----------------------------------------------------------------
+
+
+@transaction.atomic
+def application_transition(
+    *,
+    application: Application,
+    to: str,
+    actor=None,
+    actor_email: str = "",
+    reason: str = "",
+    override_reason: str = "",
+) -> Application:
+    """Move an application to ``to``: checked, recorded with who/when/why, and announced after commit."""
+    locked = Application.objects.select_for_update().select_related("company", "campus").get(pk=application.pk)
+    current = locked.status
+    if to not in rules.TRANSITIONS[current]:
+        raise InvalidTransition(
+            _("An application that is “%(current)s” cannot become “%(to)s”.")
+            % {"current": S(current).label, "to": S(to).label},
+            field="status",
+        )
+    reason, override_reason = reason.strip(), override_reason.strip()
+    if actor is not None and to in rules.REASON_REQUIRED_FROM_STAFF and not reason:
+        raise InvalidTransition(_("Give a reason for this change; the applicant will see it."), field="reason")
+    if to in rules.DECISIONS:
+        missing = rules.reviews_missing(locked)
+        if missing and not override_reason:
+            raise InvalidTransition(
+                _(
+                    "This decision needs %(missing)s more completed advisory review(s). "
+                    "Wait for them, or give a reason for deciding without them."
+                )
+                % {"missing": missing},
+                field="override_reason",
+            )
+        if not missing:
+            override_reason = ""
+
+    now = timezone.now()
+    updates = {"status": to, "updated_at": now}
+    if to == S.SUBMITTED:
+        updates["submitted_at"] = now
+    if to in rules.DECISIONS:
+        updates["decided_at"] = now
+    Application.objects.filter(pk=locked.pk).update(**updates)
+    for name, value in updates.items():
+        setattr(locked, name, value)
+    transition = ApplicationTransition.objects.create(
+        application=locked,
+        from_status=current,
+        to_status=to,
+        actor=actor,
+        actor_email=actor_email,
+        reason=reason,
+        override_reason=override_reason,
+        created_at=now,
+    )
+    if to == S.APPROVED:
+        Company.objects.filter(pk=locked.company_id).update(status=CompanyStatus.ONBOARDING, updated_at=now)
+    _notify_transition(application=locked, transition=transition)
+    transaction.on_commit(
+        lambda: application_status_changed.send(
+            sender=Application,
+            application_id=locked.pk,
+            from_status=current,
+            to_status=to,
+            transition_id=transition.pk,
+        )
+    )
+    application.status = locked.status
+    return locked
+
+
+def application_withdraw(*, application: Application, actor_email: str, reason: str = "") -> Application:
+    """The applicant withdraws before a decision."""
+    if application.is_decided:
+        raise InvalidTransition(_("A decision has been made; the application can no longer be withdrawn."))
+    return application_transition(application=application, to=S.WITHDRAWN, actor_email=actor_email, reason=reason)
+
+
+# --- Links ---------------------------------------------------------------------------------
+
+
+def access_link_issue(*, application: Application, email: str) -> str:
+    """A new single-use link for ``email``; returns the token, which is stored only as a hash."""
+    token = new_token()
+    AccessLink.objects.create(
+        application=application,
+        email=email.lower(),
+        token_hash=hash_token(token),
+        expires_at=timezone.now() + dt.timedelta(days=settings.APPLICATION_LINK_DAYS),
+    )
+    return token
+
+
+def access_link_find(token: str) -> AccessLink:
+    """The usable link for ``token``, or InvalidLink (unknown, used or expired alike)."""
+    link = (
+        AccessLink.objects.select_related("application__company")
+        .filter(token_hash=hash_token(token), used_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if link is None:
+        raise InvalidLink(_("This link is not valid any more. Ask for a new one below."))
+    return link
+
+
+def access_link_redeem(token: str) -> AccessLink:
+    """Use a link once: a second use, even at the same moment, fails."""
+    link = access_link_find(token)
+    used = AccessLink.objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=timezone.now())
+    if not used:
+        raise InvalidLink(_("This link is not valid any more. Ask for a new one below."))
+    return link
+
+
+def links_request(*, email: str) -> int:
+    """E-mail a fresh link for every application this address is a contact of. Says nothing to the caller."""
+    sent = 0
+    contacts = ApplicationContact.objects.filter(email__iexact=email.strip()).select_related("application__company")
+    for contact in contacts:
+        application = contact.application
+        token = access_link_issue(application=application, email=contact.email)
+        kind = "resume" if application.is_editable else "status"
+        notify(
+            application=application,
+            kind=f"{kind}_link",
+            recipient=contact.email,
+            template=f"{kind}_link",
+            context={"link": link_url(kind, token), "contact": contact},
+        )
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def colleague_invite(*, application: Application, name: str, email: str, invited_by: str) -> ApplicationContact:
+    """Add a colleague as a contact and send them their own link to the draft."""
+    if not application.is_editable:
+        raise ApplicationLocked(_("This application has been submitted and can no longer be changed."))
+    contact = ApplicationContact.objects.filter(application=application, email__iexact=email).first()
+    if contact is None:
+        contact = ApplicationContact.objects.create(application=application, name=name, email=email)
+    token = access_link_issue(application=application, email=email)
+    notify(
+        application=application,
+        kind="invitation",
+        recipient=email,
+        template="invitation",
+        context={"link": link_url("resume", token), "contact": contact, "invited_by": invited_by},
+    )
+    ApplicationEdit.objects.create(
+        application=application, step="contacts", editor_email=invited_by, fields=[f"invited:{email}"]
+    )
+    return contact
+
+
+def save_for_later(*, application: Application, email: str) -> None:
+    """E-mail a link to come back to the draft."""
+    token = access_link_issue(application=application, email=email)
+    notify(
+        application=application,
+        kind="resume_link",
+        recipient=email,
+        template="resume_link",
+        context={"link": link_url("resume", token), "contact": None},
+    )
+
+
+def link_url(kind: str, token: str) -> str:
+    name = "tenants:resume_link" if kind == "resume" else "tenants:status_link"
+    return settings.SITE_URL.rstrip("/") + reverse(name, kwargs={"token": token})
+
+
+# --- E-mail --------------------------------------------------------------------------------
+
+
+def notify(*, application: Application, kind: str, recipient: str, template: str, context: dict, language=None):
+    """Write an e-mail in the applicant's language and deliver it after commit."""
+    from .tasks import deliver_notification
+
+    language = language or application.language
+    with translation.override(language):
+        ctx = {"application": application, "company": application.company, "site_url": settings.SITE_URL, **context}
+        subject = " ".join(render_to_string(f"tenants/email/{template}_subject.txt", ctx).split())
+        body = render_to_string(f"tenants/email/{template}.txt", ctx)
+    notification = Notification.objects.create(
+        application=application, kind=kind, recipient=recipient, language=language, subject=subject, body=body
+    )
+    enqueue_on_commit(deliver_notification, notification.pk)
+    return notification
+
+
+def _notify_transition(*, application: Application, transition: ApplicationTransition) -> None:
+    recipients = list(application.contacts.values_list("email", flat=True))
+    status_link = None
+    for email in recipients:
+        token = access_link_issue(application=application, email=email)
+        status_link = link_url("status", token)
+        template = "submitted" if transition.to_status == S.SUBMITTED else "status_changed"
+        notify(
+            application=application,
+            kind=f"status:{transition.to_status}",
+            recipient=email,
+            template=template,
+            context={"transition": transition, "link": status_link},
+        )
+    if transition.to_status == S.SUBMITTED:
+        for email in settings.CAMPUS_STAFF_EMAILS:
+            notify(
+                application=application,
+                kind="staff:submitted",
+                recipient=email,
+                template="staff_submitted",
+                language=settings.LANGUAGE_CODE,
+                context={
+                    "admin_url": settings.SITE_URL.rstrip("/")
+                    + reverse("admin:tenants_application_change", args=[application.pk])
+                },
+            )
+
+
+def deliver(notification_id: int) -> bool:
+    """Send one pending e-mail; a second delivery of the same one sends nothing."""
+    from django.core.mail import send_mail
+
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().filter(pk=notification_id, sent_at__isnull=True).first()
+        if notification is None:
+            return False
+        send_mail(notification.subject, notification.body, None, [notification.recipient])
+        Notification.objects.filter(pk=notification.pk).update(sent_at=timezone.now(), body="")
+    return True

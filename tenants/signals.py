@@ -1,0 +1,9 @@
+"""Domain events of the tenants app. Higher apps (onboarding, partners) subscribe in ready().
+
+Sent after the transaction commits, with primary keys and state names only.
+"""
+
+from django.dispatch import Signal
+
+# kwargs: application_id, from_status, to_status, transition_id
+application_status_changed = Signal()

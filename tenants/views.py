@@ -1,0 +1,473 @@
+"""Public pages of the tenants app: the application form, its links and status, and the directory."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from . import rules, services
+from .choices import ApplicationStatus, DocumentKind
+from .exceptions import ApplicationIncomplete, ApplicationLocked, InvalidLink, InvalidTransition
+from .filters import ResidentFilter
+from .forms import (
+    CompanyForm,
+    ContactFormSet,
+    DocumentsForm,
+    EmailForm,
+    InviteForm,
+    NeedsForm,
+    ProfileForm,
+    WithdrawForm,
+)
+from .models import Application, ApplicationDocument
+from .selectors import application_for_applicant, residents_for_directory
+
+SESSION_KEY = "applicant"
+STEP_TITLES = {
+    "company": gettext_lazy("Company"),
+    "contacts": gettext_lazy("Contacts"),
+    "profile": gettext_lazy("Business profile"),
+    "needs": gettext_lazy("Space and platform"),
+    "documents": gettext_lazy("Documents"),
+    "review": gettext_lazy("Review and submit"),
+}
+
+
+# --- Applicant session ------------------------------------------------------------------------
+
+
+def _session_application(request) -> Application | None:
+    data = request.session.get(SESSION_KEY)
+    if not data:
+        return None
+    return application_for_applicant(data["application"])
+
+
+def _editor_email(request) -> str:
+    return (request.session.get(SESSION_KEY) or {}).get("email", "")
+
+
+def _enter(request, application: Application, email: str = "") -> None:
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = {"application": application.pk, "email": email}
+
+
+def _too_many(request, group: str, rate: str) -> HttpResponse | None:
+    if is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True):
+        response = render(request, "tenants/rate_limited.html", status=429)
+        response["Retry-After"] = "3600"
+        return response
+    return None
+
+
+def _steps_context(application: Application | None, current: str) -> dict:
+    completed = set(application.completed_steps) if application else set()
+    steps = [
+        {"name": name, "title": STEP_TITLES[name], "done": name in completed, "current": name == current}
+        for name in (*rules.STEPS, "review")
+    ]
+    return {"steps": steps, "current_step": current, "step_title": STEP_TITLES[current]}
+
+
+def _first_open_step(application: Application) -> str:
+    return next((step for step in rules.STEPS if step not in application.completed_steps), "review")
+
+
+def _next_url(application: Application, step: str, request) -> str:
+    if "save_later" in request.POST:
+        return reverse("tenants:apply_save_later")
+    following = (*rules.STEPS, "review")[(*rules.STEPS, "review").index(step) + 1]
+    return (
+        reverse("tenants:apply_step", kwargs={"step": following})
+        if following != "review"
+        else reverse("tenants:apply_review")
+    )
+
+
+# --- The form, step by step ---------------------------------------------------------------
+
+
+@never_cache
+def apply_start(request):
+    application = _session_application(request)
+    if application is not None:
+        if not application.is_editable:
+            return redirect("tenants:apply_status")
+        return redirect("tenants:apply_step", step=_first_open_step(application))
+    return apply_step(request, step="company")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def apply_step(request, step: str):
+    if step not in rules.STEPS:
+        raise Http404
+    application = _session_application(request)
+    if application is None and step != "company":
+        return redirect("tenants:apply")
+    if application is not None and not application.is_editable:
+        messages.info(request, _("Your application has been submitted; here is where it stands."))
+        return redirect("tenants:apply_status")
+    if application is not None:
+        first_open = _first_open_step(application)
+        order = (*rules.STEPS, "review")
+        if order.index(step) > order.index(first_open):
+            messages.warning(request, _("Please complete this step first."))
+            return (
+                redirect("tenants:apply_step", step=first_open)
+                if first_open != "review"
+                else redirect("tenants:apply_review")
+            )
+    handler = {
+        "company": _company_step,
+        "contacts": _contacts_step,
+        "profile": _profile_step,
+        "needs": _needs_step,
+        "documents": _documents_step,
+    }[step]
+    return handler(request, application)
+
+
+def _render_step(request, application, step, **context):
+    return render(
+        request,
+        f"tenants/apply/{step}.html",
+        {"application": application, **_steps_context(application, step), **context},
+    )
+
+
+def _company_step(request, application):
+    company = application.company if application else None
+    form = CompanyForm(request.POST or None, instance=company, application=application)
+    if request.method == "POST":
+        if application is None and (limited := _too_many(request, "apply-start", _rate("APPLY_RATE"))):
+            return limited
+        if form.is_valid():
+            if application is None:
+                application = services.application_start(
+                    campus=form.cleaned_data["campus"], company=form.save(commit=False), language=get_language()
+                )
+                _enter(request, application)
+            else:
+                services.application_save_step(
+                    application=application,
+                    step="company",
+                    save=form.save,
+                    changed=form.changed_data,
+                    language=get_language(),
+                    editor_email=_editor_email(request),
+                )
+            return redirect(_next_url(application, "company", request))
+    return _render_step(request, application, "company", form=form)
+
+
+def _contacts_step(request, application):
+    formset = ContactFormSet(request.POST or None, instance=application, prefix="contacts")
+    if request.method == "POST" and formset.is_valid():
+
+        def save():
+            formset.save()
+            contacts = list(application.contacts.order_by("pk"))
+            application.contacts.update(is_primary=False)
+            if contacts:
+                application.contacts.filter(pk=contacts[0].pk).update(is_primary=True)
+
+        changed = sorted({f"{form.prefix}.{name}" for form in formset.forms for name in form.changed_data})
+        _save(request, application, "contacts", save, changed)
+        return redirect(_next_url(application, "contacts", request))
+    return _render_step(request, application, "contacts", formset=formset)
+
+
+def _profile_step(request, application):
+    form = ProfileForm(request.POST or None, instance=application.company)
+    if request.method == "POST" and form.is_valid():
+        _save(request, application, "profile", form.save, form.changed_data)
+        return redirect(_next_url(application, "profile", request))
+    return _render_step(request, application, "profile", form=form)
+
+
+def _needs_step(request, application):
+    form = NeedsForm(request.POST or None, instance=application)
+    if request.method == "POST" and form.is_valid():
+        _save(request, application, "needs", form.save, form.changed_data)
+        return redirect(_next_url(application, "needs", request))
+    return _render_step(request, application, "needs", form=form)
+
+
+def _documents_step(request, application):
+    form = DocumentsForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        uploaded = [(kind, form.cleaned_data[kind]) for kind in DocumentKind.values if form.cleaned_data.get(kind)]
+
+        def save():
+            for kind, upload in uploaded:
+                services.document_attach(
+                    application=application, kind=kind, upload=upload, editor_email=_editor_email(request)
+                )
+
+        _save(request, application, "documents", save, [f"document:{kind}" for kind, _upload in uploaded])
+        return redirect(_next_url(application, "documents", request))
+    return _render_step(request, application, "documents", form=form, documents=application.documents.all())
+
+
+def _save(request, application, step, save, changed):
+    services.application_save_step(
+        application=application,
+        step=step,
+        save=save,
+        changed=changed,
+        language=get_language(),
+        editor_email=_editor_email(request),
+    )
+
+
+def _rate(name: str) -> str:
+    return getattr(settings, name)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def apply_review(request):
+    application = _session_application(request)
+    if application is None:
+        return redirect("tenants:apply")
+    if not application.is_editable:
+        return redirect("tenants:apply_status")
+    problems = services.missing_for_submission(application)
+    if request.method == "POST":
+        if limited := _too_many(request, "apply-submit", _rate("APPLY_RATE")):
+            return limited
+        try:
+            services.application_submit(application=application, editor_email=_editor_email(request))
+        except ApplicationIncomplete as exc:
+            problems = exc.problems
+        except InvalidTransition:
+            pass  # submitted already, e.g. by a double click: nothing changes
+        else:
+            messages.success(request, _("Thank you. Your application has been submitted."))
+        if not problems:
+            return redirect("tenants:apply_status")
+    return render(
+        request,
+        "tenants/apply/review.html",
+        {
+            "application": application,
+            "problems": problems,
+            "invite_form": InviteForm(),
+            **_steps_context(application, "review"),
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def apply_save_later(request):
+    application = _session_application(request)
+    if application is None:
+        return redirect("tenants:apply")
+    contact = application.primary_contact
+    form = EmailForm(
+        request.POST or None, initial={"email": _editor_email(request) or (contact.email if contact else "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        if limited := _too_many(request, "link-request", _rate("LINK_REQUEST_RATE")):
+            return limited
+        services.save_for_later(application=application, email=form.cleaned_data["email"])
+        return render(request, "tenants/apply/link_sent.html", {"email": form.cleaned_data["email"]})
+    return render(request, "tenants/apply/save_later.html", {"form": form, "application": application})
+
+
+@never_cache
+@require_POST
+def apply_invite(request):
+    application = _session_application(request)
+    if application is None:
+        return redirect("tenants:apply")
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        if limited := _too_many(request, "link-request", _rate("LINK_REQUEST_RATE")):
+            return limited
+        try:
+            services.colleague_invite(
+                application=application,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                invited_by=_editor_email(request),
+            )
+        except ApplicationLocked as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("We have sent %(email)s a link to this application.") % form.cleaned_data)
+        return redirect("tenants:apply_review")
+    return render(
+        request,
+        "tenants/apply/review.html",
+        {
+            "application": application,
+            "problems": services.missing_for_submission(application),
+            "invite_form": form,
+            **_steps_context(application, "review"),
+        },
+    )
+
+
+@never_cache
+def apply_restart(request):
+    """Forget the application in this browser (it stays saved) and start a new one."""
+    if request.method == "POST":
+        request.session.pop(SESSION_KEY, None)
+        return redirect("tenants:apply")
+    return redirect("tenants:apply")
+
+
+# --- Links ------------------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def link_exchange(request, token: str, destination: str):
+    """GET only asks to confirm; POST uses the link once, then continues on a URL without it."""
+    try:
+        link = services.access_link_find(token)
+    except InvalidLink as exc:
+        response = render(
+            request, "tenants/apply/link_invalid.html", {"message": exc.message, "form": EmailForm()}, status=404
+        )
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+    if request.method == "POST":
+        try:
+            link = services.access_link_redeem(token)
+        except InvalidLink as exc:
+            return render(
+                request, "tenants/apply/link_invalid.html", {"message": exc.message, "form": EmailForm()}, status=404
+            )
+        _enter(request, link.application, link.email)
+        target = "tenants:apply" if destination == "resume" and link.application.is_editable else "tenants:apply_status"
+        return _see_other(reverse(target))
+    response = render(request, "tenants/apply/link_confirm.html", {"link": link, "destination": destination})
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _see_other(url: str) -> HttpResponse:
+    response = HttpResponse(status=303)
+    response["Location"] = url
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def link_request(request):
+    """Ask for a new link. The answer is the same whether or not the address is known."""
+    form = EmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if limited := _too_many(request, "link-request", _rate("LINK_REQUEST_RATE")):
+            return limited
+        services.links_request(email=form.cleaned_data["email"])
+        return render(request, "tenants/apply/link_sent.html", {"email": form.cleaned_data["email"], "generic": True})
+    return render(request, "tenants/apply/link_request.html", {"form": form})
+
+
+# --- Status -----------------------------------------------------------------------------------
+
+
+@never_cache
+def apply_status(request):
+    application = _session_application(request)
+    if application is None:
+        return render(request, "tenants/apply/link_request.html", {"form": EmailForm(), "no_session": True}, status=403)
+    return render(
+        request,
+        "tenants/apply/status.html",
+        {"application": application, "transitions": application.transitions.all(), "statuses": ApplicationStatus},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def apply_withdraw(request):
+    application = _session_application(request)
+    if application is None:
+        return redirect("tenants:link_request")
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_withdraw(
+                application=application, actor_email=_editor_email(request), reason=form.cleaned_data["reason"]
+            )
+        except InvalidTransition as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Your application has been withdrawn."))
+        return redirect("tenants:apply_status")
+    if not application.can_withdraw:
+        messages.error(request, _("A decision has been made; the application can no longer be withdrawn."))
+        return redirect("tenants:apply_status")
+    return render(request, "tenants/apply/withdraw.html", {"application": application, "form": form})
+
+
+# --- Documents (staff only) ---------------------------------------------------------------
+
+
+def document_download(request, pk: int):
+    """Stream a document to someone allowed to read it; everybody else gets a 404."""
+    document = get_object_or_404(ApplicationDocument.objects.select_related("application"), pk=pk)
+    if not can_download(request.user, document):
+        raise Http404
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+_download_checks = []
+
+
+def register_download_check(check) -> None:
+    """Later apps (advisory reviewers) add who else may download an application's documents."""
+    _download_checks.append(check)
+
+
+def can_download(user, document: ApplicationDocument) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_active and user.is_staff and user.has_perm("tenants.view_applicationdocument"):
+        return True
+    return any(check(user, document) for check in _download_checks)
+
+
+# --- Resident directory -------------------------------------------------------------------
+
+
+def residents(request):
+    filterset = ResidentFilter(request.GET or None, queryset=residents_for_directory(), request=request)
+    page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "tenants/residents/list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+def resident_detail(request, slug: str):
+    company = get_object_or_404(residents_for_directory(), slug=slug)
+    return render(request, "tenants/residents/detail.html", {"company": company})
