@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CompanyStatus(models.TextChoices):
@@ -38,7 +39,7 @@ class DiseaseStages(models.TextChoices):
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
-    SCREENING = "screening", _("Screening")
+    SCREENING = "screening", pgettext_lazy("application status", "Screening")
     COMMITTEE_REVIEW = "committee_review", _("Committee review")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")

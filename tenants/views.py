@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -11,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -32,6 +35,7 @@ from .models import Application, ApplicationDocument
 from .selectors import application_for_applicant, residents_for_directory
 
 SESSION_KEY = "applicant"
+LINK_CONFIRM_KEY = "applicant_link_confirm"
 STEP_TITLES = {
     "company": gettext_lazy("Company"),
     "contacts": gettext_lazy("Contacts"),
@@ -332,29 +336,45 @@ def apply_restart(request):
 # --- Links ------------------------------------------------------------------------------------
 
 
+def _invalid_link(request, message: str) -> HttpResponse:
+    response = render(request, "tenants/apply/link_invalid.html", {"message": message, "form": EmailForm()}, status=404)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @never_cache
+@csrf_exempt  # see below: a same-site confirmation code stands in for Django's Origin check
 @require_http_methods(["GET", "POST"])
 def link_exchange(request, token: str, destination: str):
-    """GET only asks to confirm; POST uses the link once, then continues on a URL without it."""
+    """GET only asks to confirm; POST uses the link once, then continues on a URL without it.
+
+    The page is served with ``Referrer-Policy: no-referrer`` so the token never leaves in a
+    Referer header; browsers then send ``Origin: null`` with the form, which Django's CSRF
+    check refuses. Instead the GET puts a random code in the session (a SameSite cookie) and
+    the form; a POST forged from another site has no such session and is refused.
+    """
     try:
         link = services.access_link_find(token)
     except InvalidLink as exc:
-        response = render(
-            request, "tenants/apply/link_invalid.html", {"message": exc.message, "form": EmailForm()}, status=404
-        )
-        response["Referrer-Policy"] = "no-referrer"
-        return response
+        return _invalid_link(request, exc.message)
     if request.method == "POST":
+        expected = request.session.pop(LINK_CONFIRM_KEY, "")
+        if not expected or not secrets.compare_digest(expected, request.POST.get("confirm", "")):
+            return _confirm_page(request, link, destination, status=400)
         try:
             link = services.access_link_redeem(token)
         except InvalidLink as exc:
-            return render(
-                request, "tenants/apply/link_invalid.html", {"message": exc.message, "form": EmailForm()}, status=404
-            )
+            return _invalid_link(request, exc.message)
         _enter(request, link.application, link.email)
         target = "tenants:apply" if destination == "resume" and link.application.is_editable else "tenants:apply_status"
         return _see_other(reverse(target))
-    response = render(request, "tenants/apply/link_confirm.html", {"link": link, "destination": destination})
+    return _confirm_page(request, link, destination)
+
+
+def _confirm_page(request, link, destination: str, status: int = 200) -> HttpResponse:
+    request.session[LINK_CONFIRM_KEY] = secrets.token_urlsafe(16)
+    context = {"link": link, "destination": destination, "confirm": request.session[LINK_CONFIRM_KEY]}
+    response = render(request, "tenants/apply/link_confirm.html", context, status=status)
     response["Referrer-Policy"] = "no-referrer"
     return response
 

@@ -7,6 +7,7 @@ run; with REQUIRE_SERVICES=1 (CI's service run) a missing service is a failure, 
 from __future__ import annotations
 
 import os
+import os.path
 
 import pytest
 from django.conf import settings
@@ -25,6 +26,8 @@ def pytest_runtest_setup(item):
         missing.append("PostgreSQL (set DATABASE_URL)")
     if item.get_closest_marker("redis") and not settings.REDIS_URL:
         missing.append("Redis (set REDIS_URL)")
+    if item.get_closest_marker("browser") and not os.path.exists("/usr/bin/chromium"):
+        missing.append("Chromium (apt-get install chromium)")
     if missing:
         message = f"needs {' and '.join(missing)}"
         if _services_required():
@@ -50,9 +53,16 @@ def campus(db):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Each test starts with empty rate-limit counters and cached values."""
+def _fresh_state():
+    """Each test starts with empty rate-limit counters and the default language.
+
+    A request to a /zh-hans/ page leaves Chinese active in the test's thread, which would
+    otherwise make ``reverse()`` in the next test build Chinese URLs.
+    """
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
     yield
+    translation.deactivate()

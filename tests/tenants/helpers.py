@@ -96,3 +96,14 @@ def link_from(message) -> str:
 
 def last_mail_to(address: str):
     return [m for m in mail.outbox if address in m.to][-1]
+
+
+def use_link(client, url: str):
+    """Open an e-mailed link as a browser does: the confirmation page, then its button."""
+    from urllib.parse import urlparse
+
+    path = urlparse(url).path
+    page = client.get(path)
+    if page.status_code != 200:
+        return page
+    return client.post(path, {"confirm": page.context["confirm"]})

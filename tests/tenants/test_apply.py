@@ -22,6 +22,7 @@ from tests.tenants.helpers import (
     link_from,
     needs_data,
     pdf,
+    use_link,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)  # mail goes out after commit
@@ -213,7 +214,7 @@ def test_save_and_continue_later_mails_a_link_that_resumes_elsewhere(client, cam
     other_browser = Client()
     confirm = other_browser.get(link)
     assert confirm.status_code == 200 and confirm["Referrer-Policy"] == "no-referrer"
-    used = other_browser.post(link)
+    used = other_browser.post(link, {"confirm": confirm.context["confirm"]})
 
     assert used.status_code == 303
     assert used["Location"] == "/apply/" and "resume" not in used["Location"]
@@ -226,9 +227,9 @@ def test_a_link_works_once(client, campus):
     client.post("/apply/", company_data(campus))
     client.post("/apply/save/", {"email": "ada@helix.example.com"})
     link = urlparse(link_from(last_mail_to("ada@helix.example.com"))).path
-    Client().post(link)
+    use_link(Client(), link)
 
-    again = Client().post(link)
+    again = use_link(Client(), link)
 
     assert again.status_code == 404
     assert "not valid any more" in again.content.decode()
@@ -244,7 +245,7 @@ def test_expired_or_tampered_links_are_refused(client, campus):
 
     assert Client().get(tampered).status_code == 404
     with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=31)):
-        assert Client().post(link).status_code == 404
+        assert use_link(Client(), link).status_code == 404
 
 
 def test_tokens_are_long_random_and_stored_only_hashed(client, campus):
@@ -325,7 +326,7 @@ def test_colleague_invited_by_mail_completes_the_draft_and_is_recorded(client, c
     link = urlparse(link_from(last_mail_to("grace@helix.example.com"))).path
 
     colleague = Client()
-    colleague.post(link)
+    use_link(colleague, link)
     colleague.post("/apply/step/needs/", needs_data(space_area_m2="180"))
 
     application = Application.objects.get()
@@ -351,3 +352,16 @@ def test_bursts_of_new_applications_from_one_address_are_limited(client, campus,
     assert "Too many attempts" in response.content.decode()
     assert response["Retry-After"]
     assert Application.objects.count() == 2
+
+
+def test_a_link_cannot_be_used_by_a_post_forged_from_another_site(client, campus):
+    from django.test import Client
+
+    client.post("/apply/", company_data(campus))
+    client.post("/apply/save/", {"email": "ada@helix.example.com"})
+    link = urlparse(link_from(last_mail_to("ada@helix.example.com"))).path
+
+    forged = Client().post(link, {"confirm": "guess"})
+
+    assert forged.status_code == 400
+    assert AccessLink.objects.get().used_at is None

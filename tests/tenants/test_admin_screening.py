@@ -1,0 +1,109 @@
+"""Campus staff screen applications in the admin."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from campus.choices import SpaceKind
+from tenants.choices import ApplicationStatus as S
+from tests.campus.factories import AllocationFactory, SpaceFactory
+from tests.tenants.factories import ApplicationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _transition_url(application) -> str:
+    return reverse("admin:tenants_application_transition", args=[application.pk])
+
+
+def test_staff_move_an_application_and_see_it_in_the_history(staff_client, staff_user):
+    application = ApplicationFactory(status=S.SUBMITTED)
+
+    response = staff_client.post(_transition_url(application), {"to": "screening", "reason": "Complete file."})
+
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == S.SCREENING
+    page = staff_client.get(reverse("admin:tenants_application_change", args=[application.pk])).content.decode()
+    assert "Complete file." in page and "staff" in page
+
+
+def test_illegal_move_through_the_admin_is_refused_with_a_clear_message(staff_client):
+    application = ApplicationFactory(status=S.SUBMITTED)
+
+    response = staff_client.post(_transition_url(application), {"to": "approved"})
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in str(response.context["form"].errors["to"])
+    application.refresh_from_db()
+    assert application.status == S.SUBMITTED
+
+
+def test_deciding_without_reviews_asks_for_the_override_reason(staff_client):
+    application = ApplicationFactory(status=S.COMMITTEE_REVIEW)
+
+    response = staff_client.post(_transition_url(application), {"to": "approved"})
+
+    assert "2 more completed advisory review" in str(response.context["form"].errors["override_reason"])
+    response = staff_client.post(_transition_url(application), {"to": "approved", "override_reason": "Urgent."})
+    assert response.status_code == 302
+    assert application.transitions.get().override_reason == "Urgent."
+
+
+def test_only_allowed_moves_are_offered(staff_client):
+    application = ApplicationFactory(status=S.SCREENING)
+
+    choices = dict(staff_client.get(_transition_url(application)).context["form"].fields["to"].choices)
+
+    assert set(choices) == {"committee_review", "rejected", "withdrawn"}
+
+
+def test_application_under_screening_shows_matching_free_spaces(staff_client):
+    application = ApplicationFactory(
+        status=S.SCREENING,
+        space_kind=SpaceKind.LABORATORY,
+        space_area_m2=Decimal("100"),
+        space_from=dt.date(2030, 1, 1),
+        biosafety_level="bsl2",
+    )
+    campus = application.campus
+    good = SpaceFactory(building__campus=campus, code="GOOD", area_m2=Decimal("150"), biosafety_level="bsl3")
+    SpaceFactory(building__campus=campus, code="SMALL", area_m2=Decimal("50"), biosafety_level="bsl2")
+    SpaceFactory(building__campus=campus, code="LOWBSL", area_m2=Decimal("150"), biosafety_level="bsl1")
+    taken = SpaceFactory(building__campus=campus, code="TAKEN", area_m2=Decimal("150"), biosafety_level="bsl2")
+    AllocationFactory(space=taken, starts_on=dt.date(2029, 1, 1), ends_on=None)
+
+    page = staff_client.get(reverse("admin:tenants_application_change", args=[application.pk])).content.decode()
+
+    assert str(good) in page
+    for code in ["SMALL", "LOWBSL", "TAKEN"]:
+        assert f"-{code}<" not in page
+
+
+def test_application_list_filters_and_searches(staff_client):
+    wanted = ApplicationFactory(status=S.SCREENING, company__name="Needle Bio", company__country="HK")
+    ApplicationFactory(status=S.DRAFT, company__name="Haystack Ltd")
+
+    by_state = staff_client.get(reverse("admin:tenants_application_changelist"), {"status__exact": "screening"})
+    by_country = staff_client.get(reverse("admin:tenants_application_changelist"), {"company__country": "HK"})
+    by_search = staff_client.get(reverse("admin:tenants_application_changelist"), {"q": "Needle"})
+
+    for response in (by_state, by_country, by_search):
+        assert list(response.context["cl"].result_list) == [wanted]
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_application_list_runs_a_fixed_number_of_queries(staff_client, django_assert_max_num_queries, count):
+    for _ in range(count):
+        ApplicationFactory(status=S.SUBMITTED)
+
+    with django_assert_max_num_queries(22):
+        assert staff_client.get(reverse("admin:tenants_application_changelist")).status_code == 200
+
+
+def test_staff_cannot_create_applications_in_the_admin(staff_client):
+    assert staff_client.get(reverse("admin:tenants_application_add")).status_code == 403

@@ -1,0 +1,54 @@
+"""Documents leave only through the permission-checked download view."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.base import ContentFile
+
+from tenants.models import ApplicationDocument
+from tests.tenants.factories import ApplicationFactory
+from tests.tenants.helpers import PDF
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def document(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    application = ApplicationFactory(status="submitted")
+    document = ApplicationDocument(
+        application=application,
+        kind="pitch_deck",
+        original_name='deck "final".pdf',
+        content_type="application/pdf",
+        extension=".pdf",
+        size=len(PDF),
+    )
+    document.file.save("ignored.pdf", ContentFile(PDF), save=True)
+    return document
+
+
+def test_staff_download_a_document_as_an_attachment(staff_client, document):
+    response = staff_client.get(document.get_download_url())
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox"
+
+
+def test_visitors_and_non_staff_get_404(client, django_user_model, document):
+    assert client.get(document.get_download_url()).status_code == 404
+    client.force_login(django_user_model.objects.create_user(username="someone"))
+    assert client.get(document.get_download_url()).status_code == 404
+
+
+def test_unknown_document_is_404(staff_client, document):
+    assert staff_client.get(f"/documents/{document.pk + 1000}/").status_code == 404
+
+
+def test_stored_files_have_no_public_url(client, document):
+    assert client.get("/media/" + document.file.name).status_code == 404
+    with pytest.raises(ValueError):
+        document.file.url  # noqa: B018

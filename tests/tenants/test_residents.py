@@ -1,0 +1,80 @@
+"""The public resident directory shows residents only, and only their public fields."""
+
+from __future__ import annotations
+
+import pytest
+
+from campus.models import BusinessArea
+from tenants.choices import CompanyStatus
+from tenants.models import FocusArea
+from tests.tenants.factories import ApplicationFactory, CompanyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_directory_lists_residents_and_never_applicants_or_private_fields(client):
+    resident = CompanyFactory(name="Sanomics", country="HK", status=CompanyStatus.RESIDENT)
+    ApplicationFactory(company=resident, status="approved")
+    CompanyFactory(name="Secret Applicant", status=CompanyStatus.APPLICANT)
+    CompanyFactory(name="Still Onboarding", status=CompanyStatus.ONBOARDING)
+
+    page = client.get("/residents/").content.decode()
+
+    assert "Sanomics" in page and "Hong Kong" in page
+    assert "Secret Applicant" not in page and "Still Onboarding" not in page
+    assert "@applicant.example.com" not in page
+
+
+def test_directory_filters_by_country_business_area_focus_area_and_text(client):
+    diagnosis = BusinessArea.objects.get(code="diagnosis")
+    ai = FocusArea.objects.get(code="ai_diagnosis")
+    tricog = CompanyFactory(name="Tricog", country="IN", description="Healthcare AI")
+    tricog.business_areas.add(diagnosis)
+    tricog.focus_areas.add(ai)
+    CompanyFactory(name="Omron", country="JP", description="Medical equipment")
+
+    for query in [{"country": "IN"}, {"business_area": diagnosis.pk}, {"focus_area": ai.pk}, {"q": "healthcare"}]:
+        names = [c.name for c in client.get("/residents/", query).context["page"].object_list]
+        assert names == ["Tricog"], query
+
+
+def test_directory_paginates_and_keeps_filters(client):
+    for index in range(25):
+        CompanyFactory(name=f"Resident {index:02}", country="GB")
+
+    first = client.get("/residents/", {"country": "GB"})
+    second = client.get("/residents/", {"country": "GB", "page": 2})
+
+    assert len(first.context["page"].object_list) == 20
+    assert len(second.context["page"].object_list) == 5
+    assert "country=GB&amp;page=2" in first.content.decode()
+
+
+def test_empty_directory_says_so(client):
+    assert "No resident company matches these filters." in client.get("/residents/").content.decode()
+
+
+def test_company_page_for_a_resident_only(client):
+    resident = CompanyFactory(name="Abcodia", status=CompanyStatus.RESIDENT)
+    applicant = CompanyFactory(name="Hidden Co", status=CompanyStatus.APPLICANT)
+
+    assert "Abcodia" in client.get(resident.get_absolute_url()).content.decode()
+    assert client.get(f"/residents/{applicant.slug}/").status_code == 404
+
+
+def test_directory_in_chinese(client):
+    CompanyFactory(name="Tigermed", country="CN")
+
+    page = client.get("/zh-hans/residents/").content.decode()
+
+    assert "入驻企业" in page and "中国" in page and "Tigermed" in page
+
+
+def test_directory_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    areas = list(BusinessArea.objects.all())
+    for index in range(20):
+        company = CompanyFactory(name=f"Resident {index}")
+        company.business_areas.set(areas[:2])
+
+    with django_assert_max_num_queries(8):
+        assert client.get("/residents/").status_code == 200

@@ -1,0 +1,144 @@
+"""Every move of an application goes through one checked, recorded function."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.core import mail
+
+from tenants import rules
+from tenants.choices import ApplicationStatus as S
+from tenants.choices import CompanyStatus
+from tenants.exceptions import InvalidTransition
+from tenants.models import Application, Notification
+from tenants.services import application_transition, deliver
+from tenants.signals import application_status_changed
+from tests.tenants.factories import ApplicationFactory
+
+pytestmark = pytest.mark.django_db
+
+ALL_PAIRS = list(itertools.product(S.values, S.values))
+
+
+@pytest.mark.parametrize(("current", "target"), ALL_PAIRS)
+def test_only_the_moves_in_the_table_are_allowed(current, target, staff_user, settings):
+    settings.APPLICATION_MIN_REVIEWS = 0
+    application = ApplicationFactory(status=current)
+    legal = target in rules.TRANSITIONS[current]
+
+    if legal:
+        application_transition(application=application, to=target, actor=staff_user, reason="Because.")
+        application.refresh_from_db()
+        assert application.status == target
+        assert application.transitions.get().from_status == current
+    else:
+        with pytest.raises(InvalidTransition):
+            application_transition(application=application, to=target, actor=staff_user, reason="Because.")
+        application.refresh_from_db()
+        assert application.status == current
+        assert not application.transitions.exists()
+
+
+def test_transition_records_who_when_and_why(staff_user):
+    application = ApplicationFactory(status=S.SUBMITTED)
+
+    application_transition(application=application, to=S.SCREENING, actor=staff_user, reason="Complete file.")
+
+    transition = application.transitions.get()
+    assert (transition.actor, transition.reason, transition.to_status) == (staff_user, "Complete file.", S.SCREENING)
+    assert transition.created_at is not None
+
+
+def test_staff_must_give_a_reason_to_reject(staff_user, settings):
+    settings.APPLICATION_MIN_REVIEWS = 0
+    application = ApplicationFactory(status=S.SCREENING)
+
+    with pytest.raises(InvalidTransition) as caught:
+        application_transition(application=application, to=S.REJECTED, actor=staff_user)
+
+    assert caught.value.field == "reason"
+
+
+def test_a_decision_needs_the_minimum_number_of_reviews_or_a_recorded_override(staff_user):
+    application = ApplicationFactory(status=S.COMMITTEE_REVIEW)
+
+    with pytest.raises(InvalidTransition) as caught:
+        application_transition(application=application, to=S.APPROVED, actor=staff_user)
+    assert "2 more completed advisory review" in caught.value.message
+
+    application_transition(
+        application=application, to=S.APPROVED, actor=staff_user, override_reason="Chair's urgent decision."
+    )
+    assert application.transitions.get().override_reason == "Chair's urgent decision."
+
+
+def test_a_decision_with_enough_reviews_needs_no_override(staff_user):
+    application = ApplicationFactory(status=S.COMMITTEE_REVIEW)
+    rules.register_review_counter(lambda app: 2)
+    try:
+        application_transition(application=application, to=S.APPROVED, actor=staff_user)
+    finally:
+        rules.register_review_counter(None)
+
+    assert application.transitions.get().override_reason == ""
+
+
+def test_approval_makes_the_company_onboarding(staff_user, settings):
+    settings.APPLICATION_MIN_REVIEWS = 0
+    application = ApplicationFactory(status=S.COMMITTEE_REVIEW)
+
+    application_transition(application=application, to=S.APPROVED, actor=staff_user)
+
+    application.company.refresh_from_db()
+    assert application.company.status == CompanyStatus.ONBOARDING
+
+
+def test_status_change_is_announced_after_commit_and_mailed_in_the_applicants_language(
+    staff_user, django_capture_on_commit_callbacks
+):
+    application = ApplicationFactory(status=S.SUBMITTED, language="zh-hans")
+    received = []
+    application_status_changed.connect(lambda **kw: received.append(kw), weak=False, dispatch_uid="t")
+    try:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            application_transition(application=application, to=S.SCREENING, actor=staff_user)
+            assert received == []  # nothing before commit
+    finally:
+        application_status_changed.disconnect(dispatch_uid="t")
+
+    assert len(callbacks) >= 2
+    assert received[0]["to_status"] == S.SCREENING and received[0]["application_id"] == application.pk
+    assert "筛选" in mail.outbox[-1].subject
+
+
+def test_rolled_back_transition_sends_nothing(staff_user, django_capture_on_commit_callbacks):
+    application = ApplicationFactory(status=S.SUBMITTED)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        application_transition(application=application, to=S.SCREENING, actor=staff_user)
+    # The test's transaction is rolled back: the callbacks were never run.
+    assert mail.outbox == []
+    assert callbacks
+
+
+def test_delivering_an_email_twice_sends_it_once(staff_user):
+    application = ApplicationFactory(status=S.SUBMITTED)
+    application_transition(application=application, to=S.SCREENING, actor=staff_user)
+    notification = Notification.objects.get(application=application)
+
+    assert deliver(notification.pk) is True
+    assert deliver(notification.pk) is False
+
+    assert len(mail.outbox) == 1
+    notification.refresh_from_db()
+    assert notification.sent_at is not None and notification.body == ""
+
+
+def test_concurrent_moves_are_serialised(staff_user):
+    application = ApplicationFactory(status=S.SUBMITTED)
+    stale = Application.objects.get(pk=application.pk)
+    application_transition(application=application, to=S.WITHDRAWN, actor=staff_user, reason="Asked by phone.")
+
+    with pytest.raises(InvalidTransition):
+        application_transition(application=stale, to=S.SCREENING, actor=staff_user)
