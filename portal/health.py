@@ -51,7 +51,7 @@ def _check_broker() -> None:
 def readiness_checks() -> dict[str, object]:
     """The dependencies this deployment uses; the broker only when jobs go through one."""
     checks = {"database": _check_database, "cache": _check_cache}
-    if not settings.CELERY_TASK_ALWAYS_EAGER:
+    if not settings.CELERY_BROKER_URL.startswith("memory://"):
         checks["broker"] = _check_broker
     return checks
 

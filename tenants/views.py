@@ -165,7 +165,7 @@ def _company_step(request, application):
                 services.application_save_step(
                     application=application,
                     step="company",
-                    save=form.save,
+                    save=_only_its_fields(form),
                     changed=form.changed_data,
                     language=get_language(),
                     editor_email=_editor_email(request),
@@ -194,7 +194,7 @@ def _contacts_step(request, application):
 def _profile_step(request, application):
     form = ProfileForm(request.POST or None, instance=application.company)
     if request.method == "POST" and form.is_valid():
-        _save(request, application, "profile", form.save, form.changed_data)
+        _save(request, application, "profile", _only_its_fields(form), form.changed_data)
         return redirect(_next_url(application, "profile", request))
     return _render_step(request, application, "profile", form=form)
 
@@ -202,7 +202,7 @@ def _profile_step(request, application):
 def _needs_step(request, application):
     form = NeedsForm(request.POST or None, instance=application)
     if request.method == "POST" and form.is_valid():
-        _save(request, application, "needs", form.save, form.changed_data)
+        _save(request, application, "needs", _only_its_fields(form), form.changed_data)
         return redirect(_next_url(application, "needs", request))
     return _render_step(request, application, "needs", form=form)
 
@@ -221,6 +221,18 @@ def _documents_step(request, application):
         _save(request, application, "documents", save, [f"document:{kind}" for kind, _upload in uploaded])
         return redirect(_next_url(application, "documents", request))
     return _render_step(request, application, "documents", form=form, documents=application.documents.all())
+
+
+def _only_its_fields(form):
+    """Save a step's form writing only that step's columns, so concurrent editors keep theirs."""
+
+    def save():
+        instance = form.save(commit=False)
+        columns = [f.name for f in instance._meta.concrete_fields if f.name in form.cleaned_data]
+        instance.save(update_fields=columns)
+        form.save_m2m()
+
+    return save
 
 
 def _save(request, application, step, save, changed):

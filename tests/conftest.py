@@ -66,3 +66,13 @@ def _fresh_state():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def celery_worker_jobs():
+    """Publish jobs to the real broker for a real worker (CI starts one) instead of running them here."""
+    from portal.celery import app
+
+    app.conf.task_always_eager = False
+    yield app
+    app.conf.task_always_eager = True

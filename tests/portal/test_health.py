@@ -54,7 +54,7 @@ def test_readyz_names_the_cache_when_redis_is_unreachable(client):
 @pytest.mark.django_db
 def test_readyz_names_the_broker_when_it_is_unreachable(client):
     url = f"redis://127.0.0.1:{_closed_port()}/0"
-    with override_settings(CELERY_BROKER_URL=url, CELERY_TASK_ALWAYS_EAGER=False, READINESS_TIMEOUT_SECONDS=0.5):
+    with override_settings(CELERY_BROKER_URL=url, READINESS_TIMEOUT_SECONDS=0.5):
         response = client.get("/readyz")
 
     assert response.status_code == 503
@@ -64,7 +64,7 @@ def test_readyz_names_the_broker_when_it_is_unreachable(client):
 
 @pytest.mark.django_db
 def test_readyz_does_not_check_a_broker_when_jobs_run_in_process(client, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.CELERY_BROKER_URL = "memory://"
 
     assert "broker" not in client.get("/readyz").json()["checks"]
 

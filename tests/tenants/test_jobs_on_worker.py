@@ -1,0 +1,35 @@
+"""With Redis, e-mail jobs go through the broker to a real Celery worker, after commit."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tenants.choices import ApplicationStatus as S
+from tenants.models import Notification
+from tenants.services import application_transition
+from tests.tenants.factories import ApplicationFactory
+
+pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _wait_until_sent(notification_ids, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not Notification.objects.filter(pk__in=notification_ids, sent_at__isnull=True).exists():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_status_mail_is_delivered_by_the_worker_exactly_once(celery_worker_jobs, staff_user):
+    application = ApplicationFactory(status=S.SUBMITTED)
+
+    application_transition(application=application, to=S.SCREENING, actor=staff_user)
+
+    ids = list(Notification.objects.filter(application=application).values_list("pk", flat=True))
+    assert ids, "a notification row is written with the transition"
+    assert _wait_until_sent(ids), "the worker did not deliver the e-mail"
+    sent = Notification.objects.get(pk=ids[0])
+    assert sent.body == ""  # cleared once sent
