@@ -130,22 +130,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     change_form_template = "admin/tenants/application/change_form.html"
     fieldsets = [
         (None, {"fields": ["company", "campus", "status", "intake_batch", "language", "submitted_at", "decided_at"]}),
-        (
-            _("Needs"),
-            {
-                "fields": [
-                    "platform_stage",
-                    "space_kind",
-                    "space_area_m2",
-                    "space_from",
-                    "biosafety_level",
-                    "cleanroom_class",
-                    "fume_hoods",
-                    "needs_cold_room",
-                    "gases",
-                ]
-            },
-        ),
+        (_("Needs"), {"fields": list(Application.NEEDS_FIELDS)}),
         (_("Free spaces that match"), {"fields": ["matching_spaces"]}),
     ]
     readonly_fields = [
@@ -155,15 +140,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "language",
         "submitted_at",
         "decided_at",
-        "platform_stage",
-        "space_kind",
-        "space_area_m2",
-        "space_from",
-        "biosafety_level",
-        "cleanroom_class",
-        "fume_hoods",
-        "needs_cold_room",
-        "gases",
+        *Application.NEEDS_FIELDS,
         "matching_spaces",
     ]
 

@@ -84,17 +84,7 @@ class ProfileForm(forms.ModelForm):
 class NeedsForm(forms.ModelForm):
     class Meta:
         model = Application
-        fields = [
-            "platform_stage",
-            "space_kind",
-            "space_area_m2",
-            "space_from",
-            "biosafety_level",
-            "cleanroom_class",
-            "fume_hoods",
-            "needs_cold_room",
-            "gases",
-        ]
+        fields = list(Application.NEEDS_FIELDS)
         widgets = {"space_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "gases": CHECKBOXES}
 
     def __init__(self, *args, **kwargs):

@@ -151,6 +151,19 @@ class Application(models.Model):
         ApplicationStatus.COMMITTEE_REVIEW,
     )
 
+    # What the applicant states about the space and platform it needs (one step of the form).
+    NEEDS_FIELDS = (
+        "platform_stage",
+        "space_kind",
+        "space_area_m2",
+        "space_from",
+        "biosafety_level",
+        "cleanroom_class",
+        "fume_hoods",
+        "needs_cold_room",
+        "gases",
+    )
+
     reference = models.UUIDField(_("reference"), default=uuid.uuid4, unique=True, editable=False)
     campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="applications", verbose_name=_("campus"))
     company = models.ForeignKey(
