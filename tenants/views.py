@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
 from . import rules, services
@@ -365,6 +366,11 @@ def link_exchange(request, token: str, destination: str):
     check refuses. Instead the GET puts a random code in the session (a SameSite cookie) and
     the form; a POST forged from another site has no such session and is refused.
     """
+    if is_ratelimited(request, group="link-open", key="ip", rate=settings.LINK_OPEN_RATE, method=ALL, increment=True):
+        response = render(request, "tenants/rate_limited.html", status=429)
+        response["Retry-After"] = "3600"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
     try:
         link = services.access_link_find(token)
     except InvalidLink as exc:

@@ -214,4 +214,6 @@ CAMPUS_STAFF_EMAILS = env.list("CAMPUS_STAFF_EMAILS", default=[])
 # Applicant-facing forms: attempts per client address.
 APPLY_RATE = env.str("APPLY_RATE", default="20/h")
 LINK_REQUEST_RATE = env.str("LINK_REQUEST_RATE", default="5/h")
+# Opening e-mailed links (each GET or POST), so tokens cannot be guessed by brute force.
+LINK_OPEN_RATE = env.str("LINK_OPEN_RATE", default="60/h")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

@@ -365,3 +365,14 @@ def test_a_link_cannot_be_used_by_a_post_forged_from_another_site(client, campus
 
     assert forged.status_code == 400
     assert AccessLink.objects.get().used_at is None
+
+
+def test_guessing_links_is_throttled(client, settings):
+    from django.test import Client
+
+    settings.LINK_OPEN_RATE = "10/h"
+    guesser = Client()
+    answers = [guesser.get(f"/apply/resume/{'x' * 40}{n:03}/").status_code for n in range(12)]
+
+    assert answers[:10] == [404] * 10
+    assert answers[10:] == [429, 429]
