@@ -87,6 +87,7 @@ class CampusAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "short_name", "name_zh", "slug"]}),
         (_("Location"), {"fields": ["city", "district", "province", "country"]}),
+        (_("Staff"), {"fields": ["staff_emails"]}),
         (
             _("Profile"),
             {"fields": ["rd_area_m2", "opened_on", "mission", "co_builders", "platform_stages", "business_areas"]},

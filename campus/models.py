@@ -132,6 +132,11 @@ class Campus(models.Model):
     business_areas = models.ManyToManyField(
         BusinessArea, verbose_name=_("business areas"), blank=True, related_name="campuses"
     )
+    staff_emails = models.TextField(
+        _("staff e-mail addresses"),
+        blank=True,
+        help_text=_("Who hears of new applications and escalations, one address per line."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -152,6 +157,10 @@ class Campus(models.Model):
         if chinese_requested() and self.name_zh:
             return self.name_zh
         return self.name
+
+    @property
+    def staff_email_list(self) -> list[str]:
+        return [line.strip() for line in self.staff_emails.splitlines() if line.strip()]
 
     @property
     def co_builder_list(self) -> list[str]:

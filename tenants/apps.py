@@ -12,4 +12,7 @@ class TenantsConfig(AppConfig):
     def ready(self) -> None:
         from campus.models import sync_lookups
 
+        from .schedules import ensure_schedules
+
         post_migrate.connect(sync_lookups, sender=self, dispatch_uid="tenants.sync_lookups")
+        post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="tenants.ensure_schedules")

@@ -50,3 +50,35 @@ class DocumentKind(models.TextChoices):
     PITCH_DECK = "pitch_deck", _("Pitch deck")
     BUSINESS_LICENCE = "business_licence", _("Business licence or registration")
     OTHER = "other", _("Other document")
+
+
+class TaskOwner(models.TextChoices):
+    COMPANY = "company", _("The company")
+    CAMPUS_MANAGER = "campus_manager", _("Campus manager")
+    SPACE_MANAGER = "space_manager", _("Space manager")
+    FACILITIES = "facilities", _("Facilities and security")
+    IT = "it", _("IT services")
+
+
+class TaskState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DONE = "done", _("Done")
+    WAIVED = "waived", _("Waived")
+
+
+class ComplianceKind(models.TextChoices):
+    RESIDENCY_AGREEMENT = "residency_agreement", _("Signed residency agreement")
+    INSURANCE_CERTIFICATE = "insurance_certificate", _("Insurance certificate")
+    BIOSAFETY_PERMIT = "biosafety_permit", _("Biosafety permit")
+    HAZARDOUS_MATERIALS_PERMIT = "hazardous_materials_permit", _("Hazardous-materials permit")
+    OTHER = "other", _("Other compliance document")
+
+
+# Kinds whose document carries an expiry date the campus follows up.
+EXPIRING_KINDS = frozenset(
+    {
+        ComplianceKind.INSURANCE_CERTIFICATE,
+        ComplianceKind.BIOSAFETY_PERMIT,
+        ComplianceKind.HAZARDOUS_MATERIALS_PERMIT,
+    }
+)

@@ -14,7 +14,7 @@ from campus.models import Campus
 from common.uploads import check_upload
 
 from . import rules
-from .choices import ApplicationStatus, DocumentKind
+from .choices import EXPIRING_KINDS, ApplicationStatus, DocumentKind
 from .models import Application, ApplicationContact, Company
 
 CHECKBOXES = forms.CheckboxSelectMultiple
@@ -156,3 +156,41 @@ class TransitionForm(forms.Form):
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to"].choices = [(s, ApplicationStatus(s).label) for s in rules.allowed_next(application.status)]
+
+
+class TaskCompleteForm(forms.Form):
+    """The company completes one of its onboarding tasks, uploading the document it needs."""
+
+    file = forms.FileField(label=_("Document"), required=False)
+    expires_on = forms.DateField(
+        label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, task, **kwargs):
+        super().__init__(*args, prefix=f"task{task.pk}", **kwargs)
+        self.task = task
+        self.fields["file"].required = bool(task.requires_document)
+        self.fields["expires_on"].required = task.requires_document in EXPIRING_KINDS
+        if not task.requires_document:
+            del self.fields["file"]
+        if task.requires_document not in EXPIRING_KINDS:
+            del self.fields["expires_on"]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            check_upload(upload)
+        return upload
+
+    def clean_expires_on(self):
+        day = self.cleaned_data.get("expires_on")
+        if day and day <= timezone.localdate():
+            raise ValidationError(_("The document must still be valid tomorrow."))
+        return day
+
+
+class StaffTaskForm(forms.Form):
+    """Staff complete or waive a task on the onboarding board."""
+
+    action = forms.ChoiceField(choices=[("done", _("Mark done")), ("waive", _("Waive"))])
+    reason = forms.CharField(label=_("Reason for waiving"), required=False, max_length=2000)

@@ -183,9 +183,11 @@ def application_transition(
         override_reason=override_reason,
         created_at=now,
     )
-    if to == S.APPROVED:
-        Company.objects.filter(pk=locked.company_id).update(status=CompanyStatus.ONBOARDING, updated_at=now)
     _notify_transition(application=locked, transition=transition)
+    if to == S.APPROVED:
+        from .onboarding import onboarding_start
+
+        onboarding_start(application=locked, approved_on=timezone.localdate(now))
     transaction.on_commit(
         lambda: application_status_changed.send(
             sender=Application,
@@ -303,20 +305,41 @@ def link_url(kind: str, token: str) -> str:
 # --- E-mail --------------------------------------------------------------------------------
 
 
-def notify(*, application: Application, kind: str, recipient: str, template: str, context: dict, language=None):
-    """Write an e-mail in the applicant's language and deliver it after commit."""
+def notify(
+    *,
+    kind: str,
+    recipient: str,
+    template: str,
+    context: dict,
+    application: Application | None = None,
+    company: Company | None = None,
+    language: str | None = None,
+) -> Notification:
+    """Write an e-mail in the recipient's language and deliver it after commit."""
     from .tasks import deliver_notification
 
-    language = language or application.language
+    company = company or (application.company if application else None)
+    language = language or (application.language if application else settings.LANGUAGE_CODE)
     with translation.override(language):
-        ctx = {"application": application, "company": application.company, "site_url": settings.SITE_URL, **context}
+        ctx = {"application": application, "company": company, "site_url": settings.SITE_URL, **context}
         subject = " ".join(render_to_string(f"tenants/email/{template}_subject.txt", ctx).split())
         body = render_to_string(f"tenants/email/{template}.txt", ctx)
     notification = Notification.objects.create(
-        application=application, kind=kind, recipient=recipient, language=language, subject=subject, body=body
+        application=application,
+        company=company,
+        kind=kind,
+        recipient=recipient,
+        language=language,
+        subject=subject,
+        body=body,
     )
     enqueue_on_commit(deliver_notification, notification.pk)
     return notification
+
+
+def staff_emails(campus) -> list[str]:
+    """Who hears of a campus's new applications and escalations."""
+    return campus.staff_email_list or list(settings.CAMPUS_STAFF_EMAILS)
 
 
 def _notify_transition(*, application: Application, transition: ApplicationTransition) -> None:
@@ -334,7 +357,7 @@ def _notify_transition(*, application: Application, transition: ApplicationTrans
             context={"transition": transition, "link": status_link},
         )
     if transition.to_status == S.SUBMITTED:
-        for email in settings.CAMPUS_STAFF_EMAILS:
+        for email in staff_emails(application.campus):
             notify(
                 application=application,
                 kind="staff:submitted",

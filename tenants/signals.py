@@ -7,3 +7,6 @@ from django.dispatch import Signal
 
 # kwargs: application_id, from_status, to_status, transition_id
 application_status_changed = Signal()
+
+# kwargs: company_id, event_id (a DomainEvent of type "company.became_resident")
+company_became_resident = Signal()

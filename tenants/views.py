@@ -6,10 +6,13 @@ import secrets
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,7 +22,7 @@ from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
 from . import rules, services
-from .choices import ApplicationStatus, DocumentKind
+from .choices import DocumentKind, TaskOwner, TaskState
 from .exceptions import ApplicationIncomplete, ApplicationLocked, InvalidLink, InvalidTransition
 from .filters import ResidentFilter
 from .forms import (
@@ -30,9 +33,12 @@ from .forms import (
     InviteForm,
     NeedsForm,
     ProfileForm,
+    StaffTaskForm,
+    TaskCompleteForm,
     WithdrawForm,
 )
-from .models import Application, ApplicationDocument
+from .models import Application, ApplicationDocument, ComplianceDocument, OnboardingPlan, OnboardingTask
+from .onboarding import onboarding_task_complete, onboarding_task_waive, plans_for_board
 from .selectors import application_for_applicant, residents_for_directory
 
 SESSION_KEY = "applicant"
@@ -421,15 +427,49 @@ def link_request(request):
 
 
 @never_cache
-def apply_status(request):
+def apply_status(request, task_forms: dict | None = None, status: int = 200):
     application = _session_application(request)
     if application is None:
         return render(request, "tenants/apply/link_request.html", {"form": EmailForm(), "no_session": True}, status=403)
+    plan = OnboardingPlan.objects.filter(application=application).prefetch_related("tasks__document").first()
+    tasks = list(plan.tasks.all()) if plan else []
+    task_forms = task_forms or {}
+    for task in tasks:
+        if task.owned_by_company and task.state == TaskState.PENDING:
+            task.form = task_forms.get(task.pk) or TaskCompleteForm(task=task)
     return render(
         request,
         "tenants/apply/status.html",
-        {"application": application, "transitions": application.transitions.all(), "statuses": ApplicationStatus},
+        {"application": application, "transitions": application.transitions.all(), "plan": plan, "tasks": tasks},
+        status=status,
     )
+
+
+@never_cache
+@require_POST
+def onboarding_task_done(request, pk: int):
+    """The company completes one of its own onboarding tasks from its status page."""
+    application = _session_application(request)
+    if application is None:
+        raise Http404
+    task = get_object_or_404(
+        OnboardingTask, pk=pk, plan__application=application, owner=TaskOwner.COMPANY, state=TaskState.PENDING
+    )
+    form = TaskCompleteForm(request.POST, request.FILES, task=task)
+    if not form.is_valid():
+        return apply_status(request, task_forms={task.pk: form}, status=400)
+    try:
+        onboarding_task_complete(
+            task=task,
+            actor_email=_editor_email(request),
+            upload=form.cleaned_data.get("file"),
+            expires_on=form.cleaned_data.get("expires_on"),
+        )
+    except InvalidTransition as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Thank you: “%(task)s” is done.") % {"task": task.title})
+    return redirect("tenants:apply_status")
 
 
 @never_cache
@@ -473,6 +513,68 @@ def document_download(request, pk: int):
     response["Content-Security-Policy"] = "sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def compliance_download(request, pk: int):
+    """Compliance documents are for campus staff only."""
+    document = get_object_or_404(ComplianceDocument, pk=pk)
+    user = request.user
+    if not (user.is_authenticated and user.is_staff and user.has_perm("tenants.view_compliancedocument")):
+        raise Http404
+    return _attachment(document)
+
+
+def _attachment(document) -> FileResponse:
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Staff onboarding board ---------------------------------------------------------------
+
+
+@staff_member_required
+def staff_onboarding(request):
+    """Every onboarding plan, those with overdue tasks first."""
+    if not request.user.has_perm("tenants.view_onboardingplan"):
+        raise PermissionDenied
+    page = Paginator(plans_for_board(), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "tenants/staff/onboarding.html",
+        {
+            "page": page,
+            "today": timezone.localdate(),
+            "can_change": request.user.has_perm("tenants.change_onboardingtask"),
+        },
+    )
+
+
+@staff_member_required
+@require_POST
+def staff_onboarding_task(request, pk: int):
+    if not request.user.has_perm("tenants.change_onboardingtask"):
+        raise PermissionDenied
+    task = get_object_or_404(OnboardingTask, pk=pk)
+    form = StaffTaskForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["action"] == "waive":
+                onboarding_task_waive(task=task, actor=request.user, reason=form.cleaned_data["reason"])
+            else:
+                onboarding_task_complete(task=task, actor=request.user, upload=None)
+        except InvalidTransition as exc:
+            messages.error(request, f"{task.title}: {exc.message}")
+        else:
+            messages.success(request, _("“%(task)s” updated.") % {"task": task.title})
+    return redirect(reverse("tenants:staff_onboarding") + f"#plan-{task.plan_id}")
 
 
 _download_checks = []

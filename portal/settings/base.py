@@ -217,3 +217,7 @@ LINK_REQUEST_RATE = env.str("LINK_REQUEST_RATE", default="5/h")
 # Opening e-mailed links (each GET or POST), so tokens cannot be guessed by brute force.
 LINK_OPEN_RATE = env.str("LINK_OPEN_RATE", default="60/h")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Onboarding and follow-up jobs.
+ONBOARDING_ESCALATION_DAYS = env.int("ONBOARDING_ESCALATION_DAYS", default=7)
+DRAFT_REMINDER_DAYS = env.int("DRAFT_REMINDER_DAYS", default=7)
+COMPLIANCE_REMINDER_DAYS = env.int("COMPLIANCE_REMINDER_DAYS", default=30)

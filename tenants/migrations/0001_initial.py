@@ -245,8 +245,8 @@ class Migration(migrations.Migration):
                     "file",
                     models.FileField(
                         max_length=255,
-                        storage=tenants.models._private_storage,
-                        upload_to=tenants.models._document_path,
+                        storage=tenants.models.applications._private_storage,
+                        upload_to=tenants.models.applications._document_path,
                         verbose_name="file",
                     ),
                 ),

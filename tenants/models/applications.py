@@ -21,7 +21,7 @@ from django_countries.fields import CountryField
 from campus.choices import BiosafetyLevel, CleanRoomClass, PlatformStages, SpaceKind
 from campus.models import BusinessArea, Campus, ChoiceLookup, Gas
 
-from .choices import (
+from ..choices import (
     ApplicationStatus,
     CompanySize,
     CompanyStatus,
@@ -205,6 +205,7 @@ class Application(models.Model):
 
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    draft_reminded_at = models.DateTimeField(_("draft reminder sent at"), null=True, blank=True)
     is_demo = models.BooleanField(_("illustrative demo data"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -389,7 +390,20 @@ class Notification(models.Model):
     """
 
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("application")
+        Application,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("application"),
+    )
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("company"),
     )
     kind = models.CharField(_("kind"), max_length=40)
     recipient = models.EmailField(_("recipient"))

@@ -1,0 +1,49 @@
+"""Models of the tenants app, one module per area."""
+
+from .applications import (
+    AccessLink,
+    Application,
+    ApplicationContact,
+    ApplicationDocument,
+    ApplicationEdit,
+    ApplicationQuerySet,
+    ApplicationTransition,
+    Company,
+    CompanyQuerySet,
+    DiseaseStage,
+    FocusArea,
+    IntakeBatch,
+    Notification,
+)
+from .onboarding import (
+    ComplianceDocument,
+    DomainEvent,
+    OnboardingPlan,
+    OnboardingReminder,
+    OnboardingTask,
+    OnboardingTemplate,
+    OnboardingTemplateTask,
+)
+
+__all__ = [
+    "AccessLink",
+    "Application",
+    "ApplicationContact",
+    "ApplicationDocument",
+    "ApplicationEdit",
+    "ApplicationQuerySet",
+    "ApplicationTransition",
+    "Company",
+    "CompanyQuerySet",
+    "ComplianceDocument",
+    "DiseaseStage",
+    "DomainEvent",
+    "FocusArea",
+    "IntakeBatch",
+    "Notification",
+    "OnboardingPlan",
+    "OnboardingReminder",
+    "OnboardingTask",
+    "OnboardingTemplate",
+    "OnboardingTemplateTask",
+]

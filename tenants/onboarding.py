@@ -1,0 +1,360 @@
+"""Onboarding of approved companies, and the scheduled jobs that keep it moving.
+
+Every function that a schedule runs is safe to run twice: each effect is guarded by a unique
+row or a conditional update, so a second run (or a retried worker) finds nothing to do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.uploads import check_upload
+
+from .choices import ApplicationStatus, CompanyStatus, ComplianceKind, TaskOwner, TaskState
+from .exceptions import InvalidTransition
+from .models import (
+    Application,
+    Company,
+    ComplianceDocument,
+    DomainEvent,
+    Notification,
+    OnboardingPlan,
+    OnboardingReminder,
+    OnboardingTask,
+    OnboardingTemplate,
+    OnboardingTemplateTask,
+)
+from .services import access_link_issue, link_url, notify, staff_emails
+from .signals import company_became_resident
+
+logger = logging.getLogger(__name__)
+
+# The standard plan, used for a campus until its staff change it in the admin.
+DEFAULT_TASKS = [
+    ("Sign the residency agreement", "签署入驻协议", TaskOwner.COMPANY, 7, ComplianceKind.RESIDENCY_AGREEMENT),
+    ("Upload the insurance certificate", "上传保险证明", TaskOwner.COMPANY, 14, ComplianceKind.INSURANCE_CERTIFICATE),
+    ("Allocate space", "分配空间", TaskOwner.SPACE_MANAGER, 14, ""),
+    ("Issue access badges", "办理门禁卡", TaskOwner.FACILITIES, 21, ""),
+    ("Create IT accounts", "开通 IT 账户", TaskOwner.IT, 21, ""),
+    ("Welcome meeting", "欢迎会议", TaskOwner.CAMPUS_MANAGER, 30, ""),
+    ("Assign an advisory mentor", "指派顾问导师", TaskOwner.CAMPUS_MANAGER, 30, ""),
+]
+
+
+def onboarding_template_for(campus) -> OnboardingTemplate:
+    """The campus's template, created with the standard tasks the first time it is needed."""
+    template, created = OnboardingTemplate.objects.get_or_create(campus=campus)
+    if created:
+        OnboardingTemplateTask.objects.bulk_create(
+            OnboardingTemplateTask(
+                template=template,
+                position=position,
+                title_en=title_en,
+                title_zh=title_zh,
+                owner=owner,
+                due_after_days=days,
+                requires_document=document,
+            )
+            for position, (title_en, title_zh, owner, days, document) in enumerate(DEFAULT_TASKS)
+        )
+    return template
+
+
+@transaction.atomic
+def onboarding_start(*, application: Application, approved_on: dt.date) -> OnboardingPlan:
+    """Create the one plan of an approved application and welcome the company. Repeating it does nothing."""
+    template = onboarding_template_for(application.campus)
+    try:
+        with transaction.atomic():
+            plan = OnboardingPlan.objects.create(
+                application=application, company=application.company, campus=application.campus, approved_on=approved_on
+            )
+    except IntegrityError:  # approved before, or by a concurrent request
+        return OnboardingPlan.objects.get(application=application)
+    OnboardingTask.objects.bulk_create(
+        OnboardingTask(
+            plan=plan,
+            position=item.position,
+            title_en=item.title_en,
+            title_zh=item.title_zh,
+            owner=item.owner,
+            requires_document=item.requires_document,
+            due_on=approved_on + dt.timedelta(days=item.due_after_days),
+        )
+        for item in template.tasks.all()
+    )
+    Company.objects.filter(pk=application.company_id).update(status=CompanyStatus.ONBOARDING, updated_at=timezone.now())
+    for contact in application.contacts.all():
+        token = access_link_issue(application=application, email=contact.email)
+        notify(
+            application=application,
+            kind="onboarding:welcome",
+            recipient=contact.email,
+            template="welcome",
+            context={"plan": plan, "link": link_url("status", token), "contact": contact},
+        )
+    if not plan.tasks.exists():
+        _finish_if_complete(plan.pk)
+    return plan
+
+
+@transaction.atomic
+def onboarding_task_complete(
+    *, task: OnboardingTask, actor=None, actor_email: str = "", upload=None, expires_on: dt.date | None = None
+) -> OnboardingTask:
+    """Mark a task done; a task that needs a document takes it here, under the application upload rules."""
+    task = OnboardingTask.objects.select_for_update().select_related("plan__company").get(pk=task.pk)
+    if task.state != TaskState.PENDING:
+        raise InvalidTransition(_("This task is already done or waived."))
+    if task.requires_document:
+        if upload is None:
+            raise InvalidTransition(_("Upload the document to complete this task."), field="file")
+        task.document = compliance_document_add(
+            company=task.plan.company, kind=task.requires_document, upload=upload, expires_on=expires_on, by=actor_email
+        )
+    task.state, task.completed_at = TaskState.DONE, timezone.now()
+    task.completed_by, task.completed_by_email = actor, actor_email
+    task.save()
+    _finish_if_complete(task.plan_id)
+    return task
+
+
+@transaction.atomic
+def onboarding_task_waive(*, task: OnboardingTask, actor, reason: str) -> OnboardingTask:
+    """Staff waive a task they judge unnecessary; the reason is kept."""
+    if not reason.strip():
+        raise InvalidTransition(_("Give a reason for waiving this task."), field="reason")
+    task = OnboardingTask.objects.select_for_update().get(pk=task.pk)
+    if task.state != TaskState.PENDING:
+        raise InvalidTransition(_("This task is already done or waived."))
+    task.state, task.completed_at, task.completed_by = TaskState.WAIVED, timezone.now(), actor
+    task.waived_reason = reason.strip()
+    task.save()
+    _finish_if_complete(task.plan_id)
+    return task
+
+
+def compliance_document_add(
+    *, company: Company, kind: str, upload, expires_on=None, by: str = ""
+) -> ComplianceDocument:
+    checked = check_upload(upload)
+    document = ComplianceDocument(
+        company=company,
+        kind=kind,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        extension=checked.extension,
+        size=checked.size,
+        expires_on=expires_on,
+        uploaded_by=by,
+    )
+    document.file.save(checked.original_name, upload, save=False)
+    document.save()
+    return document
+
+
+def _finish_if_complete(plan_id: int) -> None:
+    """When no task is pending any more, the company becomes a resident (once)."""
+    plan = OnboardingPlan.objects.select_for_update().select_related("company").get(pk=plan_id)
+    if plan.completed_at is not None or plan.tasks.filter(state=TaskState.PENDING).exists():
+        return
+    now = timezone.now()
+    plan.completed_at = now
+    plan.save(update_fields=["completed_at"])
+    Company.objects.filter(pk=plan.company_id).update(
+        status=CompanyStatus.RESIDENT, resident_since=timezone.localdate(now), updated_at=now
+    )
+    event, created = DomainEvent.objects.get_or_create(
+        key=f"company.became_resident:{plan.company_id}",
+        defaults={
+            "type": "company.became_resident",
+            "payload": {
+                "company_id": plan.company_id,
+                "campus_id": plan.campus_id,
+                "application_id": plan.application_id,
+            },
+            "occurred_at": now,
+        },
+    )
+    if created:
+        transaction.on_commit(
+            lambda: company_became_resident.send(sender=Company, company_id=plan.company_id, event_id=event.pk)
+        )
+
+
+# --- Scheduled jobs -------------------------------------------------------------------------
+
+
+def _owner_emails(task: OnboardingTask) -> list[str]:
+    if task.owned_by_company:
+        return [contact.email for contact in task.plan.application.contacts.all()]
+    return staff_emails(task.plan.campus)
+
+
+def send_overdue_reminders(today: dt.date | None = None) -> int:
+    """Remind the owner of each overdue task, at most once per task per day."""
+    today = today or timezone.localdate()
+    sent = 0
+    tasks = OnboardingTask.objects.overdue(today).select_related("plan__application__company", "plan__campus")
+    for task in tasks.prefetch_related("plan__application__contacts"):
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    OnboardingReminder.objects.create(task=task, sent_on=today)
+            except IntegrityError:
+                continue  # reminded today already
+            for email in _owner_emails(task):
+                notify(
+                    application=task.plan.application,
+                    kind="onboarding:reminder",
+                    recipient=email,
+                    template="task_reminder",
+                    context={"task": task},
+                    language=None if task.owned_by_company else settings.LANGUAGE_CODE,
+                )
+            sent += 1
+    return sent
+
+
+def escalate_overdue(now: dt.datetime | None = None) -> int:
+    """Tell campus staff about tasks overdue for longer than ONBOARDING_ESCALATION_DAYS. Once per task."""
+    now = now or timezone.now()
+    cutoff = timezone.localdate(now) - dt.timedelta(days=settings.ONBOARDING_ESCALATION_DAYS)
+    escalated = 0
+    candidates = OnboardingTask.objects.pending().filter(due_on__lt=cutoff, escalated_at__isnull=True)
+    for task in candidates.select_related("plan__application__company", "plan__campus"):
+        with transaction.atomic():
+            if not OnboardingTask.objects.filter(pk=task.pk, escalated_at__isnull=True).update(escalated_at=now):
+                continue
+            for email in staff_emails(task.plan.campus):
+                notify(
+                    application=task.plan.application,
+                    kind="onboarding:escalation",
+                    recipient=email,
+                    template="task_escalation",
+                    context={"task": task, "days": (timezone.localdate(now) - task.due_on).days},
+                    language=settings.LANGUAGE_CODE,
+                )
+            escalated += 1
+    return escalated
+
+
+def remind_stale_drafts(now: dt.datetime | None = None) -> int:
+    """One reminder for drafts untouched for DRAFT_REMINDER_DAYS; never after submission or withdrawal."""
+    now = now or timezone.now()
+    stale = Application.objects.filter(
+        status=ApplicationStatus.DRAFT,
+        draft_reminded_at__isnull=True,
+        updated_at__lt=now - dt.timedelta(days=settings.DRAFT_REMINDER_DAYS),
+    )
+    reminded = 0
+    for application in stale.select_related("company").prefetch_related("contacts"):
+        with transaction.atomic():
+            claimed = Application.objects.filter(
+                pk=application.pk, status=ApplicationStatus.DRAFT, draft_reminded_at__isnull=True
+            ).update(draft_reminded_at=now)
+            if not claimed:
+                continue
+            for contact in application.contacts.all():
+                token = access_link_issue(application=application, email=contact.email)
+                notify(
+                    application=application,
+                    kind="draft:reminder",
+                    recipient=contact.email,
+                    template="draft_reminder",
+                    context={"link": link_url("resume", token), "contact": contact},
+                )
+            reminded += 1
+    return reminded
+
+
+def _company_contacts(company: Company) -> tuple[Application | None, list[str]]:
+    application = (
+        company.applications.filter(status=ApplicationStatus.APPROVED)
+        .prefetch_related("contacts")
+        .order_by("-decided_at")
+        .first()
+    )
+    return application, [c.email for c in application.contacts.all()] if application else []
+
+
+def check_compliance_documents(today: dt.date | None = None) -> dict[str, int]:
+    """Remind companies before a document expires; tell staff once it has expired. Once each."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    counts = {"reminded": 0, "escalated": 0}
+    soon = ComplianceDocument.objects.filter(
+        expires_on__gte=today,
+        expires_on__lte=today + dt.timedelta(days=settings.COMPLIANCE_REMINDER_DAYS),
+        reminded_at__isnull=True,
+    )
+    for document in soon.select_related("company"):
+        with transaction.atomic():
+            if not ComplianceDocument.objects.filter(pk=document.pk, reminded_at__isnull=True).update(reminded_at=now):
+                continue
+            application, emails = _company_contacts(document.company)
+            for email in emails:
+                notify(
+                    application=application,
+                    kind="compliance:expiring",
+                    recipient=email,
+                    template="compliance_expiring",
+                    context={"document": document},
+                )
+            counts["reminded"] += 1
+    expired = ComplianceDocument.objects.expired(today).filter(escalated_at__isnull=True)
+    for document in expired.select_related("company__campus"):
+        with transaction.atomic():
+            if not ComplianceDocument.objects.filter(pk=document.pk, escalated_at__isnull=True).update(
+                escalated_at=now
+            ):
+                continue
+            for email in staff_emails(document.company.campus):
+                notify(
+                    company=document.company,
+                    kind="compliance:expired",
+                    recipient=email,
+                    template="compliance_expired",
+                    context={"document": document},
+                    language=settings.LANGUAGE_CODE,
+                )
+            counts["escalated"] += 1
+    return counts
+
+
+def relay_pending_notifications(older_than_seconds: int = 60, limit: int = 500) -> int:
+    """Publish e-mails whose job never reached the broker (e.g. Redis was down). Sending stays once-only."""
+    from .tasks import deliver_notification
+
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    pending = list(
+        Notification.objects.filter(sent_at__isnull=True, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in pending:
+        deliver_notification.apply_async(args=[pk])
+    return len(pending)
+
+
+def plans_for_board():
+    """Every plan with its tasks, those with overdue tasks first, in a fixed number of queries."""
+    from django.db.models import Count, Q
+
+    today = timezone.localdate()
+    return (
+        OnboardingPlan.objects.select_related("company", "campus")
+        .prefetch_related(Prefetch("tasks", queryset=OnboardingTask.objects.select_related("completed_by")))
+        .annotate(
+            overdue=Count("tasks", filter=Q(tasks__state=TaskState.PENDING, tasks__due_on__lt=today)),
+            pending=Count("tasks", filter=Q(tasks__state=TaskState.PENDING)),
+        )
+        .order_by("-overdue", "completed_at", "approved_on")
+    )

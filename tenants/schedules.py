@@ -1,0 +1,34 @@
+"""The periodic jobs, as django-celery-beat rows staff can see and change in the admin.
+
+Created after every migrate when missing; a schedule staff changed or disabled is left alone.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+SCHEDULES = [
+    # (name, task, crontab fields)
+    ("Deliver pending e-mails (outbox relay)", "tenants.tasks.relay_pending_notifications", {"minute": "*"}),
+    ("Remind owners of overdue onboarding tasks", "tenants.tasks.onboarding_reminders", {"minute": "0", "hour": "9"}),
+    ("Escalate long-overdue onboarding tasks", "tenants.tasks.onboarding_escalations", {"minute": "30", "hour": "9"}),
+    ("Remind applicants of unfinished drafts", "tenants.tasks.draft_reminders", {"minute": "0", "hour": "10"}),
+    ("Check compliance documents for expiry", "tenants.tasks.compliance_checks", {"minute": "0", "hour": "8"}),
+]
+
+
+def ensure_schedules(sender=None, using: str = "default", **kwargs) -> None:
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    for name, task, fields in SCHEDULES:
+        if PeriodicTask.objects.using(using).filter(name=name).exists():
+            continue
+        crontab, _created = CrontabSchedule.objects.using(using).get_or_create(
+            minute=fields.get("minute", "*"),
+            hour=fields.get("hour", "*"),
+            day_of_week="*",
+            day_of_month="*",
+            month_of_year="*",
+            timezone=settings.TIME_ZONE,
+        )
+        PeriodicTask.objects.using(using).create(name=name, task=task, crontab=crontab)
