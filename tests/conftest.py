@@ -68,11 +68,61 @@ def _fresh_state():
     translation.deactivate()
 
 
-@pytest.fixture
-def celery_worker_jobs():
-    """Publish jobs to the real broker for a real worker (CI starts one) instead of running them here."""
-    from portal.celery import app
+class Broker:
+    """Points the Celery app at a broker for one test, and back to in-process jobs afterwards."""
 
-    app.conf.task_always_eager = False
-    yield app
-    app.conf.task_always_eager = True
+    def __init__(self):
+        from portal.celery import app
+
+        self.app = app
+
+    def _use(self, url: str, eager: bool) -> None:
+        self.app.conf.broker_url = url
+        self.app.conf.task_always_eager = eager
+        # Drop the cached connection pools so the next publish connects to the new URL.
+        self.app._pool = None
+        self.app.amqp._producer_pool = None
+
+    def down(self) -> None:
+        """A broker on a closed port: publishing fails quickly, as when Redis is down."""
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self._use(f"redis://127.0.0.1:{port}/0", eager=False)
+
+    def real(self) -> None:
+        """The real Redis of REDIS_URL, with the worker CI starts consuming from it."""
+        self._use(settings.REDIS_URL, eager=False)
+
+    def in_process(self) -> None:
+        self._use(settings.CELERY_BROKER_URL, eager=True)
+
+
+@pytest.fixture
+def broker():
+    broker = Broker()
+    yield broker
+    broker.in_process()
+
+
+@pytest.fixture
+def celery_worker_jobs(broker):
+    """Publish jobs to the real broker for a real worker (CI starts one) instead of running them here."""
+    broker.real()
+    return broker.app
+
+
+@pytest.fixture
+def worker_mail_dir():
+    """Where the worker CI starts writes its e-mail (WORKER_MAIL_DIR), to see what it really sent."""
+    from pathlib import Path
+
+    path = os.environ.get("WORKER_MAIL_DIR")
+    if not path:
+        message = "needs WORKER_MAIL_DIR, the folder the test worker writes e-mail to"
+        if _services_required():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return Path(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.core import mail
 
 from tenants.choices import ApplicationStatus as S
 from tenants.models import Notification
@@ -23,7 +24,7 @@ def _wait_until_sent(notification_ids, timeout=30.0):
     return False
 
 
-def test_status_mail_is_delivered_by_the_worker_exactly_once(celery_worker_jobs, staff_user):
+def test_status_mail_is_written_by_the_worker_process(celery_worker_jobs, staff_user, worker_mail_dir):
     application = ApplicationFactory(status=S.SUBMITTED)
 
     application_transition(application=application, to=S.SCREENING, actor=staff_user)
@@ -33,3 +34,8 @@ def test_status_mail_is_delivered_by_the_worker_exactly_once(celery_worker_jobs,
     assert _wait_until_sent(ids), "the worker did not deliver the e-mail"
     sent = Notification.objects.get(pk=ids[0])
     assert sent.body == ""  # cleared once sent
+    recipient = application.contacts.get().email
+    written = [p for p in worker_mail_dir.glob("*.log") if recipient in p.read_text(errors="replace")]
+    assert len(written) == 1
+    assert "Screening" in written[0].read_text(errors="replace")
+    assert mail.outbox == []  # written by the worker, not by this process

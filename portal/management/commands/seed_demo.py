@@ -12,6 +12,7 @@ from django.db import transaction
 
 from campus.demo import campus_load_demo_buildings, campus_load_facts
 from tenants.demo import demo_applications_load, first_batch_load
+from tenants.onboarding import onboarding_template_for
 
 SEED_DIR = Path(__file__).resolve().parent.parent.parent / "seed"
 FACTS_FILE = SEED_DIR / "icampus-2019.json"
@@ -40,6 +41,7 @@ class Command(BaseCommand):
                 campus=campus, batch_facts=facts["first_intake_batch"], companies=facts.get("companies", [])
             )
             applications = demo_applications_load(campus=campus, specs=demo_applications)
+            onboarding_template_for(campus)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {campus} with {len(buildings)} demo buildings and the {batch.name.lower()} "

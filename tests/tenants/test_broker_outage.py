@@ -1,0 +1,72 @@
+"""When the broker is down, requests still succeed and the e-mail goes out once it is back."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.core import mail
+
+from tenants.choices import ApplicationStatus as S
+from tenants.models import Application, Notification
+from tenants.onboarding import relay_pending_notifications
+from tests.tenants.helpers import fill_draft
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _private(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+
+
+def test_submission_while_the_broker_is_down_is_confirmed_and_mailed_once_it_returns(client, campus, broker):
+    fill_draft(client, campus)
+    broker.down()
+
+    started = time.monotonic()
+    response = client.post("/apply/review/", follow=True)
+    elapsed = time.monotonic() - started
+
+    assert response.status_code == 200
+    assert "Your application has been submitted" in response.content.decode()
+    assert elapsed < 15, "publishing must give up quickly while the broker is down"
+    assert Application.objects.get().status == S.SUBMITTED
+    pending = Notification.objects.filter(sent_at__isnull=True)
+    assert pending.count() == 1 and mail.outbox == []
+
+    broker.in_process()
+    assert relay_pending_notifications(older_than_seconds=0) == 1
+    assert relay_pending_notifications(older_than_seconds=0) == 0
+
+    assert [m.to for m in mail.outbox] == [["ada@helix.example.com"]]
+    assert not Notification.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_the_relay_leaves_fresh_notifications_to_their_own_job(client, campus):
+    fill_draft(client, campus)
+    client.post("/apply/review/")
+
+    assert relay_pending_notifications(older_than_seconds=60) == 0
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_after_the_outage_the_real_worker_sends_the_mail_exactly_once(client, campus, broker, worker_mail_dir):
+    fill_draft(client, campus)
+    broker.down()
+    client.post("/apply/review/")
+    assert Notification.objects.filter(sent_at__isnull=True).count() == 1
+
+    broker.real()
+    relay_pending_notifications(older_than_seconds=0)
+    relay_pending_notifications(older_than_seconds=0)  # a second relay run before the first is done
+
+    deadline = time.monotonic() + 30
+    while Notification.objects.filter(sent_at__isnull=True).exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1)  # let a duplicate, if any, be written too
+    written = [p for p in worker_mail_dir.glob("*.log") if "ada@helix.example.com" in p.read_text(errors="replace")]
+    assert len(written) == 1, written
+    assert "We received the application of Helix Diagnostics" in written[0].read_text(errors="replace")
+    assert mail.outbox == []  # nothing was sent by this process
