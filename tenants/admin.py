@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
@@ -269,12 +270,39 @@ class AccessLinkAdmin(admin.ModelAdmin):
         return False
 
 
+class FailedFilter(admin.SimpleListFilter):
+    title = _("delivery")
+    parameter_name = "delivery"
+
+    def lookups(self, request, model_admin):
+        return [("failing", _("Failing")), ("given_up", _("Given up"))]
+
+    def queryset(self, request, queryset):
+        unsent = queryset.filter(sent_at__isnull=True)
+        if self.value() == "failing":
+            return unsent.filter(attempts__gt=0, attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS)
+        if self.value() == "given_up":
+            return unsent.filter(attempts__gte=settings.NOTIFICATION_MAX_ATTEMPTS)
+        return queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["subject", "recipient", "kind", "language", "created_at", "sent_at"]
-    list_filter = ["kind", "language", ("sent_at", admin.EmptyFieldListFilter)]
+    list_display = ["subject", "recipient", "kind", "language", "created_at", "sent_at", "attempts"]
+    list_filter = ["kind", "language", ("sent_at", admin.EmptyFieldListFilter), FailedFilter]
     search_fields = ["recipient", "subject", "application__company__name"]
-    readonly_fields = ["application", "kind", "recipient", "language", "subject", "created_at", "sent_at"]
+    readonly_fields = [
+        "application",
+        "company",
+        "kind",
+        "recipient",
+        "language",
+        "subject",
+        "created_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+    ]
     exclude = ["body"]
 
     def has_add_permission(self, request) -> bool:

@@ -335,7 +335,9 @@ def relay_pending_notifications(older_than_seconds: int = 60, limit: int = 500) 
 
     cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
     pending = list(
-        Notification.objects.filter(sent_at__isnull=True, created_at__lt=cutoff)
+        Notification.objects.filter(
+            sent_at__isnull=True, created_at__lt=cutoff, attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS
+        )
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )

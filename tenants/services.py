@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -372,13 +373,25 @@ def _notify_transition(*, application: Application, transition: ApplicationTrans
 
 
 def deliver(notification_id: int) -> bool:
-    """Send one pending e-mail; a second delivery of the same one sends nothing."""
+    """Send one pending e-mail; a second delivery of the same one sends nothing.
+
+    A failure is counted on the row (and re-raised for the job to retry); after
+    NOTIFICATION_MAX_ATTEMPTS failures the relay stops publishing it and staff see it in the admin.
+    """
     from django.core.mail import send_mail
 
-    with transaction.atomic():
-        notification = Notification.objects.select_for_update().filter(pk=notification_id, sent_at__isnull=True).first()
-        if notification is None:
-            return False
-        send_mail(notification.subject, notification.body, None, [notification.recipient])
-        Notification.objects.filter(pk=notification.pk).update(sent_at=timezone.now(), body="")
+    try:
+        with transaction.atomic():
+            notification = (
+                Notification.objects.select_for_update().filter(pk=notification_id, sent_at__isnull=True).first()
+            )
+            if notification is None:
+                return False
+            send_mail(notification.subject, notification.body, None, [notification.recipient])
+            Notification.objects.filter(pk=notification.pk).update(sent_at=timezone.now(), body="")
+    except Exception as exc:
+        Notification.objects.filter(pk=notification_id).update(
+            attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:255]
+        )
+        raise
     return True

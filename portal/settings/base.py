@@ -221,6 +221,8 @@ LINK_REQUEST_RATE = env.str("LINK_REQUEST_RATE", default="5/h")
 # Opening e-mailed links (each GET or POST), so tokens cannot be guessed by brute force.
 LINK_OPEN_RATE = env.str("LINK_OPEN_RATE", default="60/h")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# An e-mail that failed this many times is no longer retried; staff see it in the admin.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=20)
 # Onboarding and follow-up jobs.
 ONBOARDING_ESCALATION_DAYS = env.int("ONBOARDING_ESCALATION_DAYS", default=7)
 DRAFT_REMINDER_DAYS = env.int("DRAFT_REMINDER_DAYS", default=7)

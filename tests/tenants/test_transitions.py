@@ -142,3 +142,63 @@ def test_concurrent_moves_are_serialised(staff_user):
 
     with pytest.raises(InvalidTransition):
         application_transition(application=stale, to=S.SCREENING, actor=staff_user)
+
+
+@pytest.fixture
+def retries_run_here():
+    """Let Celery's eager mode run a task's retries one after another, as a worker would."""
+    from portal.celery import app
+
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = True
+
+
+def test_delivery_is_retried_on_smtp_errors_then_sent_once(staff_user, monkeypatch, retries_run_here):
+    import smtplib
+
+    from tenants.tasks import deliver_notification
+
+    application = ApplicationFactory(status=S.SUBMITTED)
+    application_transition(application=application, to=S.SCREENING, actor=staff_user)
+    notification = Notification.objects.get(application=application)
+    real_send, calls = mail.send_mail, []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) < 3:
+            raise smtplib.SMTPServerDisconnected("mail server went away")
+        return real_send(*args, **kwargs)
+
+    monkeypatch.setattr("django.core.mail.send_mail", flaky)
+    result = deliver_notification.apply(args=[notification.pk])
+
+    assert result.state == "SUCCESS" and len(calls) == 3
+    notification.refresh_from_db()
+    assert notification.attempts == 2 and notification.sent_at is not None
+    assert len(mail.outbox) == 1
+    assert deliver_notification.apply(args=[notification.pk]).result is False  # redelivered: nothing sent
+
+
+def test_delivery_gives_up_after_a_bounded_number_of_tries(staff_user, monkeypatch, settings, retries_run_here):
+    import smtplib
+
+    from tenants.onboarding import relay_pending_notifications
+    from tenants.tasks import deliver_notification
+
+    application = ApplicationFactory(status=S.SUBMITTED)
+    application_transition(application=application, to=S.SCREENING, actor=staff_user)
+    notification = Notification.objects.get(application=application)
+
+    def down(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("mail server is down")
+
+    monkeypatch.setattr("django.core.mail.send_mail", down)
+    result = deliver_notification.apply(args=[notification.pk])
+
+    assert result.state == "FAILURE"
+    notification.refresh_from_db()
+    assert notification.attempts == deliver_notification.max_retries + 1
+    assert "mail server is down" in notification.last_error
+    settings.NOTIFICATION_MAX_ATTEMPTS = notification.attempts
+    assert relay_pending_notifications(older_than_seconds=0) == 0  # given up: left for staff in the admin
