@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import health, views
 
@@ -13,6 +14,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("partners.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 # Pages for people: English at /..., Simplified Chinese under /zh-hans/...
@@ -21,5 +25,6 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("campuses/<slug:slug>/", views.campus_detail, name="campus_detail"),
     path("", include("tenants.urls")),
+    path("", include("partners.urls")),
     prefix_default_language=False,
 )

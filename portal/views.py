@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
 from campus.selectors import campuses_for_display
+from partners.choices import PartnerStatus
+from partners.models import Partner
 from tenants.choices import CompanyStatus
 from tenants.models import IntakeBatch
 
 
 def _partner_count() -> int:
-    """Partner organisations on record; zero while the partners app is not installed."""
-    if not apps.is_installed("partners"):
-        return 0
-    return apps.get_model("partners", "Partner").objects.count()
+    return Partner.objects.filter(status=PartnerStatus.ACTIVE).count()
 
 
 def _campuses():

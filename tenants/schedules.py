@@ -5,7 +5,7 @@ Created after every migrate when missing; a schedule staff changed or disabled i
 
 from __future__ import annotations
 
-from django.conf import settings
+from common.schedules import ensure_periodic_tasks
 
 SCHEDULES = [
     # (name, task, crontab fields)
@@ -18,17 +18,4 @@ SCHEDULES = [
 
 
 def ensure_schedules(sender=None, using: str = "default", **kwargs) -> None:
-    from django_celery_beat.models import CrontabSchedule, PeriodicTask
-
-    for name, task, fields in SCHEDULES:
-        if PeriodicTask.objects.using(using).filter(name=name).exists():
-            continue
-        crontab, _created = CrontabSchedule.objects.using(using).get_or_create(
-            minute=fields.get("minute", "*"),
-            hour=fields.get("hour", "*"),
-            day_of_week="*",
-            day_of_month="*",
-            month_of_year="*",
-            timezone=settings.TIME_ZONE,
-        )
-        PeriodicTask.objects.using(using).create(name=name, task=task, crontab=crontab)
+    ensure_periodic_tasks(SCHEDULES, using)

@@ -395,3 +395,53 @@ def deliver(notification_id: int) -> bool:
         )
         raise
     return True
+
+
+@transaction.atomic
+def application_for_referral(
+    *,
+    campus: Campus,
+    company_name: str,
+    country: str,
+    website: str,
+    contact_name: str,
+    contact_email: str,
+    referred_by: str,
+    language: str = "en",
+) -> tuple[Application, bool]:
+    """A draft for a referred company: the company's open application if it has one, else a new one.
+
+    The contact is invited by e-mail with their own link to complete the draft. Returns the
+    application and whether it was created.
+    """
+    existing = (
+        Application.objects.undecided()
+        .select_for_update()
+        .filter(campus=campus, company__name__iexact=company_name.strip())
+        .order_by("-created_at")
+        .first()
+    )
+    created = existing is None
+    if created:
+        company = Company(name=company_name.strip(), country=country, website=website)
+        application = application_start(campus=campus, company=company, language=language, editor_email="")
+    else:
+        application = existing
+    contact = ApplicationContact.objects.filter(application=application, email__iexact=contact_email).first()
+    if contact is None:
+        contact = ApplicationContact.objects.create(
+            application=application,
+            name=contact_name,
+            email=contact_email,
+            is_primary=not application.contacts.filter(is_primary=True).exists(),
+        )
+    if application.is_editable:
+        token = access_link_issue(application=application, email=contact.email)
+        notify(
+            application=application,
+            kind="referral_invitation",
+            recipient=contact.email,
+            template="referral_invitation",
+            context={"link": link_url("resume", token), "contact": contact, "referred_by": referred_by},
+        )
+    return application, created

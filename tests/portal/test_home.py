@@ -34,7 +34,7 @@ def test_home_presents_the_campus_in_english(client, seeded):
         assert area in page
     assert "More than 50 resident companies by Sept. 20, 2022" in page
     assert '<dd class="count" data-testid="resident-count">7</dd>' in page
-    assert '<dd class="count" data-testid="partner-count">0</dd>' in page
+    assert '<dd class="count" data-testid="partner-count">4</dd>' in page
 
 
 def test_home_presents_the_campus_in_simplified_chinese(client, seeded):

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from campus.demo import campus_load_demo_buildings, campus_load_facts
+from partners.demo import partners_load
 from tenants.demo import demo_applications_load, first_batch_load
 from tenants.onboarding import onboarding_template_for
 
@@ -42,10 +43,12 @@ class Command(BaseCommand):
             )
             applications = demo_applications_load(campus=campus, specs=demo_applications)
             onboarding_template_for(campus)
+            partners = partners_load(campus=campus, partners=facts.get("partners", []))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {campus} with {len(buildings)} demo buildings and the {batch.name.lower()} "
-                f"({batch.companies.count()} named companies), and {len(applications)} demo applications."
+                f"({batch.companies.count()} named companies), {len(partners)} partners "
+                f"and {len(applications)} demo applications."
             )
         )
         if not no_admin:

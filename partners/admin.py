@@ -1,0 +1,180 @@
+"""Staff manage partners, agreements, API tokens, referrals and webhooks here."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    ALL_SCOPES,
+    Agreement,
+    Partner,
+    PartnerToken,
+    Referral,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from .tokens import partner_token_create, partner_token_revoke
+
+
+class AgreementInline(admin.TabularInline):
+    model = Agreement
+    fields = ["type", "signed_on", "term_ends_on", "notes"]
+    extra = 0
+
+
+class TokenInline(admin.TabularInline):
+    model = PartnerToken
+    fields = ["name", "prefix", "scopes", "expires_at", "last_used_at", "revoked_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "relationship", "since", "status"]
+    list_filter = ["kind", "relationship", "status", "country"]
+    search_fields = ["name", "name_zh", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["campuses"]
+    inlines = [AgreementInline, TokenInline]
+
+
+class TokenForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        choices=[(scope, scope) for scope in ALL_SCOPES], widget=forms.CheckboxSelectMultiple, initial=ALL_SCOPES
+    )
+    expires_in_days = forms.IntegerField(label=_("Expires in (days)"), min_value=1, required=False)
+
+    class Meta:
+        model = PartnerToken
+        fields = ["partner", "name", "scopes"]
+
+
+@admin.register(PartnerToken)
+class PartnerTokenAdmin(admin.ModelAdmin):
+    list_display = ["prefix", "partner", "name", "scopes", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = ["partner", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["prefix", "name", "partner__name"]
+    list_select_related = ["partner"]
+    actions = ["revoke"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = TokenForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["partner", "name", "scopes", "expires_in_days"]
+        return [
+            "partner",
+            "name",
+            "prefix",
+            "scopes",
+            "created_at",
+            "created_by",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.get_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        token, secret = partner_token_create(
+            partner=form.cleaned_data["partner"],
+            name=form.cleaned_data["name"],
+            scopes=form.cleaned_data["scopes"],
+            expires_in_days=form.cleaned_data.get("expires_in_days"),
+            actor=request.user,
+        )
+        obj.pk, obj._state.adding = token.pk, False
+        messages.warning(
+            request,
+            format_html(
+                "{} <code>{}</code>",
+                _("Copy the token now; it is shown only once and stored only as a hash:"),
+                secret,
+            ),
+        )
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
+    def revoke(self, request, queryset):
+        for token in queryset:
+            partner_token_revoke(token=token)
+        self.message_user(request, _("Revoked."), messages.SUCCESS)
+
+
+@admin.register(Referral)
+class ReferralAdmin(admin.ModelAdmin):
+    list_display = ["company", "partner", "status", "contact_email", "created_at"]
+    list_filter = ["partner", "application__status"]
+    search_fields = ["company__name", "contact_email", "partner__name"]
+    list_select_related = ["company", "partner", "application"]
+    readonly_fields = ["partner", "application", "company", "contact_name", "contact_email", "note", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description=_("status"), ordering="application__status")
+    def status(self, obj):
+        return obj.application.get_status_display()
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ["url", "partner", "is_active", "disabled_reason", "created_at"]
+    list_filter = ["is_active", "partner"]
+    search_fields = ["url", "partner__name"]
+    readonly_fields = ["partner", "url", "event_types", "disabled_reason", "created_at"]
+    exclude = ["secret", "previous_secret"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+class AttemptInline(admin.TabularInline):
+    model = WebhookAttempt
+    fields = ["attempted_at", "status_code", "duration_ms", "response_excerpt", "error"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["event_type", "endpoint", "state", "attempts", "next_attempt_at", "created_at"]
+    list_filter = ["state", "event_type"]
+    search_fields = ["event_id", "endpoint__url", "endpoint__partner__name"]
+    list_select_related = ["endpoint"]
+    readonly_fields = [
+        "endpoint",
+        "event_id",
+        "event_type",
+        "payload",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "created_at",
+        "delivered_at",
+        "replay_of",
+    ]
+    inlines = [AttemptInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -1,0 +1,86 @@
+"""``Idempotency-Key`` for POSTs, as Stripe and the IETF draft define it.
+
+Keys belong to a token and live IDEMPOTENCY_KEY_TTL_HOURS. The same key and body replay the
+first response byte for byte; another body with the key gets 422; a key whose first request is
+still running gets 409. The key row is claimed by a unique insert before any work, so two
+concurrent requests with one key do the work once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse
+from django.utils import timezone
+
+from ..models import IdempotencyKey
+from .errors import error_response
+
+KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, at most 255 characters
+
+
+def _fingerprint(request) -> str:
+    return hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n" + request.body).hexdigest()
+
+
+def idempotent(request, token, handler):
+    """Run ``handler()`` once per (token, key); replay its response for repeats."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return handler()
+    if not KEY_PATTERN.match(key):
+        return error_response(
+            400,
+            "Idempotency-Key must be 1 to 255 visible ASCII characters.",
+            {"Idempotency-Key": ["Invalid format."]},
+        )
+    fingerprint = _fingerprint(request)
+    record = _claim(token, key, request, fingerprint)
+    if record is not None:
+        if record.request_hash != fingerprint:
+            return error_response(422, "This Idempotency-Key was used with a different request.")
+        if record.completed_at is None:
+            response = error_response(409, "A request with this Idempotency-Key is still being processed.")
+            response["Retry-After"] = "1"
+            return response
+        replay = HttpResponse(bytes(record.response_body), status=record.status_code, content_type="application/json")
+        replay["Idempotent-Replayed"] = "true"
+        return replay
+    try:
+        response = handler()
+    except Exception:
+        IdempotencyKey.objects.filter(token=token, key=key).delete()
+        raise
+    if response.status_code >= 500:
+        IdempotencyKey.objects.filter(token=token, key=key).delete()
+        return response
+    response.render()
+    IdempotencyKey.objects.filter(token=token, key=key).update(
+        status_code=response.status_code, response_body=response.content, completed_at=timezone.now()
+    )
+    return response
+
+
+def _claim(token, key, request, fingerprint) -> IdempotencyKey | None:
+    """Insert the key; None when we own it now, else the earlier record (an expired one is replaced)."""
+    cutoff = timezone.now() - dt.timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                IdempotencyKey.objects.create(
+                    token=token, key=key, method=request.method, path=request.path[:255], request_hash=fingerprint
+                )
+            return None
+        except IntegrityError:
+            record = IdempotencyKey.objects.filter(token=token, key=key).first()
+            if record is None:
+                continue  # pruned meanwhile
+            if record.created_at < cutoff:
+                IdempotencyKey.objects.filter(pk=record.pk).delete()
+                continue
+            return record
+    return IdempotencyKey.objects.get(token=token, key=key)

@@ -1,0 +1,167 @@
+"""Shapes of the API's requests and responses."""
+
+from __future__ import annotations
+
+from django_countries.serializers import CountryFieldMixin
+from rest_framework import serializers
+
+from campus.models import Campus, Space
+from tenants.models import Company
+
+from ..models import EVENT_TYPES, Partner, Referral, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+
+
+class PartnerSerializer(CountryFieldMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Partner
+        fields = ["slug", "name", "name_zh", "country", "kind", "relationship", "since", "status"]
+
+
+class MeSerializer(serializers.Serializer):
+    partner = PartnerSerializer(allow_null=True)
+    scopes = serializers.ListField(child=serializers.CharField())
+    token_prefix = serializers.CharField(allow_null=True)
+    token_expires_at = serializers.DateTimeField(allow_null=True)
+
+
+class CampusSerializer(CountryFieldMixin, serializers.ModelSerializer):
+    platform_stages = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    business_areas = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+
+    class Meta:
+        model = Campus
+        fields = [
+            "slug",
+            "name",
+            "name_zh",
+            "short_name",
+            "city",
+            "district",
+            "province",
+            "country",
+            "rd_area_m2",
+            "opened_on",
+            "platform_stages",
+            "business_areas",
+        ]
+
+
+class SpaceSerializer(serializers.ModelSerializer):
+    campus = serializers.SlugRelatedField(source="building.campus", slug_field="slug", read_only=True)
+    building = serializers.CharField(source="building.code", read_only=True)
+    platform_stages = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    gases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+
+    class Meta:
+        model = Space
+        fields = [
+            "id",
+            "campus",
+            "building",
+            "code",
+            "floor",
+            "kind",
+            "area_m2",
+            "platform_stages",
+            "biosafety_level",
+            "cleanroom_class",
+            "fume_hoods",
+            "has_cold_room",
+            "gases",
+        ]
+
+
+class CompanySerializer(CountryFieldMixin, serializers.ModelSerializer):
+    """Public fields of a resident company only."""
+
+    campus = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    business_areas = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    focus_areas = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+
+    class Meta:
+        model = Company
+        fields = [
+            "slug",
+            "name",
+            "campus",
+            "country",
+            "website",
+            "description",
+            "business_areas",
+            "focus_areas",
+            "platform_stage",
+            "resident_since",
+        ]
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    campus = serializers.SlugRelatedField(source="application.campus", slug_field="slug", read_only=True)
+    company = serializers.CharField(source="company.name", read_only=True)
+    status = serializers.CharField(source="application.status", read_only=True)
+
+    class Meta:
+        model = Referral
+        fields = ["id", "campus", "company", "contact_name", "contact_email", "note", "status", "created_at"]
+
+
+class ReferralCreateSerializer(CountryFieldMixin, serializers.Serializer):
+    campus = serializers.SlugRelatedField(slug_field="slug", queryset=Campus.objects.all())
+    company_name = serializers.CharField(max_length=200)
+    country = serializers.CharField(max_length=2)
+    website = serializers.URLField(required=False, allow_blank=True, max_length=200)
+    contact_name = serializers.CharField(max_length=120)
+    contact_email = serializers.EmailField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+    def validate_country(self, value: str) -> str:
+        from django_countries import countries
+
+        value = value.upper()
+        if value not in dict(countries):
+            raise serializers.ValidationError("Use an ISO 3166-1 alpha-2 code, e.g. GB or HK.")
+        return value
+
+
+class WebhookEndpointSerializer(serializers.ModelSerializer):
+    event_types = serializers.ListField(child=serializers.ChoiceField(choices=EVENT_TYPES), allow_empty=False)
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "url", "description", "event_types", "is_active", "disabled_reason", "created_at"]
+        read_only_fields = ["is_active", "disabled_reason", "created_at"]
+
+
+class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
+    """Returned once, on creation and on rotation: the only time the secret is shown."""
+
+    secret = serializers.CharField(read_only=True)
+
+    class Meta(WebhookEndpointSerializer.Meta):
+        fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
+
+
+class WebhookAttemptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookAttempt
+        fields = ["attempted_at", "status_code", "duration_ms", "response_excerpt", "error"]
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    endpoint = serializers.PrimaryKeyRelatedField(read_only=True)
+    attempt_log = WebhookAttemptSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "endpoint",
+            "event_id",
+            "event_type",
+            "payload",
+            "state",
+            "attempts",
+            "next_attempt_at",
+            "created_at",
+            "delivered_at",
+            "attempt_log",
+        ]

@@ -1,0 +1,41 @@
+"""Per-token request limits with an atomic counter (cache ``incr``: atomic on Redis and local memory)."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.throttling import BaseThrottle
+
+from .auth import PartnerPrincipal
+
+PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def _parse(rate: str) -> tuple[int, int]:
+    count, _, period = rate.partition("/")
+    return int(count), PERIODS[period.strip().rstrip("s")]
+
+
+class PartnerTokenThrottle(BaseThrottle):
+    """API_THROTTLE_RATE per token in fixed windows; staff sessions are not limited here."""
+
+    def allow_request(self, request, view) -> bool:
+        if not isinstance(request.user, PartnerPrincipal):
+            return True
+        limit, period = _parse(settings.API_THROTTLE_RATE)
+        now = time.time()
+        window = int(now // period)
+        key = f"api-throttle:{request.user.token.pk}:{window}"
+        cache.add(key, 0, timeout=period + 5)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=period + 5)
+            count = 1
+        self._wait = (window + 1) * period - now
+        return count <= limit
+
+    def wait(self) -> float:
+        return max(1.0, self._wait)

@@ -1,0 +1,258 @@
+"""The partner API, v1. Every queryset is scoped to what the caller may see, in one base class."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Prefetch, Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from campus.choices import SpaceKind
+from campus.models import BusinessArea, Campus, Space
+from campus.selectors import spaces_available
+from tenants.models import FocusArea
+from tenants.selectors import residents_for_directory
+
+from .. import services
+from ..models import Referral, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from . import serializers as s
+from .auth import HasScope, PartnerPrincipal, partner_of
+from .idempotency import idempotent
+
+ERRORS = {
+    401: OpenApiResponse(description="Missing, malformed, unknown, expired or revoked token."),
+    403: OpenApiResponse(description="The token lacks the scope this endpoint needs."),
+    429: OpenApiResponse(description="Too many requests for this token; see Retry-After."),
+}
+NOT_FOUND = {404: OpenApiResponse(description="No such object among yours.")}
+INVALID = {400: OpenApiResponse(description="A field is not valid; the error names it.")}
+
+
+class Pages(CursorPagination):
+    page_size = 50
+    max_page_size = 200
+    page_size_query_param = "page_size"
+    ordering = "-pk"
+
+
+class ScopedViewSet(viewsets.GenericViewSet):
+    """Scopes every request: partners see their own objects; staff sessions see all."""
+
+    pagination_class = Pages
+    scope = ""
+
+    def get_permissions(self):
+        return [HasScope.of(self.scope)()]
+
+    def partner_filter(self, queryset, field: str = "partner"):
+        partner = partner_of(self.request)
+        if partner is not None:
+            return queryset.filter(**{field: partner})
+        return queryset  # staff
+
+
+@extend_schema(responses={200: s.MeSerializer, **ERRORS})
+class MeView(APIView):
+    """Who the token belongs to, its scopes and expiry."""
+
+    def get_permissions(self):
+        from rest_framework.permissions import IsAuthenticated
+
+        return [IsAuthenticated()]
+
+    def get(self, request):
+        user = request.user
+        if isinstance(user, PartnerPrincipal):
+            data = {
+                "partner": user.partner,
+                "scopes": user.token.scopes,
+                "token_prefix": user.token.prefix,
+                "token_expires_at": user.token.expires_at,
+            }
+        else:
+            data = {"partner": None, "scopes": ["*"], "token_prefix": None, "token_expires_at": None}
+        return Response(s.MeSerializer(data).data)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: s.CampusSerializer(many=True), **ERRORS}),
+    retrieve=extend_schema(responses={200: s.CampusSerializer, **ERRORS, **NOT_FOUND}),
+)
+class CampusViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    scope = "directory:read"
+    serializer_class = s.CampusSerializer
+    lookup_field = "slug"
+    queryset = Campus.objects.prefetch_related("platform_stages", "business_areas")
+
+
+class SpaceFilter(django_filters.FilterSet):
+    campus = django_filters.CharFilter(field_name="building__campus__slug", help_text="Campus slug.")
+    kind = django_filters.ChoiceFilter(choices=SpaceKind.choices)
+    min_area = django_filters.NumberFilter(field_name="area_m2", lookup_expr="gte", help_text="Smallest area in m².")
+    available_on = django_filters.DateFilter(method="filter_available", help_text="Free on this day (YYYY-MM-DD).")
+
+    class Meta:
+        model = Space
+        fields = ["campus", "kind", "min_area", "available_on"]
+
+    def filter_available(self, queryset, name, value):
+        ids = spaces_available(on=value).values("pk")
+        return queryset.filter(pk__in=ids)
+
+
+@extend_schema_view(list=extend_schema(responses={200: s.SpaceSerializer(many=True), **ERRORS, **INVALID}))
+class SpaceViewSet(mixins.ListModelMixin, ScopedViewSet):
+    scope = "spaces:read"
+    serializer_class = s.SpaceSerializer
+    filterset_class = SpaceFilter
+    queryset = Space.objects.with_location().prefetch_related("platform_stages", "gases")
+
+
+class CompanyFilter(django_filters.FilterSet):
+    campus = django_filters.CharFilter(field_name="campus__slug", help_text="Campus slug.")
+    country = django_filters.CharFilter(help_text="ISO 3166-1 alpha-2 code.")
+    business_area = django_filters.ModelChoiceFilter(
+        field_name="business_areas", to_field_name="code", queryset=BusinessArea.objects.all()
+    )
+    focus_area = django_filters.ModelChoiceFilter(
+        field_name="focus_areas", to_field_name="code", queryset=FocusArea.objects.all()
+    )
+    search = django_filters.CharFilter(method="filter_search", help_text="Text in the name or description.")
+
+    class Meta:
+        model = residents_for_directory().model
+        fields = ["campus", "country", "business_area", "focus_area", "search"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value))
+
+
+@extend_schema_view(list=extend_schema(responses={200: s.CompanySerializer(many=True), **ERRORS, **INVALID}))
+class CompanyViewSet(mixins.ListModelMixin, ScopedViewSet):
+    """Resident companies, public fields only."""
+
+    scope = "directory:read"
+    serializer_class = s.CompanySerializer
+    filterset_class = CompanyFilter
+
+    def get_queryset(self):
+        return residents_for_directory().distinct()
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: s.ReferralSerializer(many=True), **ERRORS}),
+    retrieve=extend_schema(responses={200: s.ReferralSerializer, **ERRORS, **NOT_FOUND}),
+    create=extend_schema(
+        request=s.ReferralCreateSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Up to 255 visible characters; repeats within 24 hours replay the first response.",
+            )
+        ],
+        responses={
+            201: s.ReferralSerializer,
+            **ERRORS,
+            **INVALID,
+            409: OpenApiResponse(description="A request with this Idempotency-Key is still running."),
+            422: OpenApiResponse(description="This Idempotency-Key was used with a different request."),
+        },
+    ),
+)
+class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet):
+    serializer_class = s.ReferralSerializer
+
+    def get_permissions(self):
+        scope = "referrals:write" if self.action == "create" else "referrals:read"
+        return [HasScope.of(scope)()]
+
+    def get_queryset(self):
+        queryset = Referral.objects.select_related("company", "application__campus")
+        return self.partner_filter(queryset)
+
+    def create(self, request, *args, **kwargs):
+        partner = partner_of(request)
+        if partner is None:
+            from .errors import error_response
+
+            return error_response(403, "Referrals are made with a partner token.")
+        return idempotent(request, request.user.token, lambda: self._create(request, partner))
+
+    def _create(self, request, partner):
+        data = s.ReferralCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        referral = services.referral_create(partner=partner, token=request.user.token, **data.validated_data)
+        referral = self.get_queryset().get(pk=referral.pk)
+        return Response(s.ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: s.WebhookEndpointSerializer(many=True), **ERRORS}),
+    create=extend_schema(responses={201: s.WebhookEndpointCreatedSerializer, **ERRORS, **INVALID}),
+    destroy=extend_schema(responses={204: None, **ERRORS, **NOT_FOUND}),
+)
+class WebhookViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, ScopedViewSet):
+    scope = "webhooks:manage"
+    serializer_class = s.WebhookEndpointSerializer
+
+    def get_queryset(self):
+        return self.partner_filter(WebhookEndpoint.objects.all())
+
+    def create(self, request, *args, **kwargs):
+        partner = partner_of(request)
+        if partner is None:
+            from .errors import error_response
+
+            return error_response(403, "Webhooks belong to a partner token.")
+        data = s.WebhookEndpointSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        endpoint = services.webhook_register(
+            partner=partner,
+            url=data.validated_data["url"],
+            event_types=data.validated_data["event_types"],
+            description=data.validated_data.get("description", ""),
+        )
+        return Response(s.WebhookEndpointCreatedSerializer(endpoint).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={202: s.WebhookDeliverySerializer, **ERRORS, **NOT_FOUND, **INVALID})
+    @action(detail=True, methods=["post"])
+    def ping(self, request, pk=None):
+        """Send a signed ``ping`` event to the endpoint now."""
+        delivery = services.webhook_ping(endpoint=self.get_object())
+        return Response(s.WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses={200: s.WebhookEndpointCreatedSerializer, **ERRORS, **NOT_FOUND})
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request, pk=None):
+        """A new signing secret; the old one also signs for a day, so receivers can switch over."""
+        endpoint = services.webhook_rotate_secret(endpoint=self.get_object())
+        return Response(s.WebhookEndpointCreatedSerializer(endpoint).data)
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: s.WebhookDeliverySerializer(many=True), **ERRORS}),
+    retrieve=extend_schema(responses={200: s.WebhookDeliverySerializer, **ERRORS, **NOT_FOUND}),
+)
+class WebhookDeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    scope = "webhooks:manage"
+    serializer_class = s.WebhookDeliverySerializer
+
+    def get_queryset(self):
+        queryset = WebhookDelivery.objects.select_related("endpoint").prefetch_related(
+            Prefetch("attempt_log", queryset=WebhookAttempt.objects.order_by("attempted_at"))
+        )
+        return self.partner_filter(queryset, "endpoint__partner")
+
+    @extend_schema(request=None, responses={202: s.WebhookDeliverySerializer, **ERRORS, **NOT_FOUND})
+    @action(detail=True, methods=["post"])
+    def replay(self, request, pk=None):
+        """Send this delivery's event again, as a new delivery."""
+        delivery = services.delivery_replay(delivery=self.get_object())
+        return Response(s.WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
