@@ -35,6 +35,8 @@ def error_body(status_code: int, message: str, fields: dict | None = None) -> di
 
 
 def _flatten(detail) -> tuple[str, dict]:
+    if isinstance(detail, dict) and set(detail) == {"detail"}:
+        return str(detail["detail"]), {}
     if isinstance(detail, dict):
         fields = {}
         for name, value in detail.items():

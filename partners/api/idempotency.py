@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
 
 from ..models import IdempotencyKey
 from .errors import error_response
@@ -58,11 +59,12 @@ def idempotent(request, token, handler):
     if response.status_code >= 500:
         IdempotencyKey.objects.filter(token=token, key=key).delete()
         return response
-    response.render()
+    # Render here, so the first response and every replay carry exactly the same bytes.
+    body = JSONRenderer().render(response.data)
     IdempotencyKey.objects.filter(token=token, key=key).update(
-        status_code=response.status_code, response_body=response.content, completed_at=timezone.now()
+        status_code=response.status_code, response_body=body, completed_at=timezone.now()
     )
-    return response
+    return HttpResponse(body, status=response.status_code, content_type="application/json")
 
 
 def _claim(token, key, request, fingerprint) -> IdempotencyKey | None:

@@ -1,0 +1,251 @@
+"""Referrals with idempotency keys, the directory and available space, read through the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection
+
+from partners.models import IdempotencyKey, Referral
+from tenants.choices import ApplicationStatus, CompanyStatus
+from tenants.models import Application
+from tests.campus.factories import AllocationFactory, CampusFactory, SpaceFactory
+from tests.partners.conftest import client_with
+from tests.partners.factories import token_for
+from tests.tenants.factories import ApplicationFactory, CompanyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def campus(db):
+    return CampusFactory(slug="icampus")
+
+
+def referral_body(**overrides) -> dict:
+    body = {
+        "campus": "icampus",
+        "company_name": "Neuro Robotics",
+        "country": "RU",
+        "website": "https://neuro.example.com",
+        "contact_name": "Ivan Petrov",
+        "contact_email": "ivan@neuro.example.com",
+        "note": "Strong team, ready to move in Q3.",
+    }
+    body.update(overrides)
+    return body
+
+
+def test_referral_starts_a_draft_and_invites_the_company(api_a, campus, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_a.post("/api/v1/referrals/", referral_body(), format="json")
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["company"], body["status"], body["campus"]) == ("Neuro Robotics", "draft", "icampus")
+    application = Application.objects.get()
+    assert application.status == ApplicationStatus.DRAFT
+    assert application.contacts.get().email == "ivan@neuro.example.com"
+    invitation = mail.outbox[-1]
+    assert invitation.to == ["ivan@neuro.example.com"]
+    assert "Skolkovo Innovation Center" in invitation.body and "/apply/resume/" in invitation.body
+
+
+def test_referral_of_a_company_with_an_open_application_links_to_it(api_a, api_b, campus):
+    api_a.post("/api/v1/referrals/", referral_body(), format="json")
+    response = api_b.post("/api/v1/referrals/", referral_body(company_name="neuro robotics"), format="json")
+
+    assert response.status_code == 201
+    assert Application.objects.count() == 1
+    assert Referral.objects.count() == 2
+
+
+def test_referral_status_follows_the_application(api_a, campus, staff_user):
+    from tenants.services import application_transition
+
+    referral_id = api_a.post("/api/v1/referrals/", referral_body(), format="json").json()["id"]
+    application = Application.objects.get()
+    application.completed_steps = ["company", "contacts", "profile", "needs", "documents"]
+    application.save()
+    Application.objects.filter(pk=application.pk).update(status="submitted")
+    application_transition(application=application, to="screening", actor=staff_user)
+
+    assert api_a.get(f"/api/v1/referrals/{referral_id}/").json()["status"] == "screening"
+
+
+def test_invalid_referral_names_the_fields(api_a, campus):
+    response = api_a.post(
+        "/api/v1/referrals/", referral_body(contact_email="not-an-email", country="XX", campus="nowhere"), format="json"
+    )
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["type"] == "validation_error"
+    assert set(error["fields"]) == {"contact_email", "country", "campus"}
+    assert not Application.objects.exists()
+
+
+def test_another_partners_referral_is_404_and_never_listed(api_a, api_b, campus):
+    referral_id = api_a.post("/api/v1/referrals/", referral_body(), format="json").json()["id"]
+
+    assert api_b.get(f"/api/v1/referrals/{referral_id}/").status_code == 404
+    assert api_b.get("/api/v1/referrals/").json()["results"] == []
+    assert len(api_a.get("/api/v1/referrals/").json()["results"]) == 1
+
+
+def test_same_key_and_body_replays_the_first_response_and_creates_nothing(api_a, campus):
+    first = api_a.post("/api/v1/referrals/", referral_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = api_a.post("/api/v1/referrals/", referral_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.content == first.content
+    assert again["Idempotent-Replayed"] == "true"
+    assert Referral.objects.count() == 1
+
+
+def test_same_key_with_another_body_is_422(api_a, campus):
+    api_a.post("/api/v1/referrals/", referral_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-2")
+
+    response = api_a.post(
+        "/api/v1/referrals/", referral_body(company_name="Other Co"), format="json", HTTP_IDEMPOTENCY_KEY="k-2"
+    )
+
+    assert response.status_code == 422
+    assert Referral.objects.count() == 1
+
+
+def test_keys_are_scoped_to_the_token(api_a, partner_a, campus):
+    other_token = client_with(token_for(partner_a))
+    api_a.post("/api/v1/referrals/", referral_body(), format="json", HTTP_IDEMPOTENCY_KEY="shared")
+
+    response = other_token.post(
+        "/api/v1/referrals/", referral_body(company_name="Second Co"), format="json", HTTP_IDEMPOTENCY_KEY="shared"
+    )
+
+    assert response.status_code == 201
+    assert Referral.objects.count() == 2
+
+
+def test_a_key_still_in_flight_gets_409(api_a, partner_a, campus):
+    from partners.models import PartnerToken
+
+    token = PartnerToken.objects.get(partner=partner_a)
+    payload = json.dumps(referral_body()).encode()
+    import hashlib
+
+    fingerprint = hashlib.sha256(b"POST /api/v1/referrals/\n" + payload).hexdigest()
+    IdempotencyKey.objects.create(
+        token=token, key="busy", method="POST", path="/api/v1/referrals/", request_hash=fingerprint
+    )
+
+    response = api_a.post(
+        "/api/v1/referrals/", payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY="busy"
+    )
+
+    assert response.status_code == 409
+    assert not Referral.objects.exists()
+
+
+def test_malformed_key_is_400_and_expired_key_counts_as_new(api_a, campus):
+    too_long = api_a.post("/api/v1/referrals/", referral_body(), format="json", HTTP_IDEMPOTENCY_KEY="x" * 256)
+    assert too_long.status_code == 400
+    assert "Idempotency-Key" in too_long.json()["error"]["fields"]
+
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) - dt.timedelta(hours=25)):
+        api_a.post("/api/v1/referrals/", referral_body(), format="json", HTTP_IDEMPOTENCY_KEY="old")
+    response = api_a.post(
+        "/api/v1/referrals/", referral_body(company_name="Fresh Co"), format="json", HTTP_IDEMPOTENCY_KEY="old"
+    )
+
+    assert response.status_code == 201
+    assert response.json()["company"] == "Fresh Co"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_requests_with_one_key_create_one_referral(partner_a):
+    CampusFactory(slug="icampus")
+    secret = token_for(partner_a)
+    barrier = threading.Barrier(2)
+    codes = []
+
+    def post():
+        client = client_with(secret)
+        try:
+            barrier.wait(timeout=10)
+            codes.append(
+                client.post("/api/v1/referrals/", referral_body(), format="json", HTTP_IDEMPOTENCY_KEY="race").status_code
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert Referral.objects.count() == 1
+    assert sorted(codes) in ([201, 201], [201, 409])
+
+
+def test_companies_lists_residents_with_public_fields_only(api_a):
+    resident = CompanyFactory(name="Tricog", country="IN", status=CompanyStatus.RESIDENT)
+    CompanyFactory(name="Hidden Applicant", status=CompanyStatus.APPLICANT)
+    ApplicationFactory(company=resident, status="approved")
+
+    results = api_a.get("/api/v1/companies/").json()["results"]
+
+    assert [c["name"] for c in results] == ["Tricog"]
+    assert "contacts" not in results[0] and "status" not in results[0]
+    assert api_a.get("/api/v1/companies/", {"country": "IN", "search": "tri"}).json()["results"][0]["name"] == "Tricog"
+    assert api_a.get("/api/v1/companies/", {"country": "JP"}).json()["results"] == []
+
+
+def test_spaces_filter_by_availability_kind_and_area(api_a):
+    campus = CampusFactory(slug="south")
+    free = SpaceFactory(building__campus=campus, kind="laboratory", area_m2=Decimal("300"))
+    taken = SpaceFactory(building__campus=campus, kind="laboratory", area_m2=Decimal("300"))
+    AllocationFactory(space=taken, starts_on=dt.date(2026, 1, 1), ends_on=None)
+    SpaceFactory(building__campus=campus, kind="office", area_m2=Decimal("300"))
+
+    response = api_a.get(
+        "/api/v1/spaces/", {"campus": "south", "kind": "laboratory", "min_area": "200", "available_on": "2026-06-01"}
+    )
+
+    assert [s["id"] for s in response.json()["results"]] == [free.pk]
+    bad = api_a.get("/api/v1/spaces/", {"available_on": "tomorrow"})
+    assert bad.status_code == 400 and "available_on" in bad.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("count", [5, 60])
+def test_lists_run_a_fixed_number_of_queries(api_a, partner_a, django_assert_max_num_queries, count):
+    campus = CampusFactory(slug="bench")
+    for index in range(count):
+        company = CompanyFactory(campus=campus, name=f"Resident {index}")
+        SpaceFactory(building__campus=campus)
+        application = ApplicationFactory(company=company)
+        Referral.objects.create(
+            partner=partner_a, application=application, company=company, contact_name="C", contact_email="c@e.org"
+        )
+
+    for path in ["/api/v1/companies/", "/api/v1/spaces/", "/api/v1/referrals/", "/api/v1/campuses/"]:
+        with django_assert_max_num_queries(10):
+            response = api_a.get(path, {"page_size": 200})
+        assert response.status_code == 200
+
+
+def test_page_size_is_capped_and_pages_chain(api_a):
+    for index in range(5):
+        CompanyFactory(name=f"Resident {index}")
+
+    first = api_a.get("/api/v1/companies/", {"page_size": 2}).json()
+    assert len(first["results"]) == 2 and first["next"]
+    huge = api_a.get("/api/v1/companies/", {"page_size": 100000})
+    assert huge.status_code == 200 and len(huge.json()["results"]) == 5
