@@ -104,9 +104,11 @@ def test_staff_may_use_their_session(staff_client):
 
 
 def test_create_partner_token_command_prints_the_token_once(partner_a, capsys):
-    call_command("create_partner_token", "skolkovo", "--name", "crm", "--expires-in-days", "30", "--scopes", "directory:read")
+    call_command(
+        "create_partner_token", "skolkovo", "--name", "crm", "--expires-in-days", "30", "--scopes", "directory:read"
+    )
 
-    secret = [line for line in capsys.readouterr().out.splitlines() if line.startswith("icp_")][0]
+    secret = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("icp_"))
     token = PartnerToken.objects.get(name="crm")
     assert token.scopes == ["directory:read"] and token.expires_at is not None
     assert client_with(secret).get("/api/v1/campuses/").status_code == 200

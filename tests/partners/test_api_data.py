@@ -144,9 +144,7 @@ def test_a_key_still_in_flight_gets_409(api_a, partner_a, campus):
         token=token, key="busy", method="POST", path="/api/v1/referrals/", request_hash=fingerprint
     )
 
-    response = api_a.post(
-        "/api/v1/referrals/", payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY="busy"
-    )
+    response = api_a.post("/api/v1/referrals/", payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY="busy")
 
     assert response.status_code == 409
     assert not Referral.objects.exists()
@@ -180,7 +178,9 @@ def test_two_concurrent_requests_with_one_key_create_one_referral(partner_a):
         try:
             barrier.wait(timeout=10)
             codes.append(
-                client.post("/api/v1/referrals/", referral_body(), format="json", HTTP_IDEMPOTENCY_KEY="race").status_code
+                client.post(
+                    "/api/v1/referrals/", referral_body(), format="json", HTTP_IDEMPOTENCY_KEY="race"
+                ).status_code
             )
         finally:
             connection.close()

@@ -1,0 +1,250 @@
+"""Signed webhooks to a real receiver on loopback, verified with the standardwebhooks library."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import time_machine
+from django.core import mail
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+from werkzeug import Response
+
+from partners.choices import DeliveryState
+from partners.models import Referral, WebhookDelivery, WebhookEndpoint
+from partners.services import delivery_attempt, webhook_register
+from partners.tasks import sweep_webhook_deliveries
+from partners.webhooks import UnsafeDestination, check_destination
+from tests.campus.factories import CampusFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _register(api, url, events=("referral.status_changed", "company.became_resident", "ping")):
+    response = api.post("/api/v1/webhooks/", {"url": url, "event_types": list(events)}, format="json")
+    assert response.status_code == 201, response.json()
+    return response.json()
+
+
+def _headers(request) -> dict:
+    return {k.lower(): v for k, v in request.headers.items()}
+
+
+def test_ping_is_signed_so_the_standard_library_verifies_it(api_a, httpserver, django_capture_on_commit_callbacks):
+    httpserver.expect_request("/hooks", method="POST").respond_with_data("ok")
+    endpoint = _register(api_a, httpserver.url_for("/hooks"))
+    assert endpoint["secret"].startswith("whsec_")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_a.post(f"/api/v1/webhooks/{endpoint['id']}/ping/")
+    assert response.status_code == 202
+
+    request, _response = httpserver.log[0]
+    payload = Webhook(endpoint["secret"]).verify(request.get_data(), _headers(request))
+    assert payload["type"] == "ping" and "timestamp" in payload and "data" in payload
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.state == DeliveryState.SUCCEEDED and delivery.attempt_log.get().status_code == 200
+    # A re-serialised body no longer verifies: the raw bytes are what is signed.
+    reserialised = json.dumps(json.loads(request.get_data()), indent=2).encode()
+    with pytest.raises(WebhookVerificationError):
+        Webhook(endpoint["secret"]).verify(reserialised, _headers(request))
+
+
+def test_during_rotation_both_secrets_sign(api_a, httpserver, django_capture_on_commit_callbacks):
+    httpserver.expect_request("/hooks").respond_with_data("ok")
+    old = _register(api_a, httpserver.url_for("/hooks"))
+    new = api_a.post(f"/api/v1/webhooks/{old['id']}/rotate-secret/").json()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        api_a.post(f"/api/v1/webhooks/{old['id']}/ping/")
+
+    request, _response = httpserver.log[0]
+    assert len(request.headers["webhook-signature"].split(" ")) == 2
+    Webhook(old["secret"]).verify(request.get_data(), _headers(request))
+    Webhook(new["secret"]).verify(request.get_data(), _headers(request))
+
+
+def test_partners_receive_only_events_about_their_own_referrals(
+    api_a, api_b, partner_a, httpserver, staff_user, django_capture_on_commit_callbacks
+):
+    from tenants.services import application_transition
+
+    CampusFactory(slug="icampus")
+    httpserver.expect_request("/a").respond_with_data("ok")
+    httpserver.expect_request("/b").respond_with_data("ok")
+    secret_a = _register(api_a, httpserver.url_for("/a"))["secret"]
+    _register(api_b, httpserver.url_for("/b"))
+    api_a.post(
+        "/api/v1/referrals/",
+        {
+            "campus": "icampus",
+            "company_name": "Neuro Robotics",
+            "country": "RU",
+            "contact_name": "Ivan",
+            "contact_email": "ivan@neuro.example.com",
+        },
+        format="json",
+    )
+    application = Referral.objects.get().application
+    application.completed_steps = ["company", "contacts", "profile", "needs", "documents"]
+    application.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        application_transition(application=application, to="withdrawn", actor=staff_user, reason="Changed plans.")
+
+    paths = [request.path for request, _response in httpserver.log]
+    assert paths == ["/a"]
+    request, _response = httpserver.log[0]
+    event = Webhook(secret_a).verify(request.get_data(), _headers(request))
+    assert event["type"] == "referral.status_changed"
+    assert event["data"]["status"] == "withdrawn" and event["data"]["previous_status"] == "draft"
+
+
+def test_failures_are_retried_on_the_database_schedule_with_every_attempt_logged(api_a, httpserver):
+    httpserver.expect_request("/flaky").respond_with_data("boom", status=500)
+    endpoint = WebhookEndpoint.objects.get(pk=_register(api_a, httpserver.url_for("/flaky"))["id"])
+    from partners.events import queue_delivery
+
+    start = dt.datetime(2026, 5, 1, 8, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        delivery = queue_delivery(endpoint=endpoint, event_type="ping", event_key="p1", data={})
+        delivery_attempt(delivery.pk)
+        delivery_attempt(delivery.pk)  # not due again yet: nothing happens
+    delivery.refresh_from_db()
+    assert delivery.attempts == 1 and delivery.state == DeliveryState.PENDING
+    assert 4.5 <= (delivery.next_attempt_at - start).total_seconds() <= 5.5  # 5 s ± 10 % jitter
+
+    with time_machine.travel(start + dt.timedelta(seconds=6), tick=False):
+        assert sweep_webhook_deliveries() == 1  # due: published and attempted in-process
+    delivery.refresh_from_db()
+    log = list(delivery.attempt_log.values_list("status_code", "response_excerpt"))
+    assert log == [(500, "boom"), (500, "boom")]
+    assert 270 <= (delivery.next_attempt_at - (start + dt.timedelta(seconds=6))).total_seconds() <= 330
+
+
+def test_retries_span_more_than_a_day_then_give_up_and_disable_the_endpoint(
+    api_a, httpserver, settings, django_capture_on_commit_callbacks
+):
+    settings.CAMPUS_STAFF_EMAILS = ["staff@campus.example.org"]
+    httpserver.expect_request("/down").respond_with_data("nope", status=503)
+    endpoint = WebhookEndpoint.objects.get(pk=_register(api_a, httpserver.url_for("/down"))["id"])
+    from partners.events import queue_delivery
+
+    clock = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+    with time_machine.travel(clock, tick=False):
+        delivery = queue_delivery(endpoint=endpoint, event_type="ping", event_key="p2", data={})
+    first = clock
+    while True:
+        with time_machine.travel(clock, tick=False), django_capture_on_commit_callbacks(execute=True):
+            delivery_attempt(delivery.pk)
+        delivery.refresh_from_db()
+        if delivery.state != DeliveryState.PENDING:
+            break
+        clock = delivery.next_attempt_at
+
+    assert delivery.state == DeliveryState.FAILED and delivery.attempts == 8
+    assert clock - first > dt.timedelta(hours=24)
+    endpoint.refresh_from_db()
+    assert not endpoint.is_active and "more than a day" in endpoint.disabled_reason
+    assert any("disabled" in m.subject for m in mail.outbox)
+
+
+def test_410_disables_and_redirects_are_not_followed(api_a, httpserver):
+    httpserver.expect_request("/gone").respond_with_data("", status=410)
+    httpserver.expect_request("/moved").respond_with_response(
+        Response("", status=301, headers={"Location": httpserver.url_for("/elsewhere")})
+    )
+    gone = WebhookEndpoint.objects.get(pk=_register(api_a, httpserver.url_for("/gone"))["id"])
+    moved = WebhookEndpoint.objects.get(pk=_register(api_a, httpserver.url_for("/moved"))["id"])
+    from partners.events import queue_delivery
+
+    delivery_attempt(queue_delivery(endpoint=gone, event_type="ping", event_key="g", data={}).pk)
+    redirected = queue_delivery(endpoint=moved, event_type="ping", event_key="m", data={})
+    delivery_attempt(redirected.pk)
+
+    gone.refresh_from_db()
+    assert not gone.is_active and "410" in gone.disabled_reason
+    redirected.refresh_from_db()
+    assert redirected.state == DeliveryState.PENDING and redirected.attempt_log.get().status_code == 301
+    assert "/elsewhere" not in [request.path for request, _ in httpserver.log]
+
+
+def test_a_partner_replays_a_delivery(api_a, httpserver, django_capture_on_commit_callbacks):
+    httpserver.expect_request("/hooks").respond_with_data("ok")
+    endpoint = _register(api_a, httpserver.url_for("/hooks"))
+    with django_capture_on_commit_callbacks(execute=True):
+        api_a.post(f"/api/v1/webhooks/{endpoint['id']}/ping/")
+    original = WebhookDelivery.objects.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_a.post(f"/api/v1/webhook-deliveries/{original.pk}/replay/")
+
+    assert response.status_code == 202
+    assert len(httpserver.log) == 2
+    assert WebhookDelivery.objects.get(replay_of=original).state == DeliveryState.SUCCEEDED
+
+
+def test_another_partners_webhooks_and_deliveries_are_404(api_a, api_b, httpserver, django_capture_on_commit_callbacks):
+    httpserver.expect_request("/hooks").respond_with_data("ok")
+    endpoint = _register(api_a, httpserver.url_for("/hooks"))
+    with django_capture_on_commit_callbacks(execute=True):
+        api_a.post(f"/api/v1/webhooks/{endpoint['id']}/ping/")
+    delivery = WebhookDelivery.objects.get()
+
+    assert api_b.delete(f"/api/v1/webhooks/{endpoint['id']}/").status_code == 404
+    assert api_b.post(f"/api/v1/webhooks/{endpoint['id']}/ping/").status_code == 404
+    assert api_b.get(f"/api/v1/webhook-deliveries/{delivery.pk}/").status_code == 404
+    assert api_b.post(f"/api/v1/webhook-deliveries/{delivery.pk}/replay/").status_code == 404
+    assert api_b.get("/api/v1/webhook-deliveries/").json()["results"] == []
+    assert WebhookEndpoint.objects.filter(pk=endpoint["id"]).exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/hook",
+        "https://127.0.0.1/hook",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::1]/hook",
+        "https://0x7f000001/hook",
+        "https://10.0.0.5/hook",
+        "https://192.168.1.10/hook",
+        "https://localhost/hook",
+        "file:///etc/passwd",
+        "ftp://example.org/hook",
+        "https://user:pass@example.org/hook",
+    ],
+)
+def test_internal_or_non_https_destinations_are_refused_at_registration(api_a, settings, url):
+    settings.WEBHOOKS_ALLOW_LOOPBACK = False
+
+    response = api_a.post("/api/v1/webhooks/", {"url": url, "event_types": ["ping"]}, format="json")
+
+    assert response.status_code == 400
+    assert "url" in response.json()["error"]["fields"]
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_destination_is_checked_again_at_delivery(api_a, partner_a, httpserver, settings):
+    httpserver.expect_request("/hooks").respond_with_data("ok")
+    endpoint = webhook_register(partner=partner_a, url=httpserver.url_for("/hooks"), event_types=["ping"])
+    settings.WEBHOOKS_ALLOW_LOOPBACK = False  # as if the name now resolved to an internal address
+    from partners.events import queue_delivery
+
+    delivery = queue_delivery(endpoint=endpoint, event_type="ping", event_key="x", data={})
+    delivery_attempt(delivery.pk)
+
+    assert httpserver.log == []
+    assert "private, loopback or link-local" in delivery.attempt_log.get().error
+
+
+def test_check_destination_accepts_public_addresses(monkeypatch):
+    import socket
+
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: [(2, 1, 6, "", ("93.184.216.34", 443))])
+
+    assert check_destination("https://partner.example.org/hooks?x=1").ip == "93.184.216.34"
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: [(2, 1, 6, "", ("10.0.0.5", 443))])
+    with pytest.raises(UnsafeDestination):
+        check_destination("https://rebinding.example.org/hooks")
