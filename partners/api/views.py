@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -38,6 +39,12 @@ class Pages(CursorPagination):
     max_page_size = 200
     page_size_query_param = "page_size"
     ordering = "-pk"
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except NotFound as exc:  # a malformed cursor is bad input, not a missing page
+            raise ValidationError({"cursor": [str(exc.detail)]}) from exc
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
@@ -80,7 +87,7 @@ class MeView(APIView):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: s.CampusSerializer(many=True), **ERRORS}),
+    list=extend_schema(responses={200: s.CampusSerializer(many=True), **ERRORS, **INVALID}),
     retrieve=extend_schema(responses={200: s.CampusSerializer, **ERRORS, **NOT_FOUND}),
 )
 class CampusViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -145,7 +152,7 @@ class CompanyViewSet(mixins.ListModelMixin, ScopedViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: s.ReferralSerializer(many=True), **ERRORS}),
+    list=extend_schema(responses={200: s.ReferralSerializer(many=True), **ERRORS, **INVALID}),
     retrieve=extend_schema(responses={200: s.ReferralSerializer, **ERRORS, **NOT_FOUND}),
     create=extend_schema(
         request=s.ReferralCreateSerializer,
@@ -194,7 +201,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: s.WebhookEndpointSerializer(many=True), **ERRORS}),
+    list=extend_schema(responses={200: s.WebhookEndpointSerializer(many=True), **ERRORS, **INVALID}),
     create=extend_schema(responses={201: s.WebhookEndpointCreatedSerializer, **ERRORS, **INVALID}),
     destroy=extend_schema(responses={204: None, **ERRORS, **NOT_FOUND}),
 )
@@ -237,7 +244,7 @@ class WebhookViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Dest
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: s.WebhookDeliverySerializer(many=True), **ERRORS}),
+    list=extend_schema(responses={200: s.WebhookDeliverySerializer(many=True), **ERRORS, **INVALID}),
     retrieve=extend_schema(responses={200: s.WebhookDeliverySerializer, **ERRORS, **NOT_FOUND}),
 )
 class WebhookDeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
