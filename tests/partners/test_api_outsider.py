@@ -1,0 +1,70 @@
+"""Every route that names an object, read from the schema, answers 404 to another partner."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from partners.events import queue_delivery
+from partners.models import IdempotencyKey, PartnerToken, Referral, WebhookEndpoint
+from partners.tasks import prune_idempotency_keys
+from tests.tenants.factories import ApplicationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def objects_of_a(partner_a, settings):
+    settings.WEBHOOKS_ALLOW_LOOPBACK = True
+    application = ApplicationFactory()
+    referral = Referral.objects.create(
+        partner=partner_a,
+        application=application,
+        company=application.company,
+        contact_name="C",
+        contact_email="c@e.org",
+    )
+    endpoint = WebhookEndpoint.objects.create(
+        partner=partner_a, url="http://127.0.0.1:9/hook", event_types=["ping"], secret="whsec_c2VjcmV0c2VjcmV0"
+    )
+    delivery = queue_delivery(endpoint=endpoint, event_type="ping", event_key="k", data={})
+    return {"referrals": referral.pk, "webhooks": endpoint.pk, "webhook-deliveries": delivery.pk}
+
+
+def test_every_object_route_in_the_schema_is_404_for_an_outsider(client, api_b, objects_of_a):
+    schema = client.get("/api/schema/?format=json").json()
+    checked = 0
+    for template, operations in schema["paths"].items():
+        if "{id}" not in template:
+            continue
+        resource = template.split("/")[3]
+        assert resource in objects_of_a, f"no object of partner A to probe {template} with; add one"
+        path = template.replace("{id}", str(objects_of_a[resource]))
+        for method in operations:
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            response = getattr(api_b, method)(path, {}, format="json")
+            assert response.status_code == 404, (method, path, response.status_code)
+            assert b"c@e.org" not in response.content and b"whsec_" not in response.content
+            checked += 1
+    assert checked >= 6
+    assert WebhookEndpoint.objects.count() == 1 and Referral.objects.count() == 1
+
+
+def test_expired_idempotency_keys_are_pruned(partner_a, api_a, settings):
+    token = PartnerToken.objects.get(partner=partner_a)
+    old = IdempotencyKey.objects.create(
+        token=token,
+        key="old",
+        method="POST",
+        path="/",
+        request_hash="x",
+        created_at=timezone.now() - dt.timedelta(hours=25),
+    )
+    fresh = IdempotencyKey.objects.create(token=token, key="fresh", method="POST", path="/", request_hash="x")
+
+    assert prune_idempotency_keys() == 1
+    assert not IdempotencyKey.objects.filter(pk=old.pk).exists()
+    assert IdempotencyKey.objects.filter(pk=fresh.pk).exists()
