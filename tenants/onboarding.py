@@ -15,8 +15,6 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.uploads import check_upload
-
 from .choices import ApplicationStatus, CompanyStatus, ComplianceKind, TaskOwner, TaskState
 from .exceptions import InvalidTransition
 from .models import (
@@ -144,19 +142,9 @@ def onboarding_task_waive(*, task: OnboardingTask, actor, reason: str) -> Onboar
 def compliance_document_add(
     *, company: Company, kind: str, upload, expires_on=None, by: str = ""
 ) -> ComplianceDocument:
-    checked = check_upload(upload)
-    document = ComplianceDocument(
-        company=company,
-        kind=kind,
-        original_name=checked.original_name,
-        content_type=checked.content_type,
-        extension=checked.extension,
-        size=checked.size,
-        expires_on=expires_on,
-        uploaded_by=by,
-    )
-    document.file.save(checked.original_name, upload, save=False)
-    document.save()
+    """Keep a compliance document of a company, checked under the application upload rules."""
+    document = ComplianceDocument(company=company, kind=kind, expires_on=expires_on)
+    document.store(upload, by=by)
     return document
 
 

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from campus.models import Campus
 from common.jobs import enqueue_on_commit
 from common.tokens import hash_token, new_token
-from common.uploads import check_upload
 
 from . import rules
 from .choices import ApplicationStatus as S
@@ -78,18 +77,8 @@ def document_attach(*, application: Application, kind: str, upload, editor_email
     """Check an uploaded file and keep it with the draft under a name of our choosing."""
     if not Application.objects.select_for_update().get(pk=application.pk).is_editable:
         raise ApplicationLocked(_("This application has been submitted and can no longer be changed."))
-    checked = check_upload(upload)
-    document = ApplicationDocument(
-        application=application,
-        kind=kind,
-        original_name=checked.original_name,
-        content_type=checked.content_type,
-        extension=checked.extension,
-        size=checked.size,
-        uploaded_by=editor_email,
-    )
-    document.file.save(checked.original_name, upload, save=False)
-    document.save()
+    document = ApplicationDocument(application=application, kind=kind)
+    document.store(upload, by=editor_email)
     ApplicationEdit.objects.create(
         application=application, step="documents", editor_email=editor_email, fields=[f"document:{kind}"]
     )

@@ -20,6 +20,7 @@ from django_countries.fields import CountryField
 
 from campus.choices import BiosafetyLevel, CleanRoomClass, PlatformStages, SpaceKind
 from campus.models import BusinessArea, Campus, ChoiceLookup, Gas
+from common.uploads import check_upload
 
 from ..choices import (
     ApplicationStatus,
@@ -277,18 +278,34 @@ def _document_path(instance: ApplicationDocument, filename: str) -> str:
     return f"applications/{instance.application.reference}/{uuid.uuid4().hex}{instance.extension}"
 
 
-class ApplicationDocument(models.Model):
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="documents", verbose_name=_("application")
-    )
-    kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
-    file = models.FileField(_("file"), upload_to=_document_path, storage=_private_storage, max_length=255)
+class PrivateDocument(models.Model):
+    """A checked upload kept in private storage; subclasses define ``file`` with their own path."""
+
     original_name = models.CharField(_("original file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
     extension = models.CharField(_("extension"), max_length=10)
     size = models.PositiveIntegerField(_("size in bytes"))
     uploaded_by = models.EmailField(_("uploaded by"), blank=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def store(self, upload, *, by: str = "") -> None:
+        """Check ``upload`` (size, type by content), record what it is, and save it under our own name."""
+        checked = check_upload(upload)
+        self.original_name, self.content_type = checked.original_name, checked.content_type
+        self.extension, self.size, self.uploaded_by = checked.extension, checked.size, by
+        self.file.save(checked.original_name, upload, save=False)
+        self.save()
+
+
+class ApplicationDocument(PrivateDocument):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="documents", verbose_name=_("application")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=_document_path, storage=_private_storage, max_length=255)
 
     class Meta:
         ordering = ["kind", "uploaded_at"]

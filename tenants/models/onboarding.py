@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from campus.models import Campus, chinese_requested
 
 from ..choices import ComplianceKind, TaskOwner, TaskState
-from .applications import Application, Company, _private_storage
+from .applications import Application, Company, PrivateDocument, _private_storage
 
 
 class OnboardingTemplate(models.Model):
@@ -176,7 +176,7 @@ class ComplianceDocumentQuerySet(models.QuerySet):
         return self.filter(expires_on__lt=today or timezone.localdate())
 
 
-class ComplianceDocument(models.Model):
+class ComplianceDocument(PrivateDocument):
     """A resident's document the campus must keep current, e.g. its insurance certificate."""
 
     company = models.ForeignKey(
@@ -184,13 +184,7 @@ class ComplianceDocument(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=40, choices=ComplianceKind.choices)
     file = models.FileField(_("file"), upload_to=_compliance_path, storage=_private_storage, max_length=255)
-    original_name = models.CharField(_("original file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    extension = models.CharField(_("extension"), max_length=10)
-    size = models.PositiveIntegerField(_("size in bytes"))
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
-    uploaded_by = models.EmailField(_("uploaded by"), blank=True)
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     reminded_at = models.DateTimeField(_("expiry reminder sent at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("expiry escalated at"), null=True, blank=True)
 
