@@ -26,5 +26,6 @@ urlpatterns += i18n_patterns(
     path("campuses/<slug:slug>/", views.campus_detail, name="campus_detail"),
     path("", include("tenants.urls")),
     path("", include("partners.urls")),
+    path("", include("advisory.urls")),
     prefix_default_language=False,
 )

@@ -440,7 +440,13 @@ def apply_status(request, task_forms: dict | None = None, status: int = 200):
     return render(
         request,
         "tenants/apply/status.html",
-        {"application": application, "transitions": application.transitions.all(), "plan": plan, "tasks": tasks},
+        {
+            "application": application,
+            "transitions": application.transitions.all(),
+            "plan": plan,
+            "tasks": tasks,
+            "shared_comments": shared_comments(application),
+        },
         status=status,
     )
 
@@ -578,6 +584,16 @@ def staff_onboarding_task(request, pk: int):
 
 
 _download_checks = []
+_comment_sources = []
+
+
+def register_comment_source(source) -> None:
+    """Later apps (advisory reviews) add comments staff chose to share with the applicant."""
+    _comment_sources.append(source)
+
+
+def shared_comments(application) -> list[str]:
+    return [comment for source in _comment_sources for comment in source(application)]
 
 
 def register_download_check(check) -> None:

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "campus",
     "tenants",
     "partners",
+    "advisory",
 ]
 
 MIDDLEWARE = [
@@ -266,3 +267,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "ENUM_NAME_OVERRIDES": {"PlatformStageEnum": "campus.choices.PlatformStages"},
 }
+# Reviewers whose scores on a criterion differ by this much are flagged as disagreeing.
+ADVISORY_DISAGREEMENT_GAP = env.int("ADVISORY_DISAGREEMENT_GAP", default=3)
+# Sign-in attempts to the reviewer area per client address and per user name.
+ADVISORY_LOGIN_RATE = env.str("ADVISORY_LOGIN_RATE", default="10/15m")

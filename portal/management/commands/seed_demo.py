@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
 from pathlib import Path
@@ -10,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from advisory.demo import demo_committee_load
 from campus.demo import campus_load_demo_buildings, campus_load_facts
 from partners.demo import partners_load
 from tenants.demo import demo_applications_load, first_batch_load
@@ -44,6 +46,7 @@ class Command(BaseCommand):
             applications = demo_applications_load(campus=campus, specs=demo_applications)
             onboarding_template_for(campus)
             partners = partners_load(campus=campus, partners=facts.get("partners", []))
+            demo_committee_load(campus=campus, starts_on=campus.opened_on or dt.date.today())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {campus} with {len(buildings)} demo buildings and the {batch.name.lower()} "

@@ -1,0 +1,89 @@
+"""Staff manage the committee, invite members and assign reviews here."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import AdvisoryCommittee, AdvisoryMember, Review
+from .services import AdvisoryError, review_assign
+from .views import reset_link_options
+
+
+class MemberInline(admin.TabularInline):
+    model = AdvisoryMember
+    fields = ["name", "organisation", "sector", "origin", "term_starts_on", "term_ends_on", "is_listed"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(AdvisoryCommittee)
+class AdvisoryCommitteeAdmin(admin.ModelAdmin):
+    list_display = ["name", "campus", "blind_reviews"]
+    inlines = [MemberInline]
+
+
+@admin.register(AdvisoryMember)
+class AdvisoryMemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "sector", "origin", "term_starts_on", "term_ends_on", "is_listed", "user"]
+    list_filter = ["committee", "sector", "origin", "is_listed", "is_demo"]
+    search_fields = ["name", "organisation", "email", "expertise"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    actions = ["invite"]
+
+    @admin.action(description=_("Invite the selected members to the reviewer area"), permissions=["change"])
+    def invite(self, request, queryset):
+        User = get_user_model()
+        for member in queryset:
+            if member.user is None:
+                user, _created = User.objects.get_or_create(
+                    username=member.email.lower(), defaults={"email": member.email}
+                )
+                if _created:
+                    # A random password nobody knows, so the reset link (which needs a usable one) works.
+                    user.set_password(secrets.token_urlsafe(32))
+                    user.save()
+                member.user = user
+                member.save(update_fields=["user"])
+            form = PasswordResetForm({"email": member.user.email})
+            if form.is_valid():
+                form.save(request=request, **reset_link_options())
+        self.message_user(request, _("Invitations sent."), messages.SUCCESS)
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["application", "member", "has_conflict", "recommendation", "submitted_at", "summary"]
+    list_filter = ["has_conflict", "recommendation", ("submitted_at", admin.EmptyFieldListFilter), "member"]
+    search_fields = ["application__company__name", "member__name"]
+    list_select_related = ["application__company", "member"]
+    autocomplete_fields = ["application"]
+    fields = ["application", "member"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["application", "member"] if obj else []
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    @admin.display(description=_("summary"))
+    def summary(self, obj):
+        from django.urls import reverse
+
+        return format_html(
+            '<a href="{}">{}</a>', reverse("advisory:staff_reviews", args=[obj.application_id]), _("open")
+        )
+
+    def save_model(self, request, obj, form, change):
+        try:
+            review = review_assign(application=obj.application, member=obj.member, actor=request.user)
+        except AdvisoryError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return
+        obj.pk, obj._state.adding = review.pk, False

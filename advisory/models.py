@@ -1,0 +1,171 @@
+"""The advisory committee of a campus, its members, and their reviews of applications."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campus.models import Campus
+from tenants.models import Application
+
+from .choices import Origin, Recommendation, Sector
+
+CRITERIA = ("innovation", "team", "market_potential", "disease_management_fit", "international_synergy")
+
+
+class AdvisoryCommittee(models.Model):
+    campus = models.OneToOneField(
+        Campus, on_delete=models.CASCADE, related_name="advisory_committee", verbose_name=_("campus")
+    )
+    name = models.CharField(_("name"), max_length=200, default=_("Advisory committee"))
+    blind_reviews = models.BooleanField(
+        _("blind reviews"),
+        default=False,
+        help_text=_("Reviewers then see no company name, contacts, website or document file names."),
+    )
+
+    class Meta:
+        verbose_name = _("advisory committee")
+        verbose_name_plural = _("advisory committees")
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.campus}"
+
+
+class MemberQuerySet(models.QuerySet):
+    def serving(self, on: dt.date | None = None) -> MemberQuerySet:
+        on = on or timezone.localdate()
+        return self.filter(term_starts_on__lte=on).filter(Q(term_ends_on__isnull=True) | Q(term_ends_on__gte=on))
+
+
+class AdvisoryMember(models.Model):
+    committee = models.ForeignKey(
+        AdvisoryCommittee, on_delete=models.CASCADE, related_name="members", verbose_name=_("committee")
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="advisory_member",
+        verbose_name=_("user account"),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    email = models.EmailField(_("e-mail"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200)
+    sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices)
+    origin = models.CharField(_("domestic or overseas"), max_length=20, choices=Origin.choices)
+    expertise = models.TextField(_("expertise"), blank=True)
+    term_starts_on = models.DateField(_("term starts on"))
+    term_ends_on = models.DateField(_("term ends on"), null=True, blank=True)
+    is_listed = models.BooleanField(_("listed publicly"), default=False)
+    is_demo = models.BooleanField(_("illustrative demo data"), default=False)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["committee", "name"]
+        verbose_name = _("advisory member")
+        verbose_name_plural = _("advisory members")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_ends_on__isnull=True) | Q(term_ends_on__gte=models.F("term_starts_on")),
+                name="advisory_member_term_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+    def is_serving(self, on: dt.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.term_starts_on <= on and (self.term_ends_on is None or self.term_ends_on >= on)
+
+
+class ReviewQuerySet(models.QuerySet):
+    def completed(self) -> ReviewQuerySet:
+        return self.filter(submitted_at__isnull=False, has_conflict=False)
+
+
+class Review(models.Model):
+    """One member's review of one application: a conflict declaration first, then scores."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("application")
+    )
+    member = models.ForeignKey(
+        AdvisoryMember, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("member")
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    has_conflict = models.BooleanField(_("conflict of interest declared"), null=True, blank=True)
+    conflict_note = models.TextField(_("about the conflict"), blank=True)
+    declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
+    innovation = models.PositiveSmallIntegerField(
+        _("innovation"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    team = models.PositiveSmallIntegerField(
+        _("team"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    market_potential = models.PositiveSmallIntegerField(
+        _("market potential"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    disease_management_fit = models.PositiveSmallIntegerField(
+        _("fit with the campus's disease-management focus"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    international_synergy = models.PositiveSmallIntegerField(
+        _("international synergy"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    recommendation = models.CharField(_("recommendation"), max_length=30, choices=Recommendation.choices, blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=5000)
+    share_comment = models.BooleanField(
+        _("share the comment with the applicant"), default=False, help_text=_("Staff decide; shown on the status page.")
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-assigned_at", "-pk"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "member"], name="advisory_review_once_per_member"),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{c}__isnull": True}) | Q(**{f"{c}__gte": 1, f"{c}__lte": 5}),
+                    name=f"advisory_review_{c}_1_to_5",
+                )
+                for c in CRITERIA
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.name} → {self.application}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+    @property
+    def scores(self) -> dict[str, int | None]:
+        return {criterion: getattr(self, criterion) for criterion in CRITERIA}
+
+    @property
+    def mean_score(self) -> float | None:
+        values = [v for v in self.scores.values() if v is not None]
+        return statistics.fmean(values) if values else None

@@ -1,0 +1,178 @@
+"""Business actions of the advisory committee: assigning, declaring, scoring; and the rules they share."""
+
+from __future__ import annotations
+
+import statistics
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tenants.choices import ApplicationStatus
+from tenants.models import Application, ApplicationDocument
+
+from .models import CRITERIA, AdvisoryMember, Review
+
+
+class AdvisoryError(Exception):
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+# --- Rules other apps use ------------------------------------------------------------------
+
+
+def completed_review_count(application: Application) -> int:
+    """Completed reviews: submitted, by members who declared no conflict (the decision rule counts these)."""
+    return Review.objects.completed().filter(application=application).count()
+
+
+def member_may_download(user, document: ApplicationDocument) -> bool:
+    """An assigned member who declared no conflict may read the application's documents."""
+    member = getattr(user, "advisory_member", None)
+    if member is None or not member.is_serving():
+        return False
+    return Review.objects.filter(application_id=document.application_id, member=member, has_conflict=False).exists()
+
+
+def shared_comments(application: Application) -> list[str]:
+    """Review comments staff chose to share with the applicant (never who wrote them)."""
+    return list(
+        Review.objects.completed()
+        .filter(application=application, share_comment=True)
+        .exclude(comment="")
+        .values_list("comment", flat=True)
+    )
+
+
+def likely_conflict(member: AdvisoryMember, application: Application) -> bool:
+    """The member's organisation is the applicant, or a partner that referred it."""
+    organisation = member.organisation.strip().lower()
+    if not organisation:
+        return False
+    names = {application.company.name.strip().lower()}
+    names |= {name.strip().lower() for name in application.referrals.values_list("partner__name", flat=True)}
+    return organisation in names
+
+
+# --- Assigning ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_assign(*, application: Application, member: AdvisoryMember, actor) -> Review:
+    """Ask a serving member of the campus's committee to review an application in committee review."""
+    if application.status != ApplicationStatus.COMMITTEE_REVIEW:
+        raise AdvisoryError(_("Only applications in committee review can be assigned."))
+    if member.committee.campus_id != application.campus_id:
+        raise AdvisoryError(_("%(member)s is not on this campus's committee.") % {"member": member.name})
+    if not member.is_serving():
+        raise AdvisoryError(_("The term of %(member)s has ended.") % {"member": member.name})
+    try:
+        with transaction.atomic():
+            return Review.objects.create(application=application, member=member, assigned_by=actor)
+    except IntegrityError:
+        return Review.objects.get(application=application, member=member)
+
+
+@transaction.atomic
+def reviews_auto_assign(*, application: Application, actor, count: int = 3) -> list[Review]:
+    """Assign serving members without a likely conflict, those with the fewest open reviews first."""
+    from django.db.models import Count, Q
+
+    already = set(application.reviews.values_list("member_id", flat=True))
+    candidates = (
+        AdvisoryMember.objects.serving()
+        .filter(committee__campus_id=application.campus_id)
+        .exclude(pk__in=already)
+        .annotate(open_reviews=Count("reviews", filter=Q(reviews__submitted_at__isnull=True)))
+        .order_by("open_reviews", "name")
+    )
+    chosen = [m for m in candidates if not likely_conflict(m, application)][: max(0, count - len(already))]
+    return [review_assign(application=application, member=member, actor=actor) for member in chosen]
+
+
+# --- The member's side ----------------------------------------------------------------------
+
+
+def _own(review: Review, member: AdvisoryMember) -> Review:
+    locked = Review.objects.select_for_update().get(pk=review.pk)
+    if locked.member_id != member.pk:
+        raise AdvisoryError(_("This review is assigned to someone else."))
+    return locked
+
+
+@transaction.atomic
+def review_declare(*, review: Review, member: AdvisoryMember, has_conflict: bool, note: str = "") -> Review:
+    """The member's declaration of interests, made once before anything of the application is shown."""
+    review = _own(review, member)
+    if review.has_conflict is not None:
+        raise AdvisoryError(_("The declaration has been made already."))
+    if has_conflict and not note.strip():
+        raise AdvisoryError(_("Describe the conflict briefly."), field="note")
+    review.has_conflict, review.conflict_note, review.declared_at = has_conflict, note.strip(), timezone.now()
+    review.save(update_fields=["has_conflict", "conflict_note", "declared_at", "updated_at"])
+    return review
+
+
+@transaction.atomic
+def review_save(*, review: Review, member: AdvisoryMember, data: dict, submit: bool) -> Review:
+    """Save the scores as a draft, or submit them (all five scores and a recommendation); then locked."""
+    review = _own(review, member)
+    if review.has_conflict is not False:
+        raise AdvisoryError(_("Declare that you have no conflict of interest before scoring."))
+    if review.is_submitted:
+        raise AdvisoryError(_("This review has been submitted and can no longer be changed."))
+    for name in (*CRITERIA, "recommendation", "comment"):
+        if name in data:
+            setattr(review, name, data[name] if data[name] is not None else (None if name in CRITERIA else ""))
+    if submit:
+        missing = [name for name in (*CRITERIA, "recommendation") if not getattr(review, name)]
+        if missing:
+            raise AdvisoryError(_("Score every criterion and give a recommendation to submit."), field=missing[0])
+        review.submitted_at = timezone.now()
+    review.full_clean(exclude=["application", "member"])
+    review.save()
+    return review
+
+
+# --- What staff see -------------------------------------------------------------------------------
+
+
+def review_summary(application: Application) -> dict:
+    """Per criterion: mean and spread of completed reviews; each review's scores calibrated per member."""
+    reviews = list(application.reviews.select_related("member").order_by("member__name"))
+    completed = [r for r in reviews if r.is_submitted and r.has_conflict is False]
+    criteria = {}
+    for criterion in CRITERIA:
+        values = [getattr(r, criterion) for r in completed if getattr(r, criterion) is not None]
+        spread = statistics.pstdev(values) if len(values) > 1 else 0.0
+        criteria[criterion] = {
+            "mean": statistics.fmean(values) if values else None,
+            "spread": spread,
+            "disagreement": len(values) > 1 and (max(values) - min(values) >= settings.ADVISORY_DISAGREEMENT_GAP),
+        }
+    calibration = _member_baselines({r.member_id for r in completed})
+    rows = []
+    for review in reviews:
+        mean = review.mean_score
+        base = calibration.get(review.member_id)
+        calibrated = None
+        if mean is not None and base and base[1] > 0:
+            calibrated = (mean - base[0]) / base[1]
+        rows.append({"review": review, "mean": mean, "calibrated": calibrated})
+    return {"criteria": criteria, "rows": rows, "completed": len(completed)}
+
+
+def _member_baselines(member_ids: set[int]) -> dict[int, tuple[float, float]]:
+    """Each member's own mean and spread over all their submitted reviews (two queries at most)."""
+    by_member: dict[int, list[float]] = {}
+    for review in Review.objects.completed().filter(member_id__in=member_ids):
+        if review.mean_score is not None:
+            by_member.setdefault(review.member_id, []).append(review.mean_score)
+    return {
+        member_id: (statistics.fmean(values), statistics.pstdev(values) if len(values) > 1 else 0.0)
+        for member_id, values in by_member.items()
+    }

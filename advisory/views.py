@@ -1,0 +1,202 @@
+"""The reviewer area (/advisory/) and the staff review summary."""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from tenants.models import Application, ApplicationDocument
+
+from . import services
+from .forms import AssignForm, DeclarationForm, ScoreForm
+from .models import AdvisoryMember, Review
+
+
+class LoginView(auth_views.LoginView):
+    """Sign-in for committee members; attempts are limited per address and per user name."""
+
+    template_name = "advisory/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        rate = settings.ADVISORY_LOGIN_RATE
+        username = request.POST.get("username", "").lower()[:150]
+        by_ip = is_ratelimited(request, group="advisory-login", key="ip", rate=rate, method="POST", increment=True)
+        by_user = is_ratelimited(
+            request, group="advisory-login-user", key=lambda g, r: username, rate=rate, method="POST", increment=True
+        )
+        if by_ip or by_user:
+            response = render(request, "advisory/login.html", {"form": self.get_form(), "locked": True}, status=429)
+            response["Retry-After"] = "900"
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def get_default_redirect_url(self):
+        return str(reverse_lazy("advisory:dashboard"))
+
+
+def reset_link_options() -> dict:
+    """Reset links always use the configured address, never the Host header of the request."""
+    parts = urlsplit(settings.SITE_URL)
+    return {
+        "domain_override": parts.netloc,
+        "use_https": parts.scheme == "https",
+        "subject_template_name": "advisory/password_reset_subject.txt",
+        "email_template_name": "advisory/password_reset_email.txt",
+    }
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "advisory/password_reset.html"
+    success_url = reverse_lazy("advisory:password_reset_done")
+
+    def form_valid(self, form):
+        form.save(request=self.request, token_generator=self.token_generator, **reset_link_options())
+        return redirect(self.get_success_url())
+
+
+def member_required(view):
+    """Signed-in committee members only; anyone else signed in is refused."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse_lazy('advisory:login')}?next={request.path}")
+        member = AdvisoryMember.objects.filter(user=request.user).select_related("committee").first()
+        if member is None:
+            raise PermissionDenied
+        request.member = member
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@member_required
+def dashboard(request):
+    reviews = (
+        Review.objects.filter(member=request.member)
+        .select_related("application__company", "application__campus__advisory_committee")
+        .order_by("submitted_at", "-assigned_at")
+    )
+    pending = [r for r in reviews if not r.is_submitted and r.has_conflict is not True]
+    done = [r for r in reviews if r.is_submitted or r.has_conflict]
+    return render(request, "advisory/dashboard.html", {"pending": pending, "done": done, "member": request.member})
+
+
+def _review_for(request, pk: int) -> Review:
+    return get_object_or_404(
+        Review.objects.select_related(
+            "application__company", "application__campus__advisory_committee"
+        ).prefetch_related(Prefetch("application__documents", queryset=ApplicationDocument.objects.order_by("kind"))),
+        pk=pk,
+        member=request.member,
+    )
+
+
+@member_required
+def review_detail(request, pk: int):
+    review = _review_for(request, pk)
+    blind = review.application.campus.advisory_committee.blind_reviews
+    declaration = DeclarationForm()
+    form = ScoreForm(instance=review)
+    if request.method == "POST":
+        try:
+            if "declare" in request.POST:
+                declaration = DeclarationForm(request.POST)
+                if declaration.is_valid():
+                    services.review_declare(
+                        review=review,
+                        member=request.member,
+                        has_conflict=declaration.cleaned_data["has_conflict"],
+                        note=declaration.cleaned_data["note"],
+                    )
+                    return redirect("advisory:review", pk=pk)
+            else:
+                form = ScoreForm(request.POST, instance=review)
+                if form.is_valid():
+                    submit = "submit" in request.POST
+                    services.review_save(review=review, member=request.member, data=form.cleaned_data, submit=submit)
+                    messages.success(request, _("Review submitted. Thank you.") if submit else _("Draft saved."))
+                    if submit:
+                        return redirect("advisory:dashboard")
+                    return redirect("advisory:review", pk=pk)
+        except services.AdvisoryError as exc:
+            target = declaration if "declare" in request.POST else form
+            target.add_error(exc.field if exc.field in target.fields else None, exc.message)
+    return render(
+        request,
+        "advisory/review.html",
+        {"review": review, "application": review.application, "blind": blind, "declaration": declaration, "form": form},
+    )
+
+
+# --- Staff ---------------------------------------------------------------------------------------
+
+
+@staff_member_required
+def staff_reviews(request, application_id: int):
+    """Reviews of one application: scores, their mean and spread, calibrated scores, conflicts; assigning."""
+    if not request.user.has_perm("advisory.view_review"):
+        raise PermissionDenied
+    application = get_object_or_404(Application.objects.select_related("company", "campus"), pk=application_id)
+    form = AssignForm(request.POST or None, application=application)
+    if request.method == "POST":
+        if not request.user.has_perm("advisory.add_review"):
+            raise PermissionDenied
+        try:
+            if "auto" in request.POST:
+                assigned = services.reviews_auto_assign(application=application, actor=request.user)
+                messages.success(request, _("%(count)s reviewer(s) assigned.") % {"count": len(assigned)})
+                return redirect("advisory:staff_reviews", application_id=application.pk)
+            if form.is_valid():
+                member = form.cleaned_data["member"]
+                services.review_assign(application=application, member=member, actor=request.user)
+                if services.likely_conflict(member, application):
+                    messages.warning(request, _("%(member)s may have a conflict of interest.") % {"member": member})
+                return redirect("advisory:staff_reviews", application_id=application.pk)
+        except services.AdvisoryError as exc:
+            form.add_error(None, exc.message)
+    summary = services.review_summary(application)
+    members = form.fields["member"].queryset
+    flagged = {m.pk for m in members if services.likely_conflict(m, application)}
+    return render(
+        request,
+        "advisory/staff_reviews.html",
+        {"application": application, "summary": summary, "form": form, "flagged": flagged, "members": members},
+    )
+
+
+@staff_member_required
+@require_POST
+def staff_share_comment(request, pk: int):
+    if not request.user.has_perm("advisory.change_review"):
+        raise PermissionDenied
+    review = get_object_or_404(Review, pk=pk)
+    Review.objects.filter(pk=pk).update(share_comment=request.POST.get("share") == "1")
+    return redirect("advisory:staff_reviews", application_id=review.application_id)
+
+
+def committee(request):
+    """The public page: members who agreed to be listed, by sector, with the domestic/overseas mix."""
+    from .choices import Origin, Sector
+
+    members = list(
+        AdvisoryMember.objects.serving().filter(is_listed=True).select_related("committee__campus").order_by("name")
+    )
+    groups = [(label, [m for m in members if m.sector == value]) for value, label in Sector.choices]
+    mix = {label: sum(1 for m in members if m.origin == value) for value, label in Origin.choices}
+    return render(
+        request, "advisory/committee.html", {"groups": [g for g in groups if g[1]], "mix": mix, "members": members}
+    )
