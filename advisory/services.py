@@ -150,6 +150,7 @@ def review_summary(application: Application) -> dict:
         values = [getattr(r, criterion) for r in completed if getattr(r, criterion) is not None]
         spread = statistics.pstdev(values) if len(values) > 1 else 0.0
         criteria[criterion] = {
+            "label": Review._meta.get_field(criterion).verbose_name,
             "mean": statistics.fmean(values) if values else None,
             "spread": spread,
             "disagreement": len(values) > 1 and (max(values) - min(values) >= settings.ADVISORY_DISAGREEMENT_GAP),

@@ -75,11 +75,12 @@ def test_a_decision_needs_the_minimum_number_of_reviews_or_a_recorded_override(s
 
 def test_a_decision_with_enough_reviews_needs_no_override(staff_user):
     application = ApplicationFactory(status=S.COMMITTEE_REVIEW)
+    previous = rules._review_counter
     rules.register_review_counter(lambda app: 2)
     try:
         application_transition(application=application, to=S.APPROVED, actor=staff_user)
     finally:
-        rules.register_review_counter(None)
+        rules.register_review_counter(previous)
 
     assert application.transitions.get().override_reason == ""
 
