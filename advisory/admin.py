@@ -10,8 +10,8 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import AdvisoryCommittee, AdvisoryMember, Review
-from .services import AdvisoryError, review_assign
+from .models import AdvisoryCommittee, AdvisoryMember, Consultation, ConsultationSession, Meeting, Review
+from .services import AdvisoryError, consultation_assign, review_assign
 from .views import reset_link_options
 
 
@@ -87,3 +87,55 @@ class ReviewAdmin(admin.ModelAdmin):
             self.message_user(request, exc.message, messages.ERROR)
             return
         obj.pk, obj._state.adding = review.pk, False
+
+
+class AgendaApplicationsFilter(admin.SimpleListFilter):
+    title = _("period")
+    parameter_name = "period"
+
+    def lookups(self, request, model_admin):
+        return [("upcoming", _("Upcoming")), ("past", _("Past"))]
+
+    def queryset(self, request, queryset):
+        from django.utils import timezone
+
+        if self.value() == "upcoming":
+            return queryset.filter(starts_at__gte=timezone.now())
+        if self.value() == "past":
+            return queryset.filter(starts_at__lt=timezone.now())
+        return queryset
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["title", "committee", "starts_at", "place"]
+    list_filter = ["committee", AgendaApplicationsFilter]
+    search_fields = ["title", "agenda", "minutes"]
+    filter_horizontal = ["invitees", "attendees", "applications"]
+
+
+class SessionInline(admin.TabularInline):
+    model = ConsultationSession
+    extra = 0
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(admin.ModelAdmin):
+    list_display = ["company", "topic", "member", "status", "requested_at"]
+    list_filter = ["status", "member"]
+    search_fields = ["company__name", "topic", "question"]
+    list_select_related = ["company", "member"]
+    autocomplete_fields = ["company"]
+    inlines = [SessionInline]
+
+    def save_model(self, request, obj, form, change):
+        member = form.cleaned_data.get("member")
+        if change and "member" in form.changed_data and member is not None:
+            obj.member = None
+            obj.save()
+            try:
+                consultation_assign(consultation=obj, member=member)
+            except AdvisoryError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            return
+        obj.save()

@@ -40,3 +40,17 @@ class AssignForm(forms.Form):
         self.fields["member"].queryset = AdvisoryMember.objects.serving().filter(
             committee__campus_id=application.campus_id
         )
+
+
+class SessionForm(forms.Form):
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5, max_value=600)
+    notes = forms.CharField(label=_("Notes (internal)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes_for_company = forms.CharField(
+        label=_("Outcome notes for the company"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ConsultationRequestForm(forms.Form):
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    question = forms.CharField(label=_("Your question"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))

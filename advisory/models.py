@@ -169,3 +169,89 @@ class Review(models.Model):
     def mean_score(self) -> float | None:
         values = [v for v in self.scores.values() if v is not None]
         return statistics.fmean(values) if values else None
+
+
+class Meeting(models.Model):
+    committee = models.ForeignKey(
+        AdvisoryCommittee, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("committee")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=90)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    video_link = models.URLField(_("video link"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    applications = models.ManyToManyField(
+        Application, verbose_name=_("applications on the agenda"), blank=True, related_name="meetings"
+    )
+    minutes = models.TextField(_("minutes"), blank=True)
+    invitees = models.ManyToManyField(AdvisoryMember, verbose_name=_("invited"), related_name="meetings", blank=True)
+    attendees = models.ManyToManyField(AdvisoryMember, verbose_name=_("attended"), related_name="+", blank=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.starts_at:%Y-%m-%d})"
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self.starts_at + dt.timedelta(minutes=self.duration_minutes)
+
+
+class ConsultationStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    ASSIGNED = "assigned", _("Assigned to a member")
+    CLOSED = "closed", _("Closed")
+
+
+class Consultation(models.Model):
+    """A company asks the committee for counsel; staff assign a member, who logs the sessions."""
+
+    company = models.ForeignKey(
+        "tenants.Company", on_delete=models.CASCADE, related_name="consultations", verbose_name=_("company")
+    )
+    topic = models.CharField(_("topic"), max_length=200)
+    question = models.TextField(_("question"), max_length=5000)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    requested_by = models.EmailField(_("requested by"), blank=True)
+    member = models.ForeignKey(
+        AdvisoryMember,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultations",
+        verbose_name=_("member"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ConsultationStatus.choices, default=ConsultationStatus.REQUESTED
+    )
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+
+    def __str__(self) -> str:
+        return f"{self.company}: {self.topic}"
+
+
+class ConsultationSession(models.Model):
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("consultation")
+    )
+    held_on = models.DateField(_("held on"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), validators=[MinValueValidator(5)])
+    notes = models.TextField(_("notes (internal)"), blank=True)
+    notes_for_company = models.TextField(_("outcome notes for the company"), blank=True)
+    logged_at = models.DateTimeField(_("logged at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["held_on", "pk"]
+        verbose_name = _("consultation session")
+        verbose_name_plural = _("consultation sessions")
+
+    def __str__(self) -> str:
+        return f"{self.consultation} · {self.held_on}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 
 from django.conf import settings
@@ -177,3 +178,68 @@ def _member_baselines(member_ids: set[int]) -> dict[int, tuple[float, float]]:
         member_id: (statistics.fmean(values), statistics.pstdev(values) if len(values) > 1 else 0.0)
         for member_id, values in by_member.items()
     }
+
+
+# --- Meetings and consultations ---------------------------------------------------------------
+
+
+def meeting_ics(meeting) -> str:
+    """An iCalendar (RFC 5545) entry for one meeting."""
+
+    def stamp(moment) -> str:
+        return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    def text(value: str) -> str:
+        return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+    location = meeting.place or meeting.video_link
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//I-Campus Portal//Advisory committee//EN",
+        "BEGIN:VEVENT",
+        f"UID:meeting-{meeting.pk}@icampus-portal",
+        f"DTSTAMP:{stamp(timezone.now())}",
+        f"DTSTART:{stamp(meeting.starts_at)}",
+        f"DTEND:{stamp(meeting.ends_at)}",
+        f"SUMMARY:{text(meeting.title)}",
+        *([f"LOCATION:{text(location)}"] if location else []),
+        *([f"DESCRIPTION:{text(meeting.agenda)}"] if meeting.agenda else []),
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return "\r\n".join(lines) + "\r\n"
+
+
+@transaction.atomic
+def consultation_request(*, company, topic: str, question: str, requested_by: str = ""):
+    from tenants.choices import CompanyStatus
+
+    from .models import Consultation
+
+    if company.status not in {CompanyStatus.RESIDENT, CompanyStatus.ONBOARDING}:
+        raise AdvisoryError(_("Counsel is offered to resident companies."))
+    return Consultation.objects.create(company=company, topic=topic, question=question, requested_by=requested_by)
+
+
+@transaction.atomic
+def consultation_assign(*, consultation, member: AdvisoryMember):
+    from .models import Consultation, ConsultationStatus
+
+    if member.committee.campus_id != consultation.company.campus_id or not member.is_serving():
+        raise AdvisoryError(_("Choose a serving member of this campus's committee."))
+    Consultation.objects.filter(pk=consultation.pk).update(member=member, status=ConsultationStatus.ASSIGNED)
+    consultation.refresh_from_db()
+    return consultation
+
+
+@transaction.atomic
+def consultation_log_session(*, consultation, member: AdvisoryMember, **fields):
+    from .models import ConsultationSession
+
+    if consultation.member_id != member.pk:
+        raise AdvisoryError(_("This consultation is assigned to someone else."))
+    session = ConsultationSession(consultation=consultation, **fields)
+    session.full_clean(exclude=["consultation"])
+    session.save()
+    return session

@@ -9,6 +9,9 @@ urlpatterns = [
     path("advisory/login/", views.LoginView.as_view(), name="login"),
     path("advisory/logout/", auth_views.LogoutView.as_view(next_page="advisory:login"), name="logout"),
     path("advisory/reviews/<int:pk>/", views.review_detail, name="review"),
+    path("advisory/meetings/<int:pk>/calendar.ics", views.meeting_calendar, name="meeting_calendar"),
+    path("advisory/consultations/<int:pk>/", views.consultation_detail, name="consultation"),
+    path("apply/consultations/", views.company_consultations, name="company_consultations"),
     path(
         "advisory/password-reset/",
         views.PasswordResetView.as_view(),

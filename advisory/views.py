@@ -9,10 +9,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
@@ -20,8 +22,8 @@ from django_ratelimit.core import is_ratelimited
 from tenants.models import Application, ApplicationDocument
 
 from . import services
-from .forms import AssignForm, DeclarationForm, ScoreForm
-from .models import AdvisoryMember, Review
+from .forms import AssignForm, ConsultationRequestForm, DeclarationForm, ScoreForm, SessionForm
+from .models import AdvisoryMember, Consultation, Meeting, Review
 
 
 class LoginView(auth_views.LoginView):
@@ -92,7 +94,76 @@ def dashboard(request):
     )
     pending = [r for r in reviews if not r.is_submitted and r.has_conflict is not True]
     done = [r for r in reviews if r.is_submitted or r.has_conflict]
-    return render(request, "advisory/dashboard.html", {"pending": pending, "done": done, "member": request.member})
+    meetings = Meeting.objects.filter(invitees=request.member, starts_at__gte=timezone.now()).order_by("starts_at")
+    consultations = Consultation.objects.filter(member=request.member).select_related("company").order_by("status")
+    return render(
+        request,
+        "advisory/dashboard.html",
+        {
+            "pending": pending,
+            "done": done,
+            "member": request.member,
+            "meetings": meetings,
+            "consultations": consultations,
+        },
+    )
+
+
+@member_required
+def meeting_calendar(request, pk: int):
+    """The meeting as an .ics file, for members invited to it."""
+    meeting = get_object_or_404(Meeting, pk=pk, invitees=request.member)
+    response = HttpResponse(services.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+@member_required
+def consultation_detail(request, pk: int):
+    consultation = get_object_or_404(
+        Consultation.objects.select_related("company").prefetch_related("sessions"), pk=pk, member=request.member
+    )
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consultation_log_session(consultation=consultation, member=request.member, **form.cleaned_data)
+        except (services.AdvisoryError, ValidationError) as exc:
+            form.add_error(None, getattr(exc, "message", str(exc)))
+        else:
+            messages.success(request, _("Session logged."))
+            return redirect("advisory:consultation", pk=pk)
+    return render(request, "advisory/consultation.html", {"consultation": consultation, "form": form})
+
+
+def _applicant_company(request):
+    from tenants.selectors import application_for_applicant
+    from tenants.views import SESSION_KEY
+
+    data = request.session.get(SESSION_KEY)
+    application = application_for_applicant(data["application"]) if data else None
+    return (application.company, data.get("email", "")) if application else (None, "")
+
+
+def company_consultations(request):
+    """A company (signed in through its status link) asks for counsel and sees its sessions' outcomes."""
+    company, email = _applicant_company(request)
+    if company is None:
+        return redirect("tenants:link_request")
+    form = ConsultationRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consultation_request(company=company, requested_by=email, **form.cleaned_data)
+        except services.AdvisoryError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your request has been sent to the campus."))
+            return redirect("advisory:company_consultations")
+    consultations = Consultation.objects.filter(company=company).prefetch_related("sessions")
+    return render(
+        request,
+        "advisory/company_consultations.html",
+        {"company": company, "consultations": consultations, "form": form},
+    )
 
 
 def _review_for(request, pk: int) -> Review:
