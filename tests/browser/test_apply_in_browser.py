@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -15,24 +14,7 @@ from tenants.models import Application
 from tests.campus.factories import CampusFactory
 from tests.tenants.helpers import PDF, link_from
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def page(settings, tmp_path):
-    playwright = pytest.importorskip("playwright.sync_api")
-    # Playwright runs an event loop in this thread; the ORM calls here are plain synchronous ones.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-        )
-        yield browser.new_page(viewport={"width": 1100, "height": 900})
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def test_applicant_applies_uploads_submits_follows_and_withdraws(page, live_server, tmp_path):

@@ -1,0 +1,25 @@
+"""A headless Debian Chromium page driven by Playwright, for tests marked ``browser``."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def page(settings, tmp_path):
+    playwright = pytest.importorskip("playwright.sync_api")
+    # Playwright runs an event loop in this thread; the ORM calls here are plain synchronous ones.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+        )
+        yield browser.new_page(viewport={"width": 1100, "height": 900})
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
