@@ -139,3 +139,33 @@ class ConsultationAdmin(admin.ModelAdmin):
                 self.message_user(request, exc.message, messages.ERROR)
             return
         obj.save()
+
+
+@admin.action(description=_("Assign reviewers automatically"), permissions=["change"])
+def assign_reviewers_automatically(modeladmin, request, queryset):
+    """Bulk assignment from the application list: serving members without a likely conflict."""
+    from .services import reviews_auto_assign
+
+    assigned, skipped = 0, 0
+    for application in queryset.select_related("company", "campus"):
+        if application.status != "committee_review":
+            skipped += 1
+            continue
+        assigned += len(reviews_auto_assign(application=application, actor=request.user))
+    modeladmin.message_user(request, _("%(count)s review(s) assigned.") % {"count": assigned}, messages.SUCCESS)
+    if skipped:
+        modeladmin.message_user(
+            request,
+            _("%(count)s application(s) skipped: not in committee review.") % {"count": skipped},
+            messages.WARNING,
+        )
+
+
+def _add_application_action() -> None:
+    from tenants.models import Application
+
+    application_admin = admin.site.get_model_admin(Application)
+    application_admin.actions = [*(application_admin.actions or []), assign_reviewers_automatically]
+
+
+_add_application_action()

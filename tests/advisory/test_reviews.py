@@ -277,3 +277,20 @@ def test_public_committee_page_lists_members_who_agreed(client, alice, bob):
 
     assert "Alice Reviewer" in page and "Bob Reviewer" not in page and "University" in page
     assert "顾问委员会" in chinese
+
+
+def test_bulk_assignment_from_the_application_list(staff_client, application, alice, bob):
+    draft = ApplicationFactory(status=S.DRAFT, campus=application.campus, company__campus=application.campus)
+
+    response = staff_client.post(
+        reverse("admin:tenants_application_changelist"),
+        {"action": "assign_reviewers_automatically", "_selected_action": [application.pk, draft.pk]},
+        follow=True,
+    )
+
+    assert set(Review.objects.filter(application=application).values_list("member__name", flat=True)) == {
+        "Alice Reviewer",
+        "Bob Reviewer",
+    }
+    assert not Review.objects.filter(application=draft).exists()
+    assert "skipped" in response.content.decode()
