@@ -7,6 +7,7 @@ import secrets
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
+from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -108,6 +109,7 @@ class AgendaApplicationsFilter(admin.SimpleListFilter):
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "committee", "starts_at", "place"]
     list_filter = ["committee", AgendaApplicationsFilter]
     search_fields = ["title", "agenda", "minutes"]

@@ -7,3 +7,11 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from .roles import ensure_roles
+
+        # Listed last in INSTALLED_APPS, so every app's permissions exist by now.
+        post_migrate.connect(ensure_roles, sender=self, dispatch_uid="portal.ensure_roles")

@@ -63,11 +63,11 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "portal",
     "campus",
     "tenants",
     "partners",
     "advisory",
+    "portal",  # last: its post_migrate handler (staff roles) needs every app's permissions
 ]
 
 MIDDLEWARE = [

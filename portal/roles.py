@@ -1,0 +1,110 @@
+"""Staff roles as permission groups, created (and brought up to date) after every migrate.
+
+Each role is a list of (app label, model, actions). Staff get a role by being put in its group;
+superusers keep every permission.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+ALL = ("add", "change", "delete", "view")
+VIEW = ("view",)
+EDIT = ("add", "change", "view")
+
+CAMPUS_MODELS = ["campus", "campustarget", "building", "space", "allocation"]
+TENANT_MODELS = [
+    "intakebatch",
+    "company",
+    "application",
+    "applicationcontact",
+    "applicationdocument",
+    "applicationtransition",
+    "applicationedit",
+    "notification",
+    "onboardingtemplate",
+    "onboardingtemplatetask",
+    "onboardingplan",
+    "onboardingtask",
+    "compliancedocument",
+    "domainevent",
+    "accesslink",
+]
+PARTNER_MODELS = [
+    "partner",
+    "agreement",
+    "partnertoken",
+    "referral",
+    "webhookendpoint",
+    "webhookdelivery",
+    "webhookattempt",
+]
+ADVISORY_MODELS = ["advisorycommittee", "advisorymember", "review", "meeting", "consultation", "consultationsession"]
+SCHEDULE_MODELS = ["periodictask", "crontabschedule", "intervalschedule", "clockedschedule", "solarschedule"]
+
+
+def _grant(app: str, models: list[str], actions: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    return [(app, model, action) for model in models for action in actions]
+
+
+ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
+    "campus_manager": (
+        _("Campus manager"),
+        _grant("campus", CAMPUS_MODELS, ALL)
+        + _grant("tenants", TENANT_MODELS, ALL)
+        + _grant("partners", PARTNER_MODELS, ALL)
+        + _grant("advisory", ADVISORY_MODELS, ALL)
+        + _grant("django_celery_beat", SCHEDULE_MODELS, ALL),
+    ),
+    "screening_officer": (
+        _("Screening officer"),
+        _grant("tenants", ["company", "application", "onboardingplan", "onboardingtask", "compliancedocument"], EDIT)
+        + _grant(
+            "tenants",
+            ["applicationcontact", "applicationdocument", "applicationtransition", "applicationedit", "notification"],
+            VIEW,
+        )
+        + _grant("tenants", ["intakebatch"], VIEW)
+        + _grant("campus", CAMPUS_MODELS, VIEW)
+        + _grant("advisory", ["review", "advisorymember"], VIEW),
+    ),
+    "space_manager": (
+        _("Space manager"),
+        _grant("campus", ["building", "space", "allocation"], ALL)
+        + _grant("campus", ["campus", "campustarget"], VIEW)
+        + _grant("tenants", ["company"], VIEW),
+    ),
+    "partnerships_manager": (
+        _("Partnerships manager"),
+        _grant("partners", PARTNER_MODELS, ALL) + _grant("tenants", ["company", "application"], VIEW),
+    ),
+    "auditor": (
+        _("Auditor (read-only)"),
+        _grant("campus", CAMPUS_MODELS, VIEW)
+        + _grant("tenants", TENANT_MODELS, VIEW)
+        + _grant("partners", PARTNER_MODELS, VIEW)
+        + _grant("advisory", ADVISORY_MODELS, VIEW)
+        + _grant("django_celery_beat", SCHEDULE_MODELS, VIEW),
+    ),
+}
+
+
+def group_name(role: str) -> str:
+    return str(ROLES[role][0])
+
+
+def ensure_roles(sender=None, using: str = "default", **kwargs) -> None:
+    """Create each role's group and give it exactly the role's permissions."""
+    from django.contrib.auth.models import Group, Permission
+    from django.utils import translation
+
+    with translation.override("en"):
+        for label, grants in ROLES.values():
+            group, _created = Group.objects.using(using).get_or_create(name=str(label))
+            wanted = {(app, f"{action}_{model}") for app, model, action in grants}
+            permissions = [
+                permission
+                for permission in Permission.objects.using(using).select_related("content_type")
+                if (permission.content_type.app_label, permission.codename) in wanted
+            ]
+            group.permissions.set(permissions)

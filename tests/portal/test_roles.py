@@ -1,0 +1,95 @@
+"""Staff roles: what each can see and change in the admin and on the staff pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+
+from portal.roles import group_name
+from tests.campus.factories import SpaceFactory
+from tests.partners.factories import PartnerFactory
+from tests.tenants.factories import ApplicationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def as_role(client, django_user_model):
+    def sign_in(role: str):
+        user = django_user_model.objects.create_user(username=role, password="x", is_staff=True)
+        user.groups.add(Group.objects.get(name=group_name(role)))
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+# (role, URL, expected status)
+MATRIX = [
+    ("campus_manager", "/admin/campus/space/", 200),
+    ("campus_manager", "/admin/tenants/application/", 200),
+    ("campus_manager", "/admin/partners/partnertoken/add/", 200),
+    ("campus_manager", "/staff/onboarding/", 200),
+    ("screening_officer", "/admin/tenants/application/", 200),
+    ("screening_officer", "/staff/onboarding/", 200),
+    ("screening_officer", "/admin/advisory/review/", 200),
+    ("screening_officer", "/admin/advisory/review/add/", 403),
+    ("screening_officer", "/admin/campus/allocation/add/", 403),
+    ("screening_officer", "/admin/partners/partnertoken/", 403),
+    ("space_manager", "/admin/campus/allocation/add/", 200),
+    ("space_manager", "/admin/campus/space/", 200),
+    ("space_manager", "/admin/tenants/application/", 403),
+    ("space_manager", "/staff/onboarding/", 403),
+    ("space_manager", "/admin/partners/partner/", 403),
+    ("partnerships_manager", "/admin/partners/partnertoken/add/", 200),
+    ("partnerships_manager", "/admin/partners/webhookendpoint/", 200),
+    ("partnerships_manager", "/admin/campus/allocation/", 403),
+    ("partnerships_manager", "/admin/advisory/review/", 403),
+    ("auditor", "/admin/campus/allocation/", 200),
+    ("auditor", "/admin/tenants/application/", 200),
+    ("auditor", "/admin/partners/partnertoken/", 200),
+    ("auditor", "/admin/advisory/review/", 200),
+    ("auditor", "/admin/campus/allocation/add/", 403),
+    ("auditor", "/admin/partners/partnertoken/add/", 403),
+    ("auditor", "/staff/onboarding/", 200),
+]
+
+
+@pytest.mark.parametrize(("role", "url", "expected"), MATRIX)
+def test_role_matrix(as_role, role, url, expected):
+    assert as_role(role).get(url).status_code == expected
+
+
+def test_auditor_reads_but_cannot_change(as_role):
+    space = SpaceFactory(code="R1")
+
+    client = as_role("auditor")
+    page = client.get(f"/admin/campus/space/{space.pk}/change/")
+    response = client.post(f"/admin/campus/space/{space.pk}/change/", {"code": "HACKED"})
+
+    assert page.status_code == 200 and 'name="code"' not in page.content.decode()
+    assert response.status_code == 403
+    space.refresh_from_db()
+    assert space.code == "R1"
+
+
+def test_screening_officer_moves_applications_but_space_manager_cannot(as_role, client, django_user_model):
+    application = ApplicationFactory(status="submitted")
+
+    officer = as_role("screening_officer")
+    assert (
+        officer.post(f"/admin/tenants/application/{application.pk}/transition/", {"to": "screening"}).status_code == 302
+    )
+    application.refresh_from_db()
+    assert application.status == "screening"
+
+    manager = as_role("space_manager")
+    assert manager.get(f"/admin/tenants/application/{application.pk}/transition/").status_code == 403
+
+
+def test_partnerships_manager_manages_partners_only(as_role):
+    partner = PartnerFactory()
+    client = as_role("partnerships_manager")
+
+    assert client.get(f"/admin/partners/partner/{partner.pk}/change/").status_code == 200
+    assert client.get("/admin/tenants/company/add/").status_code == 403
