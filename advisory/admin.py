@@ -10,6 +10,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import AdvisoryCommittee, AdvisoryMember, Consultation, ConsultationSession, Meeting, Review
 from .services import AdvisoryError, consultation_assign, review_assign
@@ -30,7 +31,7 @@ class AdvisoryCommitteeAdmin(admin.ModelAdmin):
 
 
 @admin.register(AdvisoryMember)
-class AdvisoryMemberAdmin(admin.ModelAdmin):
+class AdvisoryMemberAdmin(SimpleHistoryAdmin):
     list_display = ["name", "organisation", "sector", "origin", "term_starts_on", "term_ends_on", "is_listed", "user"]
     list_filter = ["committee", "sector", "origin", "is_listed", "is_demo"]
     search_fields = ["name", "organisation", "email", "expertise"]
@@ -59,7 +60,7 @@ class AdvisoryMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(SimpleHistoryAdmin):
     list_display = ["application", "member", "has_conflict", "recommendation", "submitted_at", "summary"]
     list_filter = ["has_conflict", "recommendation", ("submitted_at", admin.EmptyFieldListFilter), "member"]
     search_fields = ["application__company__name", "member__name"]

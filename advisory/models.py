@@ -11,8 +11,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from campus.models import Campus
+from common.history import history_user
 from tenants.models import Application
 
 from .choices import Origin, Recommendation, Sector
@@ -70,6 +72,8 @@ class AdvisoryMember(models.Model):
     is_demo = models.BooleanField(_("illustrative demo data"), default=False)
 
     objects = MemberQuerySet.as_manager()
+
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["committee", "name"]
@@ -138,6 +142,8 @@ class Review(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ReviewQuerySet.as_manager()
+
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["-assigned_at", "-pk"]

@@ -255,7 +255,8 @@ def staff_share_comment(request, pk: int):
     if not request.user.has_perm("advisory.change_review"):
         raise PermissionDenied
     review = get_object_or_404(Review, pk=pk)
-    Review.objects.filter(pk=pk).update(share_comment=request.POST.get("share") == "1")
+    review.share_comment = request.POST.get("share") == "1"
+    review.save(update_fields=["share_comment", "updated_at"])
     return redirect("advisory:staff_reviews", application_id=review.application_id)
 
 

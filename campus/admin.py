@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Allocation, Building, Campus, CampusTarget, Space
 from .services import allocation_save
@@ -77,7 +78,7 @@ class BuildingInline(admin.TabularInline):
 
 
 @admin.register(Campus)
-class CampusAdmin(admin.ModelAdmin):
+class CampusAdmin(SimpleHistoryAdmin):
     list_display = ["name", "name_zh", "city", "country", "rd_area_m2", "opened_on", "building_count"]
     list_filter = ["country"]
     search_fields = ["name", "name_zh", "short_name", "city", "district"]
@@ -147,7 +148,7 @@ class AllocationInline(admin.TabularInline):
 
 
 @admin.register(Space)
-class SpaceAdmin(admin.ModelAdmin):
+class SpaceAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "building", "campus", "floor", "kind", "area_m2", "biosafety_level", "free_today"]
     list_filter = [
         "building__campus",
@@ -195,7 +196,7 @@ class SpaceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(admin.ModelAdmin):
+class AllocationAdmin(SimpleHistoryAdmin):
     list_display = ["space", "company", "starts_on", "ends_on", "area_m2", "campus"]
     list_filter = ["space__building__campus", "space__building", "space__kind", ActiveOnFilter]
     search_fields = ["space__code", "space__building__code", "company__name", "notes"]

@@ -19,6 +19,9 @@ from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from common.history import history_user
 
 from .choices import (
     BiosafetyLevel,
@@ -139,6 +142,8 @@ class Campus(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["name"]
@@ -280,6 +285,8 @@ class Space(models.Model):
 
     objects = SpaceQuerySet.as_manager()
 
+    history = HistoricalRecords(get_user=history_user)
+
     class Meta:
         ordering = ["building__campus__name", "building__code", "code"]
         verbose_name = _("space")
@@ -379,6 +386,8 @@ class Allocation(models.Model):
     )
 
     objects = AllocationQuerySet.as_manager()
+
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["space", "starts_on"]

@@ -8,8 +8,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from campus.models import Campus
+from common.history import history_user
 from tenants.models import Application, Company
 
 from .choices import DeliveryState, EventType, PartnerKind, PartnerStatus, Relationship, Scope
@@ -28,6 +30,8 @@ class Partner(models.Model):
     campuses = models.ManyToManyField(Campus, verbose_name=_("campuses"), blank=True, related_name="partners")
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["name"]
@@ -106,6 +110,8 @@ class PartnerToken(models.Model):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     objects = PartnerTokenQuerySet.as_manager()
+
+    history = HistoricalRecords(excluded_fields=["token_hash"])
 
     class Meta:
         ordering = ["partner", "-created_at"]

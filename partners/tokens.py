@@ -41,9 +41,13 @@ def partner_token_create(
     return token, secret
 
 
+@transaction.atomic
 def partner_token_revoke(*, token: PartnerToken) -> PartnerToken:
-    PartnerToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    token.refresh_from_db()
+    """Revoke a token at once; revoking it again changes nothing. Recorded in the audit history."""
+    token = PartnerToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
     return token
 
 

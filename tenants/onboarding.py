@@ -88,7 +88,9 @@ def onboarding_start(*, application: Application, approved_on: dt.date) -> Onboa
         )
         for item in template.tasks.all()
     )
-    Company.objects.filter(pk=application.company_id).update(status=CompanyStatus.ONBOARDING, updated_at=timezone.now())
+    company = Company.objects.select_for_update().get(pk=application.company_id)
+    company.status = CompanyStatus.ONBOARDING
+    company.save(update_fields=["status", "updated_at"])  # saved, so the audit history records it
     for contact in application.contacts.all():
         token = access_link_issue(application=application, email=contact.email)
         notify(
@@ -156,9 +158,9 @@ def _finish_if_complete(plan_id: int) -> None:
     now = timezone.now()
     plan.completed_at = now
     plan.save(update_fields=["completed_at"])
-    Company.objects.filter(pk=plan.company_id).update(
-        status=CompanyStatus.RESIDENT, resident_since=timezone.localdate(now), updated_at=now
-    )
+    company = Company.objects.select_for_update().get(pk=plan.company_id)
+    company.status, company.resident_since = CompanyStatus.RESIDENT, timezone.localdate(now)
+    company.save(update_fields=["status", "resident_since", "updated_at"])
     event, created = DomainEvent.objects.get_or_create(
         key=f"company.became_resident:{plan.company_id}",
         defaults={

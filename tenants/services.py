@@ -57,7 +57,10 @@ def application_save_step(
         raise ApplicationLocked(_("This application has been submitted and can no longer be changed."))
     save()
     application.language = language
-    Application.objects.filter(pk=application.pk).update(language=language, updated_at=timezone.now())
+    fresh = Application.objects.get(pk=application.pk)
+    if fresh.language != language:
+        fresh.language = language
+        fresh.save(update_fields=["language", "updated_at"])
     _record_step(application=application, step=step, fields=list(changed), editor_email=editor_email)
     return application
 
@@ -160,9 +163,9 @@ def application_transition(
         updates["submitted_at"] = now
     if to in rules.DECISIONS:
         updates["decided_at"] = now
-    Application.objects.filter(pk=locked.pk).update(**updates)
     for name, value in updates.items():
         setattr(locked, name, value)
+    locked.save(update_fields=list(updates))  # saved, so the audit history records it
     transition = ApplicationTransition.objects.create(
         application=locked,
         from_status=current,

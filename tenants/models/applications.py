@@ -17,9 +17,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from campus.choices import BiosafetyLevel, CleanRoomClass, PlatformStages, SpaceKind
 from campus.models import BusinessArea, Campus, ChoiceLookup, Gas
+from common.history import history_user
 from common.uploads import check_upload
 
 from ..choices import (
@@ -117,6 +119,8 @@ class Company(models.Model):
 
     objects = CompanyQuerySet.as_manager()
 
+    history = HistoricalRecords(get_user=history_user)
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("company")
@@ -212,6 +216,8 @@ class Application(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ApplicationQuerySet.as_manager()
+
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         ordering = ["-submitted_at", "-created_at"]
