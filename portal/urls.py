@@ -23,6 +23,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", views.home, name="home"),
+    path("staff/", views.staff_dashboard, name="staff_dashboard"),
     path("campuses/<slug:slug>/", views.campus_detail, name="campus_detail"),
     path("", include("tenants.urls")),
     path("", include("partners.urls")),

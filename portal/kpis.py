@@ -1,0 +1,212 @@
+"""The figures of the staff dashboard: each a few aggregate queries, whatever the number of rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from advisory.models import Review
+from campus.models import Allocation, Campus, Space
+from partners.models import Referral
+from tenants.choices import ApplicationStatus
+from tenants.models import Application, Company, OnboardingTask
+
+
+@dataclass
+class Table:
+    """One chart's data: rows of (label, value), with the unit the values are in."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+    unit: str = ""
+
+    @property
+    def bars(self) -> list[tuple[str, float, float]]:
+        """(label, value, width in %) for a horizontal bar chart of the last column."""
+        values = [float(row[-1] or 0) for row in self.rows]
+        top = max(values, default=0) or 1
+        return [(str(row[0]), value, round(100 * value / top, 1)) for row, value in zip(self.rows, values, strict=True)]
+
+
+def _count_rows(queryset, field_name: str, labels: dict | None = None) -> list[list]:
+    rows = queryset.values(field_name).annotate(n=Count("pk", distinct=True)).order_by("-n", field_name)
+    return [[(labels or {}).get(row[field_name], row[field_name]) or "—", row["n"]] for row in rows]
+
+
+def residents_target(campus: Campus) -> dict:
+    """Residents today against the campus's targets: the date each was reached, or the shortfall."""
+    dates = list(
+        Company.objects.residents()
+        .filter(campus=campus)
+        .order_by("resident_since")
+        .values_list("resident_since", flat=True)
+    )
+    results = []
+    for target in campus.targets.all():
+        needed = target.value + 1 if target.comparison == "more_than" else target.value
+        reached = dates[needed - 1] if len(dates) >= needed else None
+        results.append(
+            {
+                "target": target,
+                "reached_on": reached,
+                "on_time": bool(reached and reached <= target.due_on),
+                "shortfall": max(0, needed - len(dates)),
+            }
+        )
+    return {"count": len(dates), "targets": results}
+
+
+def residents_breakdown(campus: Campus) -> list[Table]:
+    residents = Company.objects.residents().filter(campus=campus)
+    from django_countries import countries
+
+    from campus.choices import BusinessAreas, PlatformStages
+
+    return [
+        Table(
+            "residents_by_country",
+            _("Residents by country or region"),
+            [_("Country or region"), _("Residents")],
+            _count_rows(residents, "country", dict(countries)),
+        ),
+        Table(
+            "residents_by_area",
+            _("Residents by business area"),
+            [_("Business area"), _("Residents")],
+            _count_rows(residents, "business_areas__code", dict(BusinessAreas.choices)),
+        ),
+        Table(
+            "residents_by_stage",
+            _("Residents by platform stage"),
+            [_("Platform stage"), _("Residents")],
+            _count_rows(residents, "platform_stage", dict(PlatformStages.choices)),
+        ),
+    ]
+
+
+def funnel(campus: Campus, start: dt.date, end: dt.date) -> Table:
+    """Applications submitted in the period, by intake batch, and how far they got."""
+    reached = {state: Q(transitions__to_status=state) for state in ("screening", "committee_review", "approved")}
+    rows = (
+        Application.objects.filter(campus=campus, submitted_at__date__range=(start, end))
+        .values("intake_batch__name")
+        .annotate(
+            submitted=Count("pk", distinct=True),
+            screened=Count("pk", filter=reached["screening"], distinct=True),
+            reviewed=Count("pk", filter=reached["committee_review"], distinct=True),
+            approved=Count("pk", filter=reached["approved"], distinct=True),
+        )
+        .order_by("intake_batch__name")
+    )
+    table = Table(
+        "funnel",
+        _("Application funnel by intake batch"),
+        [_("Intake batch"), _("Submitted"), _("Screened"), _("Reviewed"), _("Approved"), _("Conversion %")],
+    )
+    for row in rows:
+        conversion = round(100 * row["approved"] / row["submitted"], 1) if row["submitted"] else 0.0
+        table.rows.append(
+            [
+                row["intake_batch__name"] or _("No batch yet"),
+                row["submitted"],
+                row["screened"],
+                row["reviewed"],
+                row["approved"],
+                conversion,
+            ]
+        )
+    return table
+
+
+def median_days_to_decision(campus: Campus, start: dt.date, end: dt.date) -> float | None:
+    pairs = Application.objects.filter(
+        campus=campus, decided_at__date__range=(start, end), submitted_at__isnull=False
+    ).values_list("submitted_at", "decided_at")
+    days = [(decided - submitted).total_seconds() / 86400 for submitted, decided in pairs]
+    return round(statistics.median(days), 1) if days else None
+
+
+def occupancy(campus: Campus, today: dt.date) -> list[Table]:
+    """Allocated m² ÷ total m², by building and by kind today, and month by month for a year."""
+    spaces = Space.objects.filter(building__campus=campus)
+    active = Allocation.objects.filter(space__building__campus=campus).active_on(today)
+    tables = []
+    for key, title, field_name in [
+        ("occupancy_by_building", _("Occupancy by building today"), "building__code"),
+        ("occupancy_by_kind", _("Occupancy by kind of space today"), "kind"),
+    ]:
+        totals = dict(spaces.values_list(field_name).annotate(total=Sum("area_m2")))
+        used = dict(active.values_list(f"space__{field_name}").annotate(used=Sum("area_m2")))
+        table = Table(key, title, [_("Group"), _("Allocated m²"), _("Total m²"), _("Occupancy %")])
+        from campus.choices import SpaceKind
+
+        labels = dict(SpaceKind.choices) if field_name == "kind" else {}
+        for group, total in sorted(totals.items(), key=lambda item: str(item[0])):
+            allocated = used.get(group) or Decimal(0)
+            share = round(float(100 * allocated / total), 1) if total else 0.0
+            table.rows.append([labels.get(group, group), allocated, total, share])
+        tables.append(table)
+    total_area = spaces.aggregate(total=Sum("area_m2"))["total"] or Decimal(0)
+    monthly = Table(
+        "occupancy_by_month", _("Occupancy month by month"), [_("Month"), _("Allocated m²"), _("Occupancy %")]
+    )
+    month = today.replace(day=1)
+    for _step in range(12):
+        allocated = Allocation.objects.filter(space__building__campus=campus).active_on(month).aggregate(
+            a=Sum("area_m2")
+        )["a"] or Decimal(0)
+        share = round(float(100 * allocated / total_area), 1) if total_area else 0.0
+        monthly.rows.insert(0, [month.strftime("%Y-%m"), allocated, share])
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    tables.append(monthly)
+    return tables
+
+
+def overdue_tasks(campus: Campus, today: dt.date) -> dict:
+    overdue = OnboardingTask.objects.overdue(today).filter(plan__campus=campus)
+    return {
+        "count": overdue.count(),
+        "oldest": list(overdue.select_related("plan__company").order_by("due_on")[:10]),
+    }
+
+
+def referrals_by_partner(campus: Campus, start: dt.date, end: dt.date) -> Table:
+    rows = (
+        Referral.objects.filter(application__campus=campus, created_at__date__range=(start, end))
+        .values("partner__name")
+        .annotate(
+            total=Count("pk"),
+            approved=Count("pk", filter=Q(application__status=ApplicationStatus.APPROVED)),
+            rejected=Count("pk", filter=Q(application__status=ApplicationStatus.REJECTED)),
+        )
+        .order_by("-total", "partner__name")
+    )
+    table = Table("referrals", _("Referrals per partner"), [_("Partner"), _("Approved"), _("Rejected"), _("Referrals")])
+    table.rows = [[r["partner__name"], r["approved"], r["rejected"], r["total"]] for r in rows]
+    return table
+
+
+def pending_reviews(campus: Campus) -> Table:
+    rows = (
+        Review.objects.filter(application__campus=campus, submitted_at__isnull=True)
+        .exclude(has_conflict=True)
+        .values("member__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "member__name")
+    )
+    table = Table("pending_reviews", _("Pending reviews per advisory member"), [_("Member"), _("Pending reviews")])
+    table.rows = [[r["member__name"], r["n"]] for r in rows]
+    return table
+
+
+def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    today = today or timezone.localdate()
+    return today - dt.timedelta(days=365), today

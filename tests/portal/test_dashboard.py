@@ -1,0 +1,116 @@
+"""The staff dashboard: KPIs from aggregate queries, shown by role, each table downloadable as CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group
+
+from campus.models import CampusTarget
+from portal.roles import group_name
+from tenants.choices import CompanyStatus
+from tests.campus.factories import AllocationFactory, CampusFactory, SpaceFactory
+from tests.tenants.factories import ApplicationFactory, CompanyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def campus(db):
+    campus = CampusFactory(slug="icampus", name="Wuxi Campus")
+    CampusTarget.objects.create(
+        campus=campus, metric="resident_companies", comparison="more_than", value=2, due_on=dt.date(2022, 9, 20)
+    )
+    for day, country in [(dt.date(2020, 1, 1), "GB"), (dt.date(2021, 1, 1), "GB"), (dt.date(2022, 1, 1), "HK")]:
+        CompanyFactory(campus=campus, country=country, status=CompanyStatus.RESIDENT, resident_since=day)
+    return campus
+
+
+def test_targets_show_the_date_reached(staff_client, campus):
+    page = staff_client.get("/staff/").content.decode()
+
+    assert "3 resident companies" in page
+    assert "reached on Jan. 1, 2022" in page
+
+
+def test_shortfall_when_a_target_is_not_reached(staff_client, campus):
+    CampusTarget.objects.filter(campus=campus).update(value=10)
+
+    assert "8 companies short" in staff_client.get("/staff/").content.decode()
+
+
+def test_occupancy_and_residents_by_country(staff_client, campus):
+    space = SpaceFactory(building__campus=campus, building__code="A", area_m2=100)
+    SpaceFactory(building=space.building, area_m2=100)
+    AllocationFactory(space=space, starts_on=dt.date(2020, 1, 1), ends_on=None, area_m2=50)
+
+    response = staff_client.get("/staff/")
+    tables = {t.key: t for t in response.context["tables"]}
+
+    assert tables["occupancy_by_building"].rows[0][0] == "A" and tables["occupancy_by_building"].rows[0][-1] == 25.0
+    assert tables["residents_by_country"].rows[0] == ["United Kingdom", 3]  # two residents and the allocation's
+    assert len(tables["occupancy_by_month"].rows) == 12
+    assert "<svg" in response.content.decode() and "<table" in response.content.decode()
+
+
+def test_funnel_counts_how_far_applications_got(staff_client, campus, staff_user, settings):
+    from tenants.services import application_transition
+
+    settings.APPLICATION_MIN_REVIEWS = 0
+    a = ApplicationFactory(campus=campus, company__campus=campus, status="submitted")
+    b = ApplicationFactory(campus=campus, company__campus=campus, status="submitted")
+    for application in (a, b):
+        application.submitted_at = dt.datetime.now(tz=dt.UTC)
+        application.save()
+    application_transition(application=a, to="screening", actor=staff_user)
+    application_transition(application=a, to="committee_review", actor=staff_user)
+    application_transition(application=a, to="approved", actor=staff_user)
+
+    funnel = next(t for t in staff_client.get("/staff/").context["tables"] if t.key == "funnel")
+
+    assert funnel.rows[0][1:] == [2, 1, 1, 1, 50.0]
+
+
+def test_each_table_downloads_as_csv(staff_client, campus):
+    response = staff_client.get("/staff/", {"export": "residents_by_country"})
+
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == "Country or region,Residents"
+    assert "United Kingdom,2" in text
+
+
+def test_sections_follow_the_role(client, django_user_model, campus):
+    user = django_user_model.objects.create_user(username="space", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name("space_manager")))
+    client.force_login(user)
+
+    keys = {t.key for t in client.get("/staff/").context["tables"]}
+
+    assert "occupancy_by_building" in keys
+    assert "funnel" not in keys and "referrals" not in keys
+    assert client.get("/staff/", {"export": "funnel"}).status_code == 404
+
+
+def test_dashboard_is_for_staff_only(client):
+    assert client.get("/staff/").status_code == 302
+
+
+def test_invalid_period_names_the_field(staff_client, campus):
+    response = staff_client.get("/staff/", {"campus": campus.pk, "start": "2026-05-01", "end": "2026-01-01"})
+
+    assert "end" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_dashboard_runs_a_bounded_number_of_queries(staff_client, campus, django_assert_max_num_queries, count):
+    for index in range(count):
+        company = CompanyFactory(
+            campus=campus, name=f"C{index}", status=CompanyStatus.RESIDENT, resident_since=dt.date(2023, 1, 1)
+        )
+        AllocationFactory(space__building__campus=campus, company=company)
+        ApplicationFactory(campus=campus, company=company, status="submitted")
+
+    with django_assert_max_num_queries(40):
+        assert staff_client.get("/staff/").status_code == 200
