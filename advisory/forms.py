@@ -43,7 +43,7 @@ class AssignForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5, max_value=600)
     notes = forms.CharField(label=_("Notes (internal)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     notes_for_company = forms.CharField(

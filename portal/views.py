@@ -46,8 +46,8 @@ def campus_detail(request, slug: str):
 
 class DashboardFilter(forms.Form):
     campus = forms.ModelChoiceField(queryset=Campus.objects.all(), label=_("Campus"), empty_label=None)
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def clean(self):
         cleaned = super().clean()

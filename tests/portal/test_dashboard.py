@@ -114,3 +114,10 @@ def test_dashboard_runs_a_bounded_number_of_queries(staff_client, campus, django
 
     with django_assert_max_num_queries(40):
         assert staff_client.get("/staff/").status_code == 200
+
+
+def test_period_fields_show_their_default_dates_to_the_browser(staff_client, campus):
+    page = staff_client.get("/staff/").content.decode()
+
+    assert 'type="date"' in page
+    assert f'value="{dt.date.today().isoformat()}"' in page
