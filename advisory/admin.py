@@ -10,9 +10,11 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import AdvisoryCommittee, AdvisoryMember, Consultation, ConsultationSession, Meeting, Review
+from .resources import ReviewResource
 from .services import AdvisoryError, consultation_assign, review_assign
 from .views import reset_link_options
 
@@ -60,7 +62,8 @@ class AdvisoryMemberAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(SimpleHistoryAdmin):
+class ReviewAdmin(ExportMixin, SimpleHistoryAdmin):
+    resource_classes = [ReviewResource]
     list_display = ["application", "member", "has_conflict", "recommendation", "submitted_at", "summary"]
     list_filter = ["has_conflict", "recommendation", ("submitted_at", admin.EmptyFieldListFilter), "member"]
     search_fields = ["application__company__name", "member__name"]

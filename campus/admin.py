@@ -11,9 +11,11 @@ from django.db import models
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Allocation, Building, Campus, CampusTarget, Space
+from .resources import AllocationResource, SpaceResource
 from .services import allocation_save
 
 CHECKBOXES = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
@@ -148,7 +150,8 @@ class AllocationInline(admin.TabularInline):
 
 
 @admin.register(Space)
-class SpaceAdmin(SimpleHistoryAdmin):
+class SpaceAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [SpaceResource]
     list_display = ["__str__", "building", "campus", "floor", "kind", "area_m2", "biosafety_level", "free_today"]
     list_filter = [
         "building__campus",
@@ -196,7 +199,8 @@ class SpaceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(SimpleHistoryAdmin):
+class AllocationAdmin(ExportMixin, SimpleHistoryAdmin):
+    resource_classes = [AllocationResource]
     list_display = ["space", "company", "starts_on", "ends_on", "area_m2", "campus"]
     list_filter = ["space__building__campus", "space__building", "space__kind", ActiveOnFilter]
     search_fields = ["space__code", "space__building__code", "company__name", "notes"]

@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -19,6 +20,7 @@ from .models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from .resources import ReferralResource
 from .tokens import partner_token_create, partner_token_revoke
 
 
@@ -121,7 +123,8 @@ class PartnerTokenAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
+class ReferralAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [ReferralResource]
     list_display = ["company", "partner", "status", "contact_email", "created_at"]
     list_filter = ["partner", "application__status"]
     search_fields = ["company__name", "contact_email", "partner__name"]

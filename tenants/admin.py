@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.uploads import check_upload
@@ -40,6 +41,7 @@ from .models import (
     OnboardingTemplateTask,
 )
 from .onboarding import compliance_document_add, onboarding_task_complete, onboarding_task_waive
+from .resources import ApplicationResource, CompanyResource
 from .selectors import spaces_matching
 from .services import application_transition
 
@@ -81,7 +83,8 @@ class ExpiredDocumentsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Company)
-class CompanyAdmin(SimpleHistoryAdmin):
+class CompanyAdmin(ExportMixin, SimpleHistoryAdmin):
+    resource_classes = [CompanyResource]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "name",
@@ -155,7 +158,8 @@ class EditInline(ReadOnlyInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(SimpleHistoryAdmin):
+class ApplicationAdmin(ExportMixin, SimpleHistoryAdmin):
+    resource_classes = [ApplicationResource]
     list_display = [
         "company",
         "campus",

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_celery_beat",
     "simple_history",
+    "import_export",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -273,3 +274,11 @@ SPECTACULAR_SETTINGS = {
 ADVISORY_DISAGREEMENT_GAP = env.int("ADVISORY_DISAGREEMENT_GAP", default=3)
 # Sign-in attempts to the reviewer area per client address and per user name.
 ADVISORY_LOGIN_RATE = env.str("ADVISORY_LOGIN_RATE", default="10/15m")
+
+# Spreadsheet exports and imports in the admin: CSV and Excel; exporting needs the "view"
+# permission of the model, importing the "add" permission.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+from import_export.formats.base_formats import CSV, XLSX  # noqa: E402
+
+IMPORT_EXPORT_FORMATS = [CSV, XLSX]

@@ -1,0 +1,101 @@
+"""Admin lists export to CSV and Excel within the user's permissions; spaces import with a preview."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from campus.models import Space
+from portal.roles import group_name
+from tests.campus.factories import BuildingFactory, CampusFactory
+from tests.tenants.factories import ApplicationFactory
+
+pytestmark = pytest.mark.django_db
+
+APPLICATION_FIELDS = ["reference", "company", "country", "campus", "status", "submitted_at"]
+
+
+def _export(client, url: str, prefix: str, fields: list[str], fmt: str):
+    data = {"resource": "0", "format": fmt, **{f"{prefix}_{name}": "on" for name in fields}}
+    return client.post(url, data)
+
+
+def test_staff_export_applications_to_csv_and_excel(staff_client):
+    ApplicationFactory(status="submitted", company__name="Helix Diagnostics", company__country="HK")
+
+    csv_response = _export(
+        staff_client, "/admin/tenants/application/export/", "applicationresource", APPLICATION_FIELDS, "0"
+    )
+    xlsx_response = _export(
+        staff_client, "/admin/tenants/application/export/", "applicationresource", APPLICATION_FIELDS, "1"
+    )
+
+    text = csv_response.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("reference,company,country")
+    assert "Helix Diagnostics,HK" in text
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_response.content)).active
+    assert [cell.value for cell in sheet[1]][:3] == ["reference", "company", "country"]
+    assert sheet.cell(row=2, column=2).value == "Helix Diagnostics"
+
+
+def _staff_with(client, django_user_model, role):
+    user = django_user_model.objects.create_user(username=role, password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name(role)))
+    client.force_login(user)
+    return client
+
+
+def test_exports_respect_permissions(client, django_user_model):
+    ApplicationFactory(status="submitted")
+
+    auditor = _staff_with(client, django_user_model, "auditor")
+    assert auditor.get("/admin/tenants/application/export/").status_code == 200
+    space_manager = _staff_with(client.__class__(), django_user_model, "space_manager")
+    assert space_manager.get("/admin/tenants/application/export/").status_code == 403
+    assert space_manager.get("/admin/campus/space/import/").status_code == 200
+    assert auditor.get("/admin/campus/space/import/").status_code == 403
+
+
+def test_spaces_import_from_csv_with_a_preview_and_row_errors(staff_client):
+    campus = CampusFactory(slug="icampus")
+    BuildingFactory(campus=campus, code="G")
+    csv = (
+        "campus,building,code,floor,kind,area_m2,biosafety_level,cleanroom_class,fume_hoods,has_cold_room,description\n"
+        "icampus,G,101,1,laboratory,250,bsl2,,2,1,New lab\n"
+        "icampus,G,102,1,office,80,bsl2,,0,0,Office with a biosafety level\n"
+        "icampus,Z,103,1,office,80,,,0,0,Unknown building\n"
+    )
+
+    preview = staff_client.post(
+        "/admin/campus/space/import/",
+        {"format": "0", "resource": "0", "import_file": SimpleUploadedFile("spaces.csv", csv.encode())},
+    )
+
+    page = preview.content.decode()
+    assert preview.status_code == 200
+    assert "Only laboratories, clean rooms and pilot plants have a biosafety level." in page
+    assert "No building" in page and "Z" in page
+    assert not Space.objects.exists()  # nothing is written before the preview is confirmed
+
+
+def test_a_clean_space_file_imports_after_confirmation(staff_client):
+    campus = CampusFactory(slug="icampus")
+    BuildingFactory(campus=campus, code="G")
+    csv = (
+        "campus,building,code,floor,kind,area_m2,biosafety_level,cleanroom_class,fume_hoods,has_cold_room,description\n"
+        "icampus,G,101,1,laboratory,250,bsl2,,2,1,New lab\n"
+    )
+
+    preview = staff_client.post(
+        "/admin/campus/space/import/",
+        {"format": "0", "resource": "0", "import_file": SimpleUploadedFile("spaces.csv", csv.encode())},
+    )
+    confirm = preview.context["confirm_form"]
+    staff_client.post("/admin/campus/space/process_import/", {**confirm.initial, "resource": "0"})
+
+    space = Space.objects.get()
+    assert (space.building.code, space.code, space.biosafety_level, space.area_m2) == ("G", "101", "bsl2", 250)
