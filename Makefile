@@ -15,8 +15,12 @@ $(VENV)/.installed: requirements.txt $(VENV)/bin/activate
 	$(PIP) install --quiet -r requirements.txt
 	touch $@
 
+AXE_VERSION := 4.11.0
+
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/bin/activate
 	$(PIP) install --quiet -r requirements-dev.txt
+	# axe-core (npm) for the accessibility tests; they skip where npm is missing.
+	-command -v npm >/dev/null && npm install --silent --no-audit --no-fund --prefix $(VENV)/node axe-core@$(AXE_VERSION)
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
