@@ -16,8 +16,8 @@ def ensure_periodic_tasks(schedules: list[tuple[str, str, dict]], using: str = "
             minute=fields.get("minute", "*"),
             hour=fields.get("hour", "*"),
             day_of_week="*",
-            day_of_month="*",
-            month_of_year="*",
+            day_of_month=fields.get("day_of_month", "*"),
+            month_of_year=fields.get("month_of_year", "*"),
             timezone=settings.TIME_ZONE,
         )
         PeriodicTask.objects.using(using).create(name=name, task=task, crontab=crontab)

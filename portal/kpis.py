@@ -210,3 +210,52 @@ def pending_reviews(campus: Campus) -> Table:
 def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     today = today or timezone.localdate()
     return today - dt.timedelta(days=365), today
+
+
+def resident_outcomes(campus: Campus, today: dt.date) -> Table:
+    """The latest answered outcome survey of each resident, next to the space it occupies today."""
+    from tenants.models import OutcomeSurvey
+
+    surveys = (
+        OutcomeSurvey.objects.filter(company__campus=campus, answered_at__isnull=False)
+        .select_related("company")
+        .order_by("company__name", "-year")
+    )
+    space = dict(
+        Allocation.objects.filter(space__building__campus=campus)
+        .active_on(today)
+        .values_list("company_id")
+        .annotate(area=Sum("area_m2"))
+    )
+    table = Table(
+        "outcomes",
+        _("Resident outcomes and the space they occupy"),
+        [
+            _("Company"),
+            _("Year"),
+            _("People"),
+            _("Funding (USD)"),
+            _("Patents"),
+            _("Clinical trials"),
+            _("Products launched"),
+            _("m² occupied"),
+        ],
+    )
+    seen = set()
+    for survey in surveys:
+        if survey.company_id in seen:
+            continue
+        seen.add(survey.company_id)
+        table.rows.append(
+            [
+                survey.company.name,
+                survey.year,
+                survey.head_count,
+                survey.funding_raised,
+                survey.patents_filed,
+                survey.clinical_trials_started,
+                survey.products_launched,
+                space.get(survey.company_id, 0),
+            ]
+        )
+    return table

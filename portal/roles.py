@@ -29,6 +29,7 @@ TENANT_MODELS = [
     "compliancedocument",
     "domainevent",
     "accesslink",
+    "outcomesurvey",
 ]
 PARTNER_MODELS = [
     "partner",

@@ -71,6 +71,7 @@ def staff_dashboard(request):
     if user.has_perm("tenants.view_company"):
         context["residents"] = kpis.residents_target(campus)
         context["tables"] += kpis.residents_breakdown(campus)
+        context["tables"].append(kpis.resident_outcomes(campus, today))
     if user.has_perm("tenants.view_application"):
         context["tables"].append(kpis.funnel(campus, start, end))
         context["median_days"] = kpis.median_days_to_decision(campus, start, end)

@@ -15,7 +15,7 @@ from common.uploads import check_upload
 
 from . import rules
 from .choices import EXPIRING_KINDS, ApplicationStatus, DocumentKind
-from .models import Application, ApplicationContact, Company
+from .models import Application, ApplicationContact, Company, OutcomeSurvey
 
 CHECKBOXES = forms.CheckboxSelectMultiple
 
@@ -194,3 +194,14 @@ class StaffTaskForm(forms.Form):
 
     action = forms.ChoiceField(choices=[("done", _("Mark done")), ("waive", _("Waive"))])
     reason = forms.CharField(label=_("Reason for waiving"), required=False, max_length=2000)
+
+
+class OutcomeSurveyForm(forms.ModelForm):
+    class Meta:
+        model = OutcomeSurvey
+        fields = list(OutcomeSurvey.ANSWER_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = True

@@ -5,6 +5,8 @@ Created after every migrate when missing; a schedule staff changed or disabled i
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from common.schedules import ensure_periodic_tasks
 
 SCHEDULES = [
@@ -14,6 +16,11 @@ SCHEDULES = [
     ("Escalate long-overdue onboarding tasks", "tenants.tasks.onboarding_escalations", {"minute": "30", "hour": "9"}),
     ("Remind applicants of unfinished drafts", "tenants.tasks.draft_reminders", {"minute": "0", "hour": "10"}),
     ("Check compliance documents for expiry", "tenants.tasks.compliance_checks", {"minute": "0", "hour": "8"}),
+    (
+        "Send the yearly outcome survey to residents",
+        "tenants.tasks.outcome_surveys",
+        {"minute": "0", "hour": "9", "day_of_month": "1", "month_of_year": str(settings.OUTCOME_SURVEY_MONTH)},
+    ),
 ]
 
 

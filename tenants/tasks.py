@@ -10,7 +10,7 @@ import smtplib
 
 from celery import shared_task
 
-from . import onboarding, services
+from . import onboarding, outcomes, services
 
 TRANSIENT = (OSError, smtplib.SMTPException)
 
@@ -52,3 +52,9 @@ def draft_reminders() -> int:
 def compliance_checks() -> dict[str, int]:
     """Daily: remind residents of documents about to expire; tell staff of expired ones."""
     return onboarding.check_compliance_documents()
+
+
+@shared_task(acks_late=True)
+def outcome_surveys() -> int:
+    """Yearly (OUTCOME_SURVEY_MONTH): ask every resident for the year's outcomes, once."""
+    return outcomes.send_outcome_surveys()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("apply/status/", views.apply_status, name="apply_status"),
     path("apply/withdraw/", views.apply_withdraw, name="apply_withdraw"),
     path("apply/onboarding/<int:pk>/", views.onboarding_task_done, name="onboarding_task_done"),
+    path("apply/outcomes/<int:pk>/", views.outcome_survey_answer, name="outcome_survey_answer"),
     path("staff/onboarding/", views.staff_onboarding, name="staff_onboarding"),
     path("staff/onboarding/tasks/<int:pk>/", views.staff_onboarding_task, name="staff_onboarding_task"),
     path("compliance/<int:pk>/", views.compliance_download, name="compliance_download"),

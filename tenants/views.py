@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
-from . import rules, services
+from . import outcomes, rules, services
 from .choices import DocumentKind, TaskOwner, TaskState
 from .exceptions import ApplicationIncomplete, ApplicationLocked, InvalidLink, InvalidTransition
 from .filters import ResidentFilter
@@ -32,12 +32,20 @@ from .forms import (
     EmailForm,
     InviteForm,
     NeedsForm,
+    OutcomeSurveyForm,
     ProfileForm,
     StaffTaskForm,
     TaskCompleteForm,
     WithdrawForm,
 )
-from .models import Application, ApplicationDocument, ComplianceDocument, OnboardingPlan, OnboardingTask
+from .models import (
+    Application,
+    ApplicationDocument,
+    ComplianceDocument,
+    OnboardingPlan,
+    OnboardingTask,
+    OutcomeSurvey,
+)
 from .onboarding import onboarding_task_complete, onboarding_task_waive, plans_for_board
 from .selectors import application_for_applicant, residents_for_directory
 
@@ -427,7 +435,7 @@ def link_request(request):
 
 
 @never_cache
-def apply_status(request, task_forms: dict | None = None, status: int = 200):
+def apply_status(request, task_forms: dict | None = None, status: int = 200, survey_form=None):
     application = _session_application(request)
     if application is None:
         return render(request, "tenants/apply/link_request.html", {"form": EmailForm(), "no_session": True}, status=403)
@@ -446,9 +454,31 @@ def apply_status(request, task_forms: dict | None = None, status: int = 200):
             "plan": plan,
             "tasks": tasks,
             "shared_comments": shared_comments(application),
+            "survey_form": survey_form or _pending_survey_form(application),
         },
         status=status,
     )
+
+
+def _pending_survey_form(application):
+    survey = OutcomeSurvey.objects.filter(company=application.company, answered_at__isnull=True).first()
+    return OutcomeSurveyForm(instance=survey) if survey else None
+
+
+@never_cache
+@require_POST
+def outcome_survey_answer(request, pk: int):
+    """The company answers its yearly outcome survey from its status page."""
+    application = _session_application(request)
+    if application is None:
+        raise Http404
+    survey = get_object_or_404(OutcomeSurvey, pk=pk, company=application.company, answered_at__isnull=True)
+    form = OutcomeSurveyForm(request.POST, instance=survey)
+    if not form.is_valid():
+        return apply_status(request, survey_form=form, status=400)
+    outcomes.outcome_survey_answer(survey=survey, answers=form.cleaned_data)
+    messages.success(request, _("Thank you for the figures."))
+    return redirect("tenants:apply_status")
 
 
 @never_cache

@@ -234,6 +234,8 @@ NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=20)
 ONBOARDING_ESCALATION_DAYS = env.int("ONBOARDING_ESCALATION_DAYS", default=7)
 DRAFT_REMINDER_DAYS = env.int("DRAFT_REMINDER_DAYS", default=7)
 COMPLIANCE_REMINDER_DAYS = env.int("COMPLIANCE_REMINDER_DAYS", default=30)
+# Month of the year (1-12) in which residents are asked for their outcomes.
+OUTCOME_SURVEY_MONTH = env.int("OUTCOME_SURVEY_MONTH", default=12)
 
 # --- Partners API and webhooks ----------------------------------------------------------------
 API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="1000/hour")

@@ -24,6 +24,7 @@ from .onboarding import (
     OnboardingTemplate,
     OnboardingTemplateTask,
 )
+from .outcomes import OutcomeSurvey
 
 __all__ = [
     "AccessLink",
@@ -46,4 +47,5 @@ __all__ = [
     "OnboardingTask",
     "OnboardingTemplate",
     "OnboardingTemplateTask",
+    "OutcomeSurvey",
 ]

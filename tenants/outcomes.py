@@ -1,0 +1,51 @@
+"""The yearly outcome survey of residents: sent by a scheduled job, answered through the status link."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .choices import ApplicationStatus
+from .models import Company, OutcomeSurvey
+from .services import access_link_issue, link_url, notify
+
+
+def send_outcome_surveys(year: int | None = None) -> int:
+    """Ask each resident for this year's figures, once a year, however often the job runs."""
+    year = year or timezone.localdate().year
+    sent = 0
+    residents = Company.objects.residents().prefetch_related("applications__contacts")
+    for company in residents:
+        application = next(
+            (a for a in company.applications.all() if a.status == ApplicationStatus.APPROVED and a.contacts.all()),
+            None,
+        )
+        if application is None:
+            continue  # no one to ask: residents on record without an application through the portal
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    OutcomeSurvey.objects.create(company=company, application=application, year=year)
+            except IntegrityError:
+                continue
+            for contact in application.contacts.all():
+                token = access_link_issue(application=application, email=contact.email)
+                notify(
+                    application=application,
+                    kind="outcome_survey",
+                    recipient=contact.email,
+                    template="outcome_survey",
+                    context={"link": link_url("status", token), "year": year},
+                )
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def outcome_survey_answer(*, survey: OutcomeSurvey, answers: dict) -> OutcomeSurvey:
+    survey = OutcomeSurvey.objects.select_for_update().get(pk=survey.pk)
+    for name in OutcomeSurvey.ANSWER_FIELDS:
+        setattr(survey, name, answers.get(name))
+    survey.answered_at = timezone.now()
+    survey.save()
+    return survey
