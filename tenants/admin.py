@@ -106,7 +106,7 @@ class CompanyAdmin(ExportMixin, SimpleHistoryAdmin):
         "intake_batch",
         "country",
     ]
-    search_fields = ["name", "website", "description"]
+    search_fields = ["name", "name_zh", "website", "description"]
     list_select_related = ["campus", "intake_batch__campus"]
     filter_horizontal = ["business_areas", "focus_areas", "disease_stages"]
     date_hierarchy = "created_at"

@@ -83,6 +83,7 @@ class CompanySerializer(CountryFieldMixin, serializers.ModelSerializer):
         fields = [
             "slug",
             "name",
+            "name_zh",
             "campus",
             "country",
             "website",

@@ -20,7 +20,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from campus.choices import BiosafetyLevel, CleanRoomClass, PlatformStages, SpaceKind
-from campus.models import BusinessArea, Campus, ChoiceLookup, Gas
+from campus.models import BusinessArea, Campus, ChoiceLookup, Gas, chinese_requested
 from common.history import history_user
 from common.uploads import check_upload
 
@@ -86,6 +86,7 @@ class CompanyQuerySet(models.QuerySet):
 class Company(models.Model):
     campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="companies", verbose_name=_("campus"))
     name = models.CharField(_("name"), max_length=200)
+    name_zh = models.CharField(_("Chinese name"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, editable=False)
     country = CountryField(_("country or region"))
     website = models.URLField(_("website"), blank=True)
@@ -136,6 +137,11 @@ class Company(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tenants:resident_detail", kwargs={"slug": self.slug})
+
+    @property
+    def display_name(self) -> str:
+        """The Chinese name on Chinese pages when there is one."""
+        return self.name_zh if chinese_requested() and self.name_zh else self.name
 
 
 # --- Applications ---------------------------------------------------------------------

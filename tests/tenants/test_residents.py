@@ -78,3 +78,15 @@ def test_directory_runs_a_fixed_number_of_queries(client, django_assert_max_num_
 
     with django_assert_max_num_queries(8):
         assert client.get("/residents/").status_code == 200
+
+
+def test_chinese_pages_show_a_companys_chinese_name_where_there_is_one(client):
+    company = CompanyFactory(name="Tigermed", name_zh="泰格医药", country="CN")
+    CompanyFactory(name="Omron", country="JP")
+
+    chinese = client.get("/zh-hans/residents/").content.decode()
+    english = client.get("/residents/").content.decode()
+
+    assert "泰格医药" in chinese and "Omron" in chinese
+    assert "Tigermed" in english and "泰格医药" not in english
+    assert "泰格医药" in client.get(f"/zh-hans/residents/{company.slug}/").content.decode()
