@@ -539,16 +539,7 @@ def document_download(request, pk: int):
     document = get_object_or_404(ApplicationDocument.objects.select_related("application"), pk=pk)
     if not can_download(request.user, document):
         raise Http404
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _attachment(document)
 
 
 def compliance_download(request, pk: int):
@@ -561,6 +552,7 @@ def compliance_download(request, pk: int):
 
 
 def _attachment(document) -> FileResponse:
+    """A private document as a download the browser will not render or sniff."""
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,

@@ -17,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.FileAwareEnv()
+# A developer's own settings may sit in a .env file next to manage.py (never committed).
+if (BASE_DIR / ".env").exists():
+    environ.Env.read_env(BASE_DIR / ".env")
 
 
 def _env_bool(name: str, default: bool) -> bool:
