@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.db import connections
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -22,4 +23,6 @@ def page(settings, tmp_path):
         )
         yield browser.new_page(viewport={"width": 1100, "height": 900})
         browser.close()
+        # Connections opened while Playwright's loop ran belong to that context; close them here.
+        connections.close_all()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
