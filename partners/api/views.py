@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from campus.choices import SpaceKind
 from campus.models import BusinessArea, Campus, Space
 from campus.selectors import spaces_available
-from tenants.models import FocusArea
+from tenants.models import Company, FocusArea
 from tenants.selectors import residents_for_directory
 
 from .. import services
@@ -132,7 +132,7 @@ class CompanyFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", help_text="Text in the name or description.")
 
     class Meta:
-        model = residents_for_directory().model
+        model = Company
         fields = ["campus", "country", "business_area", "focus_area", "search"]
 
     def filter_search(self, queryset, name, value):
