@@ -6,7 +6,7 @@ import datetime as dt
 import statistics
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,14 +49,17 @@ def shared_comments(application: Application) -> list[str]:
     )
 
 
-def likely_conflict(member: AdvisoryMember, application: Application) -> bool:
+def conflict_names(application: Application) -> set[str]:
+    """Organisations a reviewer of this application should not work for: the applicant and its referrers."""
+    names = {application.company.name}
+    names |= set(application.referrals.values_list("partner__name", flat=True))
+    return {name.strip().lower() for name in names}
+
+
+def likely_conflict(member: AdvisoryMember, application: Application, names: set[str] | None = None) -> bool:
     """The member's organisation is the applicant, or a partner that referred it."""
     organisation = member.organisation.strip().lower()
-    if not organisation:
-        return False
-    names = {application.company.name.strip().lower()}
-    names |= {name.strip().lower() for name in application.referrals.values_list("partner__name", flat=True)}
-    return organisation in names
+    return bool(organisation) and organisation in (names if names is not None else conflict_names(application))
 
 
 # --- Assigning ----------------------------------------------------------------------------------
@@ -71,11 +74,10 @@ def review_assign(*, application: Application, member: AdvisoryMember, actor) ->
         raise AdvisoryError(_("%(member)s is not on this campus's committee.") % {"member": member.name})
     if not member.is_serving():
         raise AdvisoryError(_("The term of %(member)s has ended.") % {"member": member.name})
-    try:
-        with transaction.atomic():
-            return Review.objects.create(application=application, member=member, assigned_by=actor)
-    except IntegrityError:
-        return Review.objects.get(application=application, member=member)
+    review, _created = Review.objects.get_or_create(
+        application=application, member=member, defaults={"assigned_by": actor}
+    )
+    return review
 
 
 @transaction.atomic
@@ -91,7 +93,8 @@ def reviews_auto_assign(*, application: Application, actor, count: int = 3) -> l
         .annotate(open_reviews=Count("reviews", filter=Q(reviews__submitted_at__isnull=True)))
         .order_by("open_reviews", "name")
     )
-    chosen = [m for m in candidates if not likely_conflict(m, application)][: max(0, count - len(already))]
+    names = conflict_names(application)
+    chosen = [m for m in candidates if not likely_conflict(m, application, names)][: max(0, count - len(already))]
     return [review_assign(application=application, member=member, actor=actor) for member in chosen]
 
 

@@ -241,7 +241,8 @@ def staff_reviews(request, application_id: int):
             form.add_error(None, exc.message)
     summary = services.review_summary(application)
     members = form.fields["member"].queryset
-    flagged = {m.pk for m in members if services.likely_conflict(m, application)}
+    names = services.conflict_names(application)
+    flagged = {m.pk for m in members if services.likely_conflict(m, application, names)}
     return render(
         request,
         "advisory/staff_reviews.html",

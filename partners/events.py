@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from common.jobs import enqueue_on_commit
@@ -26,18 +26,13 @@ def queue_delivery(
     event_id = _event_id(f"{endpoint.pk}:{event_key}")
     now = timezone.now()
     payload = {"type": event_type, "timestamp": now.isoformat().replace("+00:00", "Z"), "data": data}
-    try:
-        with transaction.atomic():
-            delivery = WebhookDelivery.objects.create(
-                endpoint=endpoint,
-                event_id=event_id,
-                event_type=event_type,
-                payload=payload,
-                next_attempt_at=now,
-                replay_of=replay_of,
-            )
-    except IntegrityError:
-        return WebhookDelivery.objects.get(endpoint=endpoint, event_id=event_id)
+    delivery, created = WebhookDelivery.objects.get_or_create(
+        endpoint=endpoint,
+        event_id=event_id,
+        defaults={"event_type": event_type, "payload": payload, "next_attempt_at": now, "replay_of": replay_of},
+    )
+    if not created:
+        return delivery  # the same event was queued for this endpoint already
     enqueue_on_commit(deliver_webhook, delivery.pk)
     return delivery
 

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,19 +49,18 @@ def referral_create(
         contact_email=contact_email,
         referred_by=partner.name,
     )
-    try:
-        with transaction.atomic():
-            return Referral.objects.create(
-                partner=partner,
-                application=application,
-                company=application.company,
-                contact_name=contact_name,
-                contact_email=contact_email,
-                note=note,
-                created_by_token=token,
-            )
-    except IntegrityError:
-        return Referral.objects.get(partner=partner, application=application)
+    referral, _created = Referral.objects.get_or_create(
+        partner=partner,
+        application=application,
+        defaults={
+            "company": application.company,
+            "contact_name": contact_name,
+            "contact_email": contact_email,
+            "note": note,
+            "created_by_token": token,
+        },
+    )
+    return referral
 
 
 @transaction.atomic

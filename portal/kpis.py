@@ -10,8 +10,10 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from advisory.models import Review
+from campus.choices import BusinessAreas, PlatformStages, SpaceKind
 from campus.models import Allocation, Campus, Space
 from partners.models import Referral
 from tenants.choices import ApplicationStatus
@@ -66,10 +68,6 @@ def residents_target(campus: Campus) -> dict:
 
 def residents_breakdown(campus: Campus) -> list[Table]:
     residents = Company.objects.residents().filter(campus=campus)
-    from django_countries import countries
-
-    from campus.choices import BusinessAreas, PlatformStages
-
     return [
         Table(
             "residents_by_country",
@@ -146,8 +144,6 @@ def occupancy(campus: Campus, today: dt.date) -> list[Table]:
         totals = dict(spaces.values_list(field_name).annotate(total=Sum("area_m2")))
         used = dict(active.values_list(f"space__{field_name}").annotate(used=Sum("area_m2")))
         table = Table(key, title, [_("Group"), _("Allocated m²"), _("Total m²"), _("Occupancy %")])
-        from campus.choices import SpaceKind
-
         labels = dict(SpaceKind.choices) if field_name == "kind" else {}
         for group, total in sorted(totals.items(), key=lambda item: str(item[0])):
             allocated = used.get(group) or Decimal(0)

@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -69,13 +69,13 @@ def onboarding_template_for(campus) -> OnboardingTemplate:
 def onboarding_start(*, application: Application, approved_on: dt.date) -> OnboardingPlan:
     """Create the one plan of an approved application and welcome the company. Repeating it does nothing."""
     template = onboarding_template_for(application.campus)
-    try:
-        with transaction.atomic():
-            plan = OnboardingPlan.objects.create(
-                application=application, company=application.company, campus=application.campus, approved_on=approved_on
-            )
-    except IntegrityError:  # approved before, or by a concurrent request
-        return OnboardingPlan.objects.get(application=application)
+    # get_or_create retries the read when a concurrent approval inserted the plan first.
+    plan, created = OnboardingPlan.objects.get_or_create(
+        application=application,
+        defaults={"company": application.company, "campus": application.campus, "approved_on": approved_on},
+    )
+    if not created:
+        return plan
     OnboardingTask.objects.bulk_create(
         OnboardingTask(
             plan=plan,
@@ -195,10 +195,8 @@ def send_overdue_reminders(today: dt.date | None = None) -> int:
     tasks = OnboardingTask.objects.overdue(today).select_related("plan__application__company", "plan__campus")
     for task in tasks.prefetch_related("plan__application__contacts"):
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    OnboardingReminder.objects.create(task=task, sent_on=today)
-            except IntegrityError:
+            _reminder, created = OnboardingReminder.objects.get_or_create(task=task, sent_on=today)
+            if not created:
                 continue  # reminded today already
             for email in _owner_emails(task):
                 notify(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from .choices import ApplicationStatus
@@ -23,11 +23,11 @@ def send_outcome_surveys(year: int | None = None) -> int:
         if application is None:
             continue  # no one to ask: residents on record without an application through the portal
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    OutcomeSurvey.objects.create(company=company, application=application, year=year)
-            except IntegrityError:
-                continue
+            _survey, created = OutcomeSurvey.objects.get_or_create(
+                company=company, year=year, defaults={"application": application}
+            )
+            if not created:
+                continue  # asked this year already
             for contact in application.contacts.all():
                 token = access_link_issue(application=application, email=contact.email)
                 notify(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from .choices import ApplicationStatus as S
 
@@ -24,6 +25,14 @@ DECISIONS = frozenset({S.APPROVED, S.REJECTED})
 REASON_REQUIRED_FROM_STAFF = frozenset({S.REJECTED, S.WITHDRAWN})
 
 STEPS = ("company", "contacts", "profile", "needs", "documents")
+STEP_TITLES = {
+    "company": _("Company"),
+    "contacts": _("Contacts"),
+    "profile": _("Business profile"),
+    "needs": _("Space and platform"),
+    "documents": _("Documents"),
+    "review": _("Review and submit"),
+}
 
 ReviewCounter = Callable[[object], int]
 _review_counter: ReviewCounter | None = None

@@ -91,16 +91,9 @@ def document_attach(*, application: Application, kind: str, upload, editor_email
 def missing_for_submission(application: Application) -> list[str]:
     """What still stands between a draft and its submission, in words for the applicant."""
     problems = []
-    labels = {
-        "company": _("Company"),
-        "contacts": _("Contacts"),
-        "profile": _("Business profile"),
-        "needs": _("Space and platform"),
-        "documents": _("Documents"),
-    }
     for step in rules.STEPS:
         if step not in application.completed_steps:
-            problems.append(_("Complete the step “%(step)s”.") % {"step": labels[step]})
+            problems.append(_("Complete the step “%(step)s”.") % {"step": rules.STEP_TITLES[step]})
     kinds = {document.kind for document in application.documents.all()}
     for kind, label in [("pitch_deck", _("pitch deck")), ("business_licence", _("business licence or registration"))]:
         if kind not in kinds:

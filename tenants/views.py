@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -51,14 +51,7 @@ from .selectors import application_for_applicant, residents_for_directory
 
 SESSION_KEY = "applicant"
 LINK_CONFIRM_KEY = "applicant_link_confirm"
-STEP_TITLES = {
-    "company": gettext_lazy("Company"),
-    "contacts": gettext_lazy("Contacts"),
-    "profile": gettext_lazy("Business profile"),
-    "needs": gettext_lazy("Space and platform"),
-    "documents": gettext_lazy("Documents"),
-    "review": gettext_lazy("Review and submit"),
-}
+STEP_ORDER = (*rules.STEPS, "review")
 
 
 # --- Applicant session ------------------------------------------------------------------------
@@ -80,10 +73,12 @@ def _enter(request, application: Application, email: str = "") -> None:
     request.session[SESSION_KEY] = {"application": application.pk, "email": email}
 
 
-def _too_many(request, group: str, rate: str) -> HttpResponse | None:
-    if is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True):
+def _too_many(request, group: str, rate: str, method=("POST",)) -> HttpResponse | None:
+    """A 429 page when this client address went over ``rate`` for ``group``, else None."""
+    if is_ratelimited(request, group=group, key="ip", rate=rate, method=method, increment=True):
         response = render(request, "tenants/rate_limited.html", status=429)
         response["Retry-After"] = "3600"
+        response["Referrer-Policy"] = "no-referrer"
         return response
     return None
 
@@ -91,10 +86,10 @@ def _too_many(request, group: str, rate: str) -> HttpResponse | None:
 def _steps_context(application: Application | None, current: str) -> dict:
     completed = set(application.completed_steps) if application else set()
     steps = [
-        {"name": name, "title": STEP_TITLES[name], "done": name in completed, "current": name == current}
-        for name in (*rules.STEPS, "review")
+        {"name": name, "title": rules.STEP_TITLES[name], "done": name in completed, "current": name == current}
+        for name in STEP_ORDER
     ]
-    return {"steps": steps, "current_step": current, "step_title": STEP_TITLES[current]}
+    return {"steps": steps, "current_step": current, "step_title": rules.STEP_TITLES[current]}
 
 
 def _first_open_step(application: Application) -> str:
@@ -104,7 +99,7 @@ def _first_open_step(application: Application) -> str:
 def _next_url(application: Application, step: str, request) -> str:
     if "save_later" in request.POST:
         return reverse("tenants:apply_save_later")
-    following = (*rules.STEPS, "review")[(*rules.STEPS, "review").index(step) + 1]
+    following = STEP_ORDER[STEP_ORDER.index(step) + 1]
     return (
         reverse("tenants:apply_step", kwargs={"step": following})
         if following != "review"
@@ -138,8 +133,7 @@ def apply_step(request, step: str):
         return redirect("tenants:apply_status")
     if application is not None:
         first_open = _first_open_step(application)
-        order = (*rules.STEPS, "review")
-        if order.index(step) > order.index(first_open):
+        if STEP_ORDER.index(step) > STEP_ORDER.index(first_open):
             messages.warning(request, _("Please complete this step first."))
             return (
                 redirect("tenants:apply_step", step=first_open)
@@ -168,7 +162,7 @@ def _company_step(request, application):
     company = application.company if application else None
     form = CompanyForm(request.POST or None, instance=company, application=application)
     if request.method == "POST":
-        if application is None and (limited := _too_many(request, "apply-start", _rate("APPLY_RATE"))):
+        if application is None and (limited := _too_many(request, "apply-start", settings.APPLY_RATE)):
             return limited
         if form.is_valid():
             if application is None:
@@ -261,10 +255,6 @@ def _save(request, application, step, save, changed):
     )
 
 
-def _rate(name: str) -> str:
-    return getattr(settings, name)
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def apply_review(request):
@@ -275,7 +265,7 @@ def apply_review(request):
         return redirect("tenants:apply_status")
     problems = services.missing_for_submission(application)
     if request.method == "POST":
-        if limited := _too_many(request, "apply-submit", _rate("APPLY_RATE")):
+        if limited := _too_many(request, "apply-submit", settings.APPLY_RATE):
             return limited
         try:
             services.application_submit(application=application, editor_email=_editor_email(request))
@@ -310,7 +300,7 @@ def apply_save_later(request):
         request.POST or None, initial={"email": _editor_email(request) or (contact.email if contact else "")}
     )
     if request.method == "POST" and form.is_valid():
-        if limited := _too_many(request, "link-request", _rate("LINK_REQUEST_RATE")):
+        if limited := _too_many(request, "link-request", settings.LINK_REQUEST_RATE):
             return limited
         services.save_for_later(application=application, email=form.cleaned_data["email"])
         return render(request, "tenants/apply/link_sent.html", {"email": form.cleaned_data["email"]})
@@ -325,7 +315,7 @@ def apply_invite(request):
         return redirect("tenants:apply")
     form = InviteForm(request.POST)
     if form.is_valid():
-        if limited := _too_many(request, "link-request", _rate("LINK_REQUEST_RATE")):
+        if limited := _too_many(request, "link-request", settings.LINK_REQUEST_RATE):
             return limited
         try:
             services.colleague_invite(
@@ -380,11 +370,8 @@ def link_exchange(request, token: str, destination: str):
     check refuses. Instead the GET puts a random code in the session (a SameSite cookie) and
     the form; a POST forged from another site has no such session and is refused.
     """
-    if is_ratelimited(request, group="link-open", key="ip", rate=settings.LINK_OPEN_RATE, method=ALL, increment=True):
-        response = render(request, "tenants/rate_limited.html", status=429)
-        response["Retry-After"] = "3600"
-        response["Referrer-Policy"] = "no-referrer"
-        return response
+    if limited := _too_many(request, "link-open", settings.LINK_OPEN_RATE, method=ALL):
+        return limited
     try:
         link = services.access_link_find(token)
     except InvalidLink as exc:
@@ -424,7 +411,7 @@ def link_request(request):
     """Ask for a new link. The answer is the same whether or not the address is known."""
     form = EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if limited := _too_many(request, "link-request", _rate("LINK_REQUEST_RATE")):
+        if limited := _too_many(request, "link-request", settings.LINK_REQUEST_RATE):
             return limited
         services.links_request(email=form.cleaned_data["email"])
         return render(request, "tenants/apply/link_sent.html", {"email": form.cleaned_data["email"], "generic": True})

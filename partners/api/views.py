@@ -23,6 +23,7 @@ from .. import services
 from ..models import Referral, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from . import serializers as s
 from .auth import HasScope, PartnerPrincipal, partner_of
+from .errors import error_response
 from .idempotency import idempotent
 
 ERRORS = {
@@ -187,8 +188,6 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     def create(self, request, *args, **kwargs):
         partner = partner_of(request)
         if partner is None:
-            from .errors import error_response
-
             return error_response(403, "Referrals are made with a partner token.")
         return idempotent(request, request.user.token, lambda: self._create(request, partner))
 
@@ -215,8 +214,6 @@ class WebhookViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Dest
     def create(self, request, *args, **kwargs):
         partner = partner_of(request)
         if partner is None:
-            from .errors import error_response
-
             return error_response(403, "Webhooks belong to a partner token.")
         data = s.WebhookEndpointSerializer(data=request.data)
         data.is_valid(raise_exception=True)
