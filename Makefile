@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 
-.PHONY: run test install install-dev migrate seed worker beat lint messages superuser clean
+.PHONY: run test install install-dev migrate seed worker beat lint messages superuser clean bench
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -63,3 +63,8 @@ messages: install-dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# Load and query-plan measurements on PostgreSQL + Redis (see bench/README.md).
+bench: install
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
+	$(PY) bench/run.py $(BENCH_ARGS)

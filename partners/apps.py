@@ -13,7 +13,7 @@ class PartnersConfig(AppConfig):
 
         from tenants.signals import application_status_changed, company_became_resident
 
-        from . import events
+        from . import events, receivers  # noqa: F401 - connects the model receivers
         from .schedules import ensure_schedules
 
         post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="partners.ensure_schedules")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,6 +13,10 @@ from common.tokens import hash_token, new_token
 from .models import ALL_SCOPES, Partner, PartnerToken
 
 TOKEN_PREFIX = "icp_"  # noqa: S105 - a public marker, not a secret
+# A usable token is remembered this long, so partners polling the API do not cost a database
+# read per request. Saving a token or its partner (revocation, suspension) forgets it at once.
+CACHE_SECONDS = 60
+LAST_USED_PRECISION = dt.timedelta(minutes=1)
 
 
 @transaction.atomic
@@ -51,11 +56,34 @@ def partner_token_revoke(*, token: PartnerToken) -> PartnerToken:
     return token
 
 
+def _cache_key(token_hash: str) -> str:
+    return f"partner-token:{token_hash}"
+
+
 def partner_token_authenticate(secret: str) -> PartnerToken | None:
     """The usable token for ``secret``, or None (unknown, expired, revoked, partner not active)."""
-    token = PartnerToken.objects.usable().select_related("partner").filter(token_hash=hash_token(secret)).first()
-    if token is not None:
-        now = timezone.now()
-        if token.last_used_at is None or token.last_used_at < now - dt.timedelta(minutes=1):
-            PartnerToken.objects.filter(pk=token.pk).update(last_used_at=now)  # at most one write a minute
+    digest = hash_token(secret)
+    key = _cache_key(digest)
+    now = timezone.now()
+    token = cache.get(key)
+    if token is None:
+        token = PartnerToken.objects.usable().select_related("partner").filter(token_hash=digest).first()
+        if token is None:
+            return None
+        cache.set(key, token, CACHE_SECONDS)
+    elif token.expires_at is not None and token.expires_at <= now:
+        cache.delete(key)
+        return None
+    if token.last_used_at is None or token.last_used_at < now - LAST_USED_PRECISION:
+        PartnerToken.objects.filter(pk=token.pk).update(last_used_at=now)  # at most one write a minute
+        token.last_used_at = now
+        cache.set(key, token, CACHE_SECONDS)
     return token
+
+
+def forget_tokens(token_hashes: list[str]) -> None:
+    """Drop cached tokens now and again after the surrounding transaction commits (no stale re-read)."""
+    keys = [_cache_key(digest) for digest in token_hashes]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))

@@ -12,6 +12,7 @@ class TenantsConfig(AppConfig):
     def ready(self) -> None:
         from campus.models import sync_lookups
 
+        from . import receivers  # noqa: F401 - connects the model receivers
         from .schedules import ensure_schedules
 
         post_migrate.connect(sync_lookups, sender=self, dispatch_uid="tenants.sync_lookups")

@@ -36,6 +36,43 @@ def residents_for_directory():
     )
 
 
+# The public columns of a resident company, as ``QuerySet.values()`` names them.
+DIRECTORY_FIELDS = (
+    "pk",
+    "slug",
+    "name",
+    "name_zh",
+    "campus__slug",
+    "country",
+    "website",
+    "description",
+    "platform_stage",
+    "resident_since",
+    "business_area_codes",
+    "focus_area_codes",
+)
+
+
+def directory_rows(rows: list[dict]) -> list[dict]:
+    """Public directory entries from ``values(*DIRECTORY_FIELDS)`` rows: no further query."""
+    return [
+        {
+            "slug": row["slug"],
+            "name": row["name"],
+            "name_zh": row["name_zh"],
+            "campus": row["campus__slug"],
+            "country": row["country"],
+            "website": row["website"],
+            "description": row["description"],
+            "business_areas": row["business_area_codes"],
+            "focus_areas": row["focus_area_codes"],
+            "platform_stage": row["platform_stage"],
+            "resident_since": row["resident_since"],
+        }
+        for row in rows
+    ]
+
+
 def spaces_matching(application: Application) -> SpaceQuerySet:
     """Free spaces on the application's campus that meet its stated needs from its start date."""
     qs = spaces_available(

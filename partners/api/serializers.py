@@ -105,6 +105,37 @@ class ReferralSerializer(serializers.ModelSerializer):
         fields = ["id", "campus", "company", "contact_name", "contact_email", "note", "status", "created_at"]
 
 
+# What a referral list reads, as ``QuerySet.values()`` names it; ``referral_rows`` shapes it like
+# ReferralSerializer (a test holds the two equal).
+REFERRAL_FIELDS = (
+    "pk",
+    "application__campus__slug",
+    "company__name",
+    "contact_name",
+    "contact_email",
+    "note",
+    "application__status",
+    "created_at",
+)
+
+
+def referral_rows(rows: list[dict]) -> list[dict]:
+    when = serializers.DateTimeField().to_representation
+    return [
+        {
+            "id": row["pk"],
+            "campus": row["application__campus__slug"],
+            "company": row["company__name"],
+            "contact_name": row["contact_name"],
+            "contact_email": row["contact_email"],
+            "note": row["note"],
+            "status": row["application__status"],
+            "created_at": when(row["created_at"]),
+        }
+        for row in rows
+    ]
+
+
 class ReferralCreateSerializer(CountryFieldMixin, serializers.Serializer):
     campus = serializers.SlugRelatedField(slug_field="slug", queryset=Campus.objects.all())
     company_name = serializers.CharField(max_length=200)

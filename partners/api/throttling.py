@@ -28,12 +28,10 @@ class PartnerTokenThrottle(BaseThrottle):
         now = time.time()
         window = int(now // period)
         key = f"api-throttle:{request.user.token.pk}:{window}"
-        cache.add(key, 0, timeout=period + 5)
         try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=period + 5)
-            count = 1
+            count = cache.incr(key)  # the usual case: the window's counter exists
+        except ValueError:  # first request of the window (or the counter just expired)
+            count = 1 if cache.add(key, 1, timeout=period + 5) else cache.incr(key)
         self._wait = (window + 1) * period - now
         return count <= limit
 

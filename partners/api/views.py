@@ -13,11 +13,12 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from campus.choices import SpaceKind
-from campus.models import BusinessArea, Campus, Space
+from campus.choices import BusinessAreas, SpaceKind
+from campus.models import Campus, Space
 from campus.selectors import spaces_available
-from tenants.models import Company, FocusArea
-from tenants.selectors import residents_for_directory
+from tenants.choices import FocusAreas
+from tenants.models import Company
+from tenants.selectors import DIRECTORY_FIELDS, directory_rows
 
 from .. import services
 from ..models import Referral, WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -124,12 +125,8 @@ class SpaceViewSet(mixins.ListModelMixin, ScopedViewSet):
 class CompanyFilter(django_filters.FilterSet):
     campus = django_filters.CharFilter(field_name="campus__slug", help_text="Campus slug.")
     country = django_filters.CharFilter(help_text="ISO 3166-1 alpha-2 code.")
-    business_area = django_filters.ModelChoiceFilter(
-        field_name="business_areas", to_field_name="code", queryset=BusinessArea.objects.all()
-    )
-    focus_area = django_filters.ModelChoiceFilter(
-        field_name="focus_areas", to_field_name="code", queryset=FocusArea.objects.all()
-    )
+    business_area = django_filters.ChoiceFilter(choices=BusinessAreas.choices, method="filter_business_area")
+    focus_area = django_filters.ChoiceFilter(choices=FocusAreas.choices, method="filter_focus_area")
     search = django_filters.CharFilter(method="filter_search", help_text="Text in the name or description.")
 
     class Meta:
@@ -139,17 +136,36 @@ class CompanyFilter(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value))
 
+    # Subqueries rather than joins: a company with two matching areas is still one row, without DISTINCT.
+    def filter_business_area(self, queryset, name, value):
+        areas = Company.business_areas.through.objects.filter(businessarea__code=value)
+        return queryset.filter(pk__in=areas.values("company"))
+
+    def filter_focus_area(self, queryset, name, value):
+        areas = Company.focus_areas.through.objects.filter(focusarea__code=value)
+        return queryset.filter(pk__in=areas.values("company"))
+
 
 @extend_schema_view(list=extend_schema(responses={200: s.CompanySerializer(many=True), **ERRORS, **INVALID}))
 class CompanyViewSet(mixins.ListModelMixin, ScopedViewSet):
-    """Resident companies, public fields only."""
+    """Resident companies, public fields only.
+
+    Partners poll this list, so it reads plain rows (``directory_rows``) instead of model instances;
+    ``CompanySerializer`` documents the same shape and a test holds the two equal. Filters run
+    only when one of their parameters is given.
+    """
 
     scope = "directory:read"
     serializer_class = s.CompanySerializer
     filterset_class = CompanyFilter
 
     def get_queryset(self):
-        return residents_for_directory().distinct()
+        return Company.objects.residents()
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset.values(*DIRECTORY_FIELDS))
+        return self.get_paginated_response(directory_rows(page))
 
 
 @extend_schema_view(
@@ -184,6 +200,12 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     def get_queryset(self):
         queryset = Referral.objects.select_related("company", "application__campus")
         return self.partner_filter(queryset)
+
+    def list(self, request, *args, **kwargs):
+        """Plain rows (``referral_rows``) rather than model instances: partners poll this list."""
+        queryset = self.filter_queryset(self.partner_filter(Referral.objects.all()))
+        page = self.paginate_queryset(queryset.values(*s.REFERRAL_FIELDS))
+        return self.get_paginated_response(s.referral_rows(page))
 
     def create(self, request, *args, **kwargs):
         partner = partner_of(request)

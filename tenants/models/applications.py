@@ -102,6 +102,10 @@ class Company(models.Model):
     disease_stages = models.ManyToManyField(
         DiseaseStage, verbose_name=_("disease-management stages"), blank=True, related_name="companies"
     )
+    # The codes of business_areas and focus_areas, kept in step with them (refresh_area_codes) so
+    # that directory lists read one row per company.
+    business_area_codes = models.JSONField(_("business area codes"), default=list, blank=True, editable=False)
+    focus_area_codes = models.JSONField(_("focus area codes"), default=list, blank=True, editable=False)
     platform_stage = models.CharField(_("platform stage"), max_length=40, choices=PlatformStages.choices, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=CompanyStatus.choices, default=CompanyStatus.APPLICANT
@@ -126,6 +130,11 @@ class Company(models.Model):
         ordering = ["name"]
         verbose_name = _("company")
         verbose_name_plural = _("companies")
+        indexes = [
+            # The resident directory (by name) and the partner API (filtered by country).
+            models.Index(fields=["status", "name"], name="tenants_company_status_name"),
+            models.Index(fields=["country", "status"], name="tenants_company_country"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -137,6 +146,25 @@ class Company(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tenants:resident_detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def refresh_area_codes(cls, company_ids) -> None:
+        """Copy the codes of these companies' business and focus areas onto their rows, in lookup order."""
+        codes: dict[int, dict[str, list[str]]] = {
+            pk: {"business_area_codes": [], "focus_area_codes": []} for pk in company_ids
+        }
+        for field_name, column in (("business_areas", "business_area_codes"), ("focus_areas", "focus_area_codes")):
+            through = getattr(cls, field_name).through
+            target = getattr(cls, field_name).field.m2m_reverse_field_name()
+            rows = (
+                through.objects.filter(company_id__in=codes)
+                .order_by(f"{target}__position", f"{target}__code")
+                .values_list("company_id", f"{target}__code")
+            )
+            for company_id, code in rows:
+                codes[company_id][column].append(code)
+        for pk, values in codes.items():
+            cls.objects.filter(pk=pk).update(**values)
 
     @property
     def display_name(self) -> str:
@@ -229,7 +257,11 @@ class Application(models.Model):
         ordering = ["-submitted_at", "-created_at"]
         verbose_name = _("application")
         verbose_name_plural = _("applications")
-        indexes = [models.Index(fields=["status", "submitted_at"], name="tenants_app_status_submitted")]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="tenants_app_status_submitted"),
+            # The admin list's order (Meta.ordering, then -pk), read from an index at any size.
+            models.Index(fields=["-submitted_at", "-created_at", "-id"], name="tenants_app_list_order"),
+        ]
 
     def __str__(self) -> str:
         return _("Application of %(company)s") % {"company": self.company.name}

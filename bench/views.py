@@ -1,0 +1,34 @@
+"""Reference endpoints the harness measures the product against, in the same run.
+
+``hello`` is the cheapest Django JSON response; ``raw`` returns the same resident companies as
+``/api/v1/companies/`` (same page, same order, same columns, area codes included) straight from ``QuerySet.values()``
+with ``JsonResponse``: no authentication, no serializer, no pagination object.
+"""
+
+from django.http import JsonResponse
+
+from tenants.models import Company
+
+FIELDS = (
+    "slug",
+    "name",
+    "name_zh",
+    "campus__slug",
+    "country",
+    "website",
+    "description",
+    "platform_stage",
+    "resident_since",
+    "business_area_codes",
+    "focus_area_codes",
+)
+
+
+def hello(request):
+    return JsonResponse({"hello": "world"})
+
+
+def raw(request):
+    size = min(int(request.GET.get("page_size", 50)), 200)
+    rows = list(Company.objects.residents().order_by("-pk").values(*FIELDS)[:size])
+    return JsonResponse({"results": rows})

@@ -1,0 +1,359 @@
+"""A large, reproducible campus-network data set for load and query-plan measurements.
+
+Everything derives from one seed and one anchor date, so two runs with the same arguments write
+the same rows. Rows go in with ``bulk_create`` in batches (no per-row signals or history rows),
+which loads the full set (about a million rows) in a few minutes on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from campus.choices import BiosafetyLevel, PlatformStages, SpaceKind
+from campus.models import Allocation, Building, BusinessArea, Campus, Gas, Space
+from partners.choices import DeliveryState, PartnerKind, Relationship
+from partners.models import Partner, Referral, WebhookDelivery, WebhookEndpoint
+from tenants.choices import ApplicationStatus, CompanySize, CompanyStatus
+from tenants.models import (
+    Application,
+    ApplicationContact,
+    ApplicationTransition,
+    Company,
+    FocusArea,
+    IntakeBatch,
+)
+
+SLUG_PREFIX = "gen-"
+BATCH = 5000
+
+# The full set; ``scale`` multiplies every count.
+FULL = {
+    "campuses": 10,
+    "buildings": 2000,
+    "spaces": 20000,
+    "companies": 100000,
+    "residents": 20000,
+    "allocations": 50000,
+    "partners": 200,
+    "referrals": 10000,
+    "deliveries": 100000,
+}
+
+COUNTRIES = ["CN", "GB", "US", "SE", "DE", "HK", "RU", "IN", "JP", "SG", "FR", "CH", "KR", "IL", "CA", "AU"]
+WORDS = [
+    "Bio", "Gene", "Cell", "Thera", "Medi", "Onco", "Neuro", "Cardio", "Immuno", "Vita", "Pharma", "Diag",
+    "Nova", "Helix", "Lumen", "Apex", "Sino", "Orient", "Pacific", "Lake", "Tai", "Jiang", "Sun", "Star",
+]  # fmt: skip
+SUFFIXES = ["Therapeutics", "Diagnostics", "Biotech", "Medical", "Sciences", "Labs", "Health", "Devices"]
+
+# How the applications of the set are spread over the workflow, in thousandths.
+STATUS_SPREAD = [
+    (ApplicationStatus.DRAFT, 150),
+    (ApplicationStatus.SUBMITTED, 100),
+    (ApplicationStatus.SCREENING, 80),
+    (ApplicationStatus.COMMITTEE_REVIEW, 70),
+    (ApplicationStatus.REJECTED, 300),
+    (ApplicationStatus.WITHDRAWN, 100),
+    (ApplicationStatus.APPROVED, 200),
+]
+PATH = [
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.SCREENING,
+    ApplicationStatus.COMMITTEE_REVIEW,
+]
+
+
+@dataclass
+class Counts:
+    campuses: int
+    buildings: int
+    spaces: int
+    companies: int
+    residents: int
+    allocations: int
+    partners: int
+    referrals: int
+    deliveries: int
+
+    @classmethod
+    def scaled(cls, scale: float) -> Counts:
+        return cls(**{name: max(1, round(value * scale)) for name, value in FULL.items()})
+
+
+def already_generated() -> bool:
+    return Campus.objects.filter(slug__startswith=SLUG_PREFIX).exists()
+
+
+def _bulk(model, rows: list) -> list:
+    return model.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def _through(field, rows: list[tuple[int, int]]) -> None:
+    """Insert many-to-many pairs (owner id, target id) through the field's join table."""
+    through = field.through
+    source = field.field.m2m_field_name() + "_id"
+    target = field.field.m2m_reverse_field_name() + "_id"
+    through.objects.bulk_create([through(**{source: a, target: b}) for a, b in rows], batch_size=BATCH)
+
+
+@transaction.atomic
+def generate(*, seed: int = 1, scale: float = 1.0, anchor: dt.date | None = None, log=print) -> Counts:
+    """Write the data set; refuses to write it twice into one database."""
+    if already_generated():
+        raise RuntimeError("This database already holds a generated data set; use a fresh database.")
+    rnd = random.Random(seed)  # noqa: S311 - reproducible sample data, not secrets
+    anchor = anchor or timezone.localdate()
+    now = timezone.make_aware(dt.datetime.combine(anchor, dt.time(12)))
+    n = Counts.scaled(scale)
+    n.residents = min(n.residents, n.companies)
+    n.allocations = max(n.allocations, 1)
+
+    business_codes = dict(BusinessArea.objects.order_by("position").values_list("pk", "code"))
+    focus_codes = dict(FocusArea.objects.order_by("position").values_list("pk", "code"))
+    business_areas, focus_areas = list(business_codes), list(focus_codes)
+    gases = list(Gas.objects.values_list("pk", flat=True))
+    stages = [value for value, _ in PlatformStages.choices]
+
+    # Campuses, batches, buildings, spaces.
+    campuses = _bulk(
+        Campus,
+        [
+            Campus(
+                slug=f"{SLUG_PREFIX}campus-{i:02d}",
+                name=f"Innovation Campus {i:02d}",
+                name_zh=f"创新园区 {i:02d}",
+                city=rnd.choice(["Wuxi", "Suzhou", "Shanghai", "Hangzhou", "Nanjing"]),
+                country="CN",
+                rd_area_m2=300000,
+                opened_on=anchor - dt.timedelta(days=365 * 5),
+            )
+            for i in range(1, n.campuses + 1)
+        ],
+    )
+    _through(Campus.business_areas, [(c.pk, b) for c in campuses for b in business_areas])
+    batches = _bulk(
+        IntakeBatch,
+        [
+            IntakeBatch(campus=c, name=f"Batch {year}", signed_on=dt.date(year, 9, 20))
+            for c in campuses
+            for year in range(anchor.year - 4, anchor.year + 1)
+        ],
+    )
+    batches_by_campus: dict[int, list[IntakeBatch]] = {}
+    for b in batches:
+        batches_by_campus.setdefault(b.campus_id, []).append(b)
+    buildings = _bulk(
+        Building,
+        [
+            Building(
+                campus=campuses[i % n.campuses],
+                code=f"B{i:04d}",
+                name=f"Building {i:04d}",
+                floors=rnd.randint(3, 12),
+                gross_floor_area_m2=rnd.randint(5000, 40000),
+            )
+            for i in range(n.buildings)
+        ],
+    )
+    kinds = [value for value, _ in SpaceKind.choices]
+    spaces = _bulk(
+        Space,
+        [
+            Space(
+                building=buildings[i % n.buildings],
+                code=f"S{i:05d}",
+                floor=rnd.randint(1, 10),
+                kind=rnd.choice(kinds),
+                area_m2=Decimal(rnd.randrange(20, 2000)),
+                biosafety_level=rnd.choice(["", "", BiosafetyLevel.BSL1, BiosafetyLevel.BSL2]),
+                fume_hoods=rnd.randint(0, 6),
+                has_cold_room=rnd.random() < 0.2,
+            )
+            for i in range(n.spaces)
+        ],
+    )
+    _through(Space.gases, [(s.pk, g) for s in spaces for g in rnd.sample(gases, rnd.randint(0, 2))])
+    log(f"{n.campuses} campuses, {n.buildings} buildings, {n.spaces} spaces")
+
+    # Companies (the first ``residents`` of them resident) and one application each.
+    companies = []
+    resident_at = set(rnd.sample(range(n.companies), n.residents))  # residents among all ages of rows
+    for i in range(n.companies):
+        resident = i in resident_at
+        campus = campuses[rnd.randrange(n.campuses)]
+        name = f"{rnd.choice(WORDS)}{rnd.choice(WORDS).lower()} {rnd.choice(SUFFIXES)} {i:06d}"
+        areas = sorted(rnd.sample(business_areas, rnd.randint(1, 2)), key=business_areas.index)
+        focus = sorted(rnd.sample(focus_areas, rnd.randint(1, 2)), key=focus_areas.index)
+        companies.append(
+            Company(
+                business_area_codes=[business_codes[pk] for pk in areas],
+                focus_area_codes=[focus_codes[pk] for pk in focus],
+                campus=campus,
+                name=name,
+                name_zh=f"{name} 公司" if rnd.random() < 0.3 else "",
+                slug=f"{SLUG_PREFIX}{i:06d}",
+                country=rnd.choice(COUNTRIES),
+                website=f"https://company-{i:06d}.example.com",
+                founded_year=rnd.randint(1990, anchor.year),
+                size=rnd.choice([value for value, _ in CompanySize.choices]),
+                description=f"{name} develops products for precision medicine.",
+                platform_stage=rnd.choice(stages),
+                status=CompanyStatus.RESIDENT if resident else CompanyStatus.APPLICANT,
+                resident_since=anchor - dt.timedelta(days=rnd.randint(30, 1500)) if resident else None,
+                intake_batch=rnd.choice(batches_by_campus[campus.pk]) if resident else None,
+            )
+        )
+    companies = _bulk(Company, companies)
+    # The join rows, from the codes each company was given above.
+    business_pk = {code: pk for pk, code in business_codes.items()}
+    focus_pk = {code: pk for pk, code in focus_codes.items()}
+    _through(Company.business_areas, [(c.pk, business_pk[code]) for c in companies for code in c.business_area_codes])
+    _through(Company.focus_areas, [(c.pk, focus_pk[code]) for c in companies for code in c.focus_area_codes])
+    log(f"{n.companies} companies ({n.residents} residents)")
+
+    spread = [status for status, weight in STATUS_SPREAD for _ in range(weight)]
+    applications = []
+    for company in companies:
+        status = ApplicationStatus.APPROVED if company.status == CompanyStatus.RESIDENT else rnd.choice(spread)
+        submitted = None
+        decided = None
+        if status != ApplicationStatus.DRAFT:
+            submitted = now - dt.timedelta(days=rnd.randint(1, 1500), minutes=rnd.randint(0, 1440))
+            if status in (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN):
+                decided = submitted + dt.timedelta(days=rnd.randint(5, 120))
+        applications.append(
+            Application(
+                campus_id=company.campus_id,
+                company=company,
+                status=status,
+                intake_batch=rnd.choice(batches_by_campus[company.campus_id]),
+                platform_stage=company.platform_stage,
+                space_kind=rnd.choice(kinds),
+                space_area_m2=Decimal(rnd.randrange(20, 1000)),
+                submitted_at=submitted,
+                decided_at=decided,
+            )
+        )
+    applications = _bulk(Application, applications)
+    _bulk(
+        ApplicationContact,
+        [
+            ApplicationContact(
+                application=a,
+                name=f"Contact {i:06d}",
+                email=f"contact-{i:06d}@company-{i:06d}.example.com",
+                is_primary=True,
+            )
+            for i, a in enumerate(applications)
+        ],
+    )
+    transitions = []
+    for a in applications:
+        if a.submitted_at is None:
+            continue
+        steps = PATH[: rnd.randint(1, 3)] if a.decided_at else PATH[: PATH.index(a.status) + 1]
+        when = a.submitted_at
+        previous = ApplicationStatus.DRAFT
+        for step in steps:
+            transitions.append(
+                ApplicationTransition(application=a, from_status=previous, to_status=step, created_at=when)
+            )
+            previous = step
+            when += dt.timedelta(days=rnd.randint(1, 10))
+        if a.decided_at:
+            transitions.append(
+                ApplicationTransition(application=a, from_status=previous, to_status=a.status, created_at=a.decided_at)
+            )
+    _bulk(ApplicationTransition, transitions)
+    log(f"{len(applications)} applications with {len(transitions)} status changes")
+
+    # Allocations: residents take spaces, one after another on each space, never overlapping.
+    allocations = []
+    space_free_from = {s.pk: anchor - dt.timedelta(days=1500) for s in spaces}
+    residents = [c for c in companies if c.status == CompanyStatus.RESIDENT]
+    for i in range(n.allocations):
+        space = spaces[i % n.spaces]
+        starts = space_free_from[space.pk] + dt.timedelta(days=rnd.randint(0, 60))
+        ends = starts + dt.timedelta(days=rnd.randint(180, 900))
+        allocations.append(
+            Allocation(
+                space=space,
+                company=residents[rnd.randrange(len(residents))],
+                starts_on=starts,
+                ends_on=ends,
+                area_m2=space.area_m2,
+            )
+        )
+        space_free_from[space.pk] = ends + dt.timedelta(days=1)
+    _bulk(Allocation, allocations)
+    log(f"{len(allocations)} allocations")
+
+    # Partners, referrals, webhook endpoints and deliveries.
+    partners = _bulk(
+        Partner,
+        [
+            Partner(
+                slug=f"{SLUG_PREFIX}partner-{i:03d}",
+                name=f"Partner Organisation {i:03d}",
+                country=rnd.choice(COUNTRIES),
+                kind=rnd.choice([value for value, _ in PartnerKind.choices]),
+                relationship=rnd.choice([value for value, _ in Relationship.choices]),
+                since=anchor - dt.timedelta(days=rnd.randint(100, 2000)),
+            )
+            for i in range(n.partners)
+        ],
+    )
+    _through(Partner.campuses, [(p.pk, campuses[i % n.campuses].pk) for i, p in enumerate(partners)])
+    referred = rnd.sample(range(len(applications)), min(n.referrals, len(applications)))
+    _bulk(
+        Referral,
+        [
+            Referral(
+                partner=partners[i % n.partners],
+                application=applications[j],
+                company_id=applications[j].company_id,
+                contact_name=f"Contact {j:06d}",
+                contact_email=f"contact-{j:06d}@company-{j:06d}.example.com",
+                note="Referred at a partner event.",
+            )
+            for i, j in enumerate(referred)
+        ],
+    )
+    endpoints = _bulk(
+        WebhookEndpoint,
+        [
+            WebhookEndpoint(
+                partner=p,
+                url=f"https://hooks.partner-{i:03d}.example.com/icampus",
+                event_types=["referral.status_changed", "company.became_resident"],
+                secret=f"whsec_{rnd.getrandbits(160):040x}",
+            )
+            for i, p in enumerate(partners)
+        ],
+    )
+    states = [DeliveryState.SUCCEEDED] * 18 + [DeliveryState.FAILED]
+    deliveries = []
+    for i in range(n.deliveries):
+        created = now - dt.timedelta(minutes=rnd.randint(1, 60 * 24 * 365))
+        state = rnd.choice(states)
+        deliveries.append(
+            WebhookDelivery(
+                endpoint=endpoints[i % len(endpoints)],
+                event_id=f"evt_gen_{i:07d}",
+                event_type="referral.status_changed",
+                payload={"referral": i, "status": "screening"},
+                state=state,
+                attempts=1 if state == DeliveryState.SUCCEEDED else 8,
+                created_at=created,
+                delivered_at=created + dt.timedelta(seconds=1) if state == DeliveryState.SUCCEEDED else None,
+            )
+        )
+    _bulk(WebhookDelivery, deliveries)
+    log(f"{n.partners} partners, {len(referred)} referrals, {n.deliveries} webhook deliveries")
+    return n

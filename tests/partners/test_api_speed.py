@@ -1,0 +1,109 @@
+"""What makes the partner API cheap to poll stays correct: cached tokens, copied area codes, Redis counters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from campus.models import BusinessArea
+from partners.api.serializers import CompanySerializer
+from partners.choices import PartnerStatus
+from partners.models import PartnerToken
+from partners.tokens import partner_token_revoke
+from tenants.models import Company, FocusArea
+from tests.partners.conftest import client_with
+from tests.partners.factories import token_for
+from tests.tenants.factories import CompanyFactory
+
+
+def test_a_cached_token_stops_working_at_once_when_revoked_suspended_or_expired(partner_a):
+    secret = token_for(partner_a, expires_in_days=1)
+    api = client_with(secret)
+    assert api.get("/api/v1/me/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get("/api/v1/me/").status_code == 200
+    assert not any("partners_partnertoken" in q["sql"] for q in queries), "the token is read from the cache"
+
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=2)):
+        assert api.get("/api/v1/me/").status_code == 401
+
+    partner_token_revoke(token=PartnerToken.objects.get(prefix=secret[:12]))
+    assert api.get("/api/v1/me/").status_code == 401
+
+    other = client_with(token_for(partner_a))
+    assert other.get("/api/v1/me/").status_code == 200
+    partner_a.status = PartnerStatus.SUSPENDED
+    partner_a.save()
+    assert other.get("/api/v1/me/").status_code == 401
+
+
+def test_company_list_matches_the_documented_serializer_and_follows_area_changes(api_a):
+    company = CompanyFactory(name="Genomics Ltd", description="Sequencing.", website="https://genomics.example.com")
+    company.business_areas.set(BusinessArea.objects.filter(code__in=["diagnosis", "pharmacy"]))
+    company.focus_areas.add(FocusArea.objects.get(code="ai_diagnosis"))
+
+    def listed():
+        return api_a.get("/api/v1/companies/").json()["results"][0]
+
+    documented = CompanySerializer(Company.objects.get(pk=company.pk)).data
+    assert listed() == dict(documented)
+    assert listed()["business_areas"] == ["pharmacy", "diagnosis"]  # in the lookup's order
+
+    company.business_areas.remove(BusinessArea.objects.get(code="pharmacy"))
+    assert listed()["business_areas"] == ["diagnosis"]
+    BusinessArea.objects.get(code="equipment").companies.add(company)  # from the other side
+    assert listed()["business_areas"] == ["diagnosis", "equipment"]
+    FocusArea.objects.get(code="ai_diagnosis").companies.clear()
+    assert listed()["focus_areas"] == []
+    company.business_areas.clear()
+    assert listed()["business_areas"] == []
+
+
+def test_area_filters_name_a_bad_value_and_never_repeat_a_company(api_a):
+    company = CompanyFactory()
+    company.business_areas.set(BusinessArea.objects.filter(code__in=["diagnosis", "pharmacy", "equipment"]))
+
+    assert len(api_a.get("/api/v1/companies/", {"business_area": "diagnosis"}).json()["results"]) == 1
+    bad = api_a.get("/api/v1/companies/", {"business_area": "astrology"})
+    assert bad.status_code == 400 and "business_area" in bad.json()["error"]["fields"]
+
+
+@pytest.mark.redis
+def test_redis_cache_counts_atomically_and_refuses_missing_keys(settings):
+    cache = caches["default"]
+    cache.delete("speed-test")
+    with pytest.raises(ValueError):
+        cache.incr("speed-test")
+    cache.set("speed-test", 1)
+    assert [cache.incr("speed-test") for _ in range(3)] == [2, 3, 4]
+    assert cache.incr("speed-test", 10) == 14 and cache.get("speed-test") == 14
+    cache.delete("speed-test")
+
+
+def test_referral_list_matches_the_documented_serializer(api_a, partner_a, campus):
+    from partners.api.serializers import ReferralSerializer
+    from partners.models import Referral
+
+    created = api_a.post(
+        "/api/v1/referrals/",
+        {
+            "campus": campus.slug,
+            "company_name": "Listed Bio",
+            "country": "GB",
+            "contact_name": "Ann Lee",
+            "contact_email": "ann@listed.example.com",
+            "note": "Met at BIO.",
+        },
+        format="json",
+    )
+    assert created.status_code == 201
+
+    listed = api_a.get("/api/v1/referrals/").json()["results"]
+
+    referral = Referral.objects.select_related("company", "application__campus").get()
+    assert listed == [dict(ReferralSerializer(referral).data)] == [created.json()]

@@ -1,0 +1,120 @@
+"""The data generator behind bench/: counts, reproducibility, and lists that cost the same at any size."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from campus.models import Allocation, Space
+from partners.models import Referral, WebhookDelivery
+from portal.generate import generate
+from tenants.choices import CompanyStatus
+from tenants.models import Application, ApplicationTransition, Company
+from tests.partners.conftest import client_with
+from tests.partners.factories import PartnerFactory, token_for
+
+ANCHOR = dt.date(2026, 6, 30)
+
+
+class Rollback(Exception):
+    pass
+
+
+def within_rollback(work):
+    """Run ``work`` on a generated set inside a savepoint that is then rolled back; return its result."""
+    result = None
+    try:
+        with transaction.atomic():
+            result = work()
+            raise Rollback
+    except Rollback:
+        return result
+
+
+def fingerprint() -> dict:
+    return {
+        "companies": list(Company.objects.order_by("slug").values_list("slug", "name", "country", "status")),
+        "codes": list(Company.objects.order_by("slug").values_list("business_area_codes", "focus_area_codes")),
+        "applications": list(Application.objects.order_by("company__slug").values_list("status", "submitted_at")),
+        "allocations": list(
+            Allocation.objects.order_by("space__code", "starts_on").values_list("space__code", "starts_on", "ends_on")
+        ),
+    }
+
+
+@pytest.mark.django_db
+def test_small_set_has_every_kind_of_row():
+    call_command("generate_data", "--seed", "7", "--scale", "0.002", "--anchor", ANCHOR.isoformat())
+
+    assert Company.objects.count() == 200 and Company.objects.residents().count() == 40
+    assert Application.objects.count() == 200 and ApplicationTransition.objects.exists()
+    assert Space.objects.count() == 40 and Allocation.objects.count() == 100
+    assert Referral.objects.count() == 20 and WebhookDelivery.objects.count() == 200
+    # Every resident's application is approved; allocations go to residents only.
+    assert not Application.objects.filter(company__status=CompanyStatus.RESIDENT).exclude(status="approved").exists()
+    assert not Allocation.objects.exclude(company__status=CompanyStatus.RESIDENT).exists()
+    # The codes the directory reads agree with the join rows.
+    for company in Company.objects.prefetch_related("business_areas", "focus_areas")[:20]:
+        assert company.business_area_codes == [a.code for a in company.business_areas.all()]
+        assert company.focus_area_codes == [a.code for a in company.focus_areas.all()]
+
+    with pytest.raises(CommandError, match="already holds"):
+        call_command("generate_data", "--seed", "7", "--scale", "0.002")
+
+
+@pytest.mark.django_db
+def test_same_seed_same_rows_other_seed_other_rows():
+    def run(seed):
+        return within_rollback(
+            lambda: (generate(seed=seed, scale=0.002, anchor=ANCHOR, log=lambda _: None), fingerprint())[1]
+        )
+
+    first, again, other = run(7), run(7), run(8)
+
+    assert first["companies"] and first == again
+    assert other != first
+
+
+def _count(client, path: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_lists_cost_the_same_at_any_size_and_page_size(staff_client):
+    partner = PartnerFactory(slug="counting")
+    api = client_with(token_for(partner))
+    api.get("/api/v1/me/")  # the token is now cached, as for a partner polling the API
+    day = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    api_lists = {
+        "companies": "/api/v1/companies/?page_size={}",
+        "spaces": f"/api/v1/spaces/?available_on={day}&page_size={{}}",
+        "referrals": "/api/v1/referrals/?page_size={}",
+    }
+    pages = {"residents": "/residents/", "admin applications": "/admin/tenants/application/"}
+
+    def measure(scale: float):
+        def work():
+            generate(seed=3, scale=scale, anchor=ANCHOR, log=lambda _: None)
+            Referral.objects.update(partner=partner)
+            sizes = (Company.objects.residents().count(), Referral.objects.count())
+            counts = {name: {n: _count(api, path.format(n)) for n in (50, 200)} for name, path in api_lists.items()}
+            counts.update({name: _count(staff_client, path) for name, path in pages.items()})
+            return sizes, counts
+
+        return within_rollback(work)
+
+    (few_residents, few_referrals), small = measure(0.0001)
+    (residents, referrals), large = measure(0.003)
+
+    assert few_residents < 5 and residents > 50 and referrals > few_referrals
+    assert small == large
+    for name in api_lists:
+        assert large[name][50] == large[name][200], name
+    assert large["companies"][50] == 1  # token cached, no COUNT, area codes on the row
