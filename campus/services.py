@@ -48,7 +48,8 @@ def allocation_save(*, allocation: Allocation, actor=None) -> Allocation:
     # Lock the space row so concurrent writers for one space queue up and the loser gets
     # the friendly message from clean(); the exclusion constraint still guards every writer.
     # (On SQLite the IMMEDIATE transaction already holds the database's write lock.)
-    allocation.space = Space.objects.select_for_update().select_related("building").get(pk=allocation.space_id)
+    locked = Space.objects.select_for_update(of=("self",)).select_related("building")
+    allocation.space = locked.get(pk=allocation.space_id)
     _validate(allocation)
     try:
         with transaction.atomic():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
 
@@ -13,3 +13,18 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
 app = Celery("portal", task_cls="celery.contrib.django.task:DjangoTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Database connections in workers follow the web's rules (CONN_MAX_AGE, health checks, closed
+# after an error) instead of Celery's default of a new connection for every job, which costs
+# more than a short job itself. Celery's own recycling is pushed far out; Django's decides.
+app.conf.CELERY_DB_REUSE_MAX = 10_000
+
+
+@signals.task_prerun.connect
+@signals.task_postrun.connect
+def _close_old_connections(task=None, **kwargs) -> None:
+    if task is not None and getattr(task.request, "is_eager", False):
+        return  # run inline by the caller (tests, no broker): its connection is not ours to close
+    from django.db import close_old_connections
+
+    close_old_connections()

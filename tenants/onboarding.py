@@ -110,7 +110,7 @@ def onboarding_task_complete(
     *, task: OnboardingTask, actor=None, actor_email: str = "", upload=None, expires_on: dt.date | None = None
 ) -> OnboardingTask:
     """Mark a task done; a task that needs a document takes it here, under the application upload rules."""
-    task = OnboardingTask.objects.select_for_update().select_related("plan__company").get(pk=task.pk)
+    task = OnboardingTask.objects.select_for_update(of=("self",)).select_related("plan__company").get(pk=task.pk)
     if task.state != TaskState.PENDING:
         raise InvalidTransition(_("This task is already done or waived."))
     if task.requires_document:
@@ -152,7 +152,7 @@ def compliance_document_add(
 
 def _finish_if_complete(plan_id: int) -> None:
     """When no task is pending any more, the company becomes a resident (once)."""
-    plan = OnboardingPlan.objects.select_for_update().select_related("company").get(pk=plan_id)
+    plan = OnboardingPlan.objects.select_for_update(of=("self",)).select_related("company").get(pk=plan_id)
     if plan.completed_at is not None or plan.tasks.filter(state=TaskState.PENDING).exists():
         return
     now = timezone.now()

@@ -125,7 +125,8 @@ def application_transition(
     override_reason: str = "",
 ) -> Application:
     """Move an application to ``to``: checked, recorded with who/when/why, and announced after commit."""
-    locked = Application.objects.select_for_update().select_related("company", "campus").get(pk=application.pk)
+    locking = Application.objects.select_for_update(of=("self",)).select_related("company", "campus")
+    locked = locking.get(pk=application.pk)
     current = locked.status
     if to not in rules.TRANSITIONS[current]:
         raise InvalidTransition(

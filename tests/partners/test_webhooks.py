@@ -248,3 +248,49 @@ def test_check_destination_accepts_public_addresses(monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: [(2, 1, 6, "", ("10.0.0.5", 443))])
     with pytest.raises(UnsafeDestination):
         check_destination("https://rebinding.example.org/hooks")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_deliveries_to_one_endpoint_are_attempted_at_the_same_time(partner_a, httpserver):
+    """A worker mid-attempt locks its delivery only: another worker's delivery to the same endpoint goes out."""
+    import threading
+    import time
+
+    from django.db import connection
+    from django.utils import timezone
+    from werkzeug import Response
+
+    from partners import services
+    from partners.models import WebhookDelivery
+
+    receiving = threading.Event()
+
+    def slow(request):
+        receiving.set()
+        time.sleep(1)
+        return Response("ok")
+
+    httpserver.expect_request("/hooks").respond_with_handler(slow)
+    endpoint = services.webhook_register(partner=partner_a, url=httpserver.url_for("/hooks"), event_types=["ping"])
+    first, second = (
+        WebhookDelivery.objects.create(
+            endpoint=endpoint, event_id=f"evt_{n}", event_type="ping", payload={}, next_attempt_at=timezone.now()
+        )
+        for n in (1, 2)
+    )
+
+    def attempt_first():
+        try:
+            services.delivery_attempt(first.pk)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=attempt_first)
+    worker.start()
+    assert receiving.wait(5)
+    attempted = services.delivery_attempt(second.pk)  # while the first attempt's transaction is open
+    worker.join(10)
+
+    assert attempted is not None and attempted.state == "succeeded"
+    assert WebhookDelivery.objects.get(pk=first.pk).state == "succeeded"
