@@ -253,11 +253,28 @@ def run_http(fx: dict, seconds: int, repeats: int, port: int) -> dict:
         for target in plan:
             results[target["name"]] = {"probe": probe(base, target), "runs": []}
             wrk(base, target, 1, 2)  # warm both workers
+        by_name = {target["name"]: target for target in plan}
         for repeat in range(repeats):
+            # References first (raw ÷ hello of this round), then each target right after its own
+            # reference, so that both see the same machine.
+            for name in ("hello", "raw50"):
+                results[name]["runs"].append(wrk(base, by_name[name], seconds, CONNECTIONS))
+            results["_rounds"] = [
+                *results.get("_rounds", []),
+                results["raw50"]["runs"][-1]["rps"] / results["hello"]["runs"][-1]["rps"],
+            ]
             for target in plan:
+                if target.get("reference"):
+                    continue
+                reference = wrk(base, by_name[target["vs"]], seconds, CONNECTIONS)
+                results[target["vs"]]["runs"].append(reference)
                 run = wrk(base, target, seconds, CONNECTIONS)
+                run["ratio"] = run["rps"] / reference["rps"]
                 results[target["name"]]["runs"].append(run)
-                log(f"round {repeat + 1} {target['name']}: {run['rps']:.0f} req/s, p99 {run['p99_ms']:.1f} ms")
+                log(
+                    f"round {repeat + 1} {target['name']}: {run['rps']:.0f} req/s ({run['ratio']:.2f}× "
+                    f"{target['vs']}), p99 {run['p99_ms']:.1f} ms"
+                )
         # Same list, other page size: the SQL statement count must not change.
         for name, path in (
             ("companies", "/api/v1/companies/?page_size={}"),
@@ -471,10 +488,6 @@ def run_jobs(reminders: int, webhooks: int) -> dict:
 def summarise(http_run: dict, plans: list[dict], jobs: dict | None) -> dict:
     res = http_run["results"]
 
-    def rps(name, i):
-        return res[name]["runs"][i]["rps"]
-
-    repeats = len(res["hello"]["runs"])
     rows = []
     for target in http_run["targets"]:
         name = target["name"]
@@ -488,11 +501,11 @@ def summarise(http_run: dict, plans: list[dict], jobs: dict | None) -> dict:
             "errors": sum(r["errors"] for r in runs),
         }
         if not target.get("reference"):
-            ratios = [rps(name, i) / rps(target["vs"], i) for i in range(repeats)]
+            ratios = [run["ratio"] for run in runs]
             row.update(vs=target["vs"], ratio=statistics.mean(ratios), ratio_runs=ratios)
         rows.append(row)
     by_name = {r["name"]: r for r in rows}
-    raw_hello = statistics.mean(rps("raw50", i) / rps("hello", i) for i in range(repeats))
+    raw_hello = statistics.mean(res["_rounds"])
     history = json.loads(HISTORY.read_text()) if HISTORY.exists() else []
     usual = statistics.median(history) if history else raw_hello
     spread_ok = all(max(r["ratio_runs"]) - min(r["ratio_runs"]) <= 0.05 for r in rows if "ratio_runs" in r)
