@@ -11,7 +11,7 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
-def page(settings, tmp_path):
+def page(request, settings, tmp_path):
     playwright = pytest.importorskip("playwright.sync_api")
     # Playwright runs an event loop in this thread; the ORM calls here are plain synchronous ones.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -21,7 +21,10 @@ def page(settings, tmp_path):
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
         )
-        yield browser.new_page(viewport={"width": 1100, "height": 900})
+        # The site's Content-Security-Policy applies, except in modules that inject their own
+        # checking script (BYPASS_CSP = True there).
+        bypass = getattr(request.module, "BYPASS_CSP", False)
+        yield browser.new_page(viewport={"width": 1100, "height": 900}, bypass_csp=bypass)
         browser.close()
         # Connections opened while Playwright's loop ran belong to that context; close them here.
         connections.close_all()

@@ -101,5 +101,6 @@ def test_seed_prints_the_demo_password_once_and_it_works(client):
     output = _seed()
 
     password = re.search(r"password: (\S+)", output).group(1)
-    assert client.login(username="admin", password=password)
+    signed_in = client.post("/admin/login/", {"username": "admin", "password": password, "next": "/admin/"})
+    assert signed_in.status_code == 302 and signed_in["Location"] == "/admin/"
     assert "password:" not in _seed()

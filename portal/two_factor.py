@@ -1,0 +1,121 @@
+"""Two-factor sign-in for staff with time-based one-time passwords (django-otp's TOTP devices).
+
+- A staff member with a confirmed device must enter a code after the password before the admin
+  or the staff pages open (the session then counts as verified until it ends).
+- With TWO_FACTOR_REQUIRED_FOR_MANAGERS on, campus managers (and superusers) without a device are
+  sent to set one up first.
+- Setting up: /staff/two-factor/ shows a QR code for an authenticator app; the device counts once
+  a code from it has been entered.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .roles import group_name
+
+# Paths a staff member may reach before the second factor: signing out, the two-factor pages
+# themselves, language switching and static files.
+OPEN_PREFIXES = ("/static/", "/i18n/", "/healthz", "/readyz")
+
+
+def needs_setup(user) -> bool:
+    if not settings.TWO_FACTOR_REQUIRED_FOR_MANAGERS or user_has_device(user, confirmed=True):
+        return False
+    return user.is_superuser or user.groups.filter(name=group_name("campus_manager")).exists()
+
+
+def _protected(path: str) -> bool:
+    from django.utils.translation import get_language_from_path
+
+    language = get_language_from_path(path)
+    if language and path.startswith(f"/{language}/"):
+        path = path[len(language) + 1 :]
+    if path.startswith(("/admin/logout/", "/staff/two-factor/")):
+        return False
+    return path.startswith(("/admin/", "/staff/"))
+
+
+class RequireTwoFactorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.is_staff
+            and not request.path.startswith(OPEN_PREFIXES)
+            and _protected(request.path)
+            and not user.is_verified()
+            and (user_has_device(user, confirmed=True) or needs_setup(user))
+        ):
+            return redirect(f"{reverse('two_factor')}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, device: TOTPDevice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip().replace(" ", "")
+        allowed, _details = self.device.verify_is_allowed()
+        if not allowed:  # django-otp slows down guessing: a wait that doubles with each wrong code
+            raise forms.ValidationError(_("Too many wrong codes in a row: wait a few seconds, then try again."))
+        if not self.device.verify_token(code):
+            raise forms.ValidationError(_("This code is not right or has expired; enter the current one."))
+        return code
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or reverse("admin:index")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("admin:index")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request):
+    """Enter a code (device confirmed), or set up a device (none yet, or adding a first one)."""
+    if not request.user.is_staff:
+        return redirect("home")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    setting_up = device is None
+    if setting_up:
+        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first() or TOTPDevice.objects.create(
+            user=request.user, name="authenticator", confirmed=False
+        )
+    form = CodeForm(request.POST or None, device=device)
+    if request.method == "POST" and form.is_valid():
+        if setting_up:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+        otp_login(request, device)
+        return redirect(_next_url(request))
+    context = {"form": form, "setting_up": setting_up, "next": _next_url(request)}
+    if setting_up:
+        import segno
+
+        context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=4, title=str(_("QR code")))
+        context["secret"] = device.config_url.split("secret=", 1)[1].split("&", 1)[0]
+    return render(request, "portal/two_factor.html", context)
