@@ -28,3 +28,21 @@ def _close_old_connections(task=None, **kwargs) -> None:
     from django.db import close_old_connections
 
     close_old_connections()
+
+
+@signals.task_failure.connect
+def _record_failure(sender=None, task_id=None, exception=None, args=None, kwargs=None, einfo=None, **extra) -> None:
+    """A job failed for good (retries raise Retry, not a failure): keep a row staff can see."""
+    from django_guid import get_guid
+
+    from common.logging import redact
+    from portal.models import FailedJob
+
+    FailedJob.objects.create(
+        task=getattr(sender, "name", str(sender))[:200],
+        task_id=task_id or "",
+        request_id=get_guid() or "",
+        arguments=redact(f"{args!r} {kwargs!r}")[:2000],
+        exception=redact(f"{type(exception).__name__}: {exception}")[:500],
+        traceback=redact(str(einfo or ""))[:20000],
+    )

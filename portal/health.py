@@ -48,9 +48,21 @@ def _check_broker() -> None:
         conn.ensure_connection(max_retries=0, timeout=timeout)
 
 
+def _check_documents() -> None:
+    """Uploaded documents can be written where they are kept (a full or read-only disk fails this)."""
+    import os
+    import tempfile
+
+    root = settings.PRIVATE_MEDIA_ROOT
+    os.makedirs(root, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=root, prefix=".readyz-") as probe:
+        probe.write(b"ok")
+        probe.flush()
+
+
 def readiness_checks() -> dict[str, object]:
     """The dependencies this deployment uses; the broker only when jobs go through one."""
-    checks = {"database": _check_database, "cache": _check_cache}
+    checks = {"database": _check_database, "cache": _check_cache, "documents": _check_documents}
     if not settings.CELERY_BROKER_URL.startswith("memory://"):
         checks["broker"] = _check_broker
     return checks

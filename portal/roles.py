@@ -42,6 +42,8 @@ PARTNER_MODELS = [
 ]
 ADVISORY_MODELS = ["advisorycommittee", "advisorymember", "review", "meeting", "consultation", "consultationsession"]
 SCHEDULE_MODELS = ["periodictask", "crontabschedule", "intervalschedule", "clockedschedule", "solarschedule"]
+# Operations: failed jobs and sign-in lock-outs (django-axes).
+OPERATIONS = [("portal", ["failedjob"]), ("axes", ["accessattempt", "accessfailurelog", "accesslog"])]
 
 
 def _grant(app: str, models: list[str], actions: tuple[str, ...]) -> list[tuple[str, str, str]]:
@@ -55,7 +57,8 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         + _grant("tenants", TENANT_MODELS, ALL)
         + _grant("partners", PARTNER_MODELS, ALL)
         + _grant("advisory", ADVISORY_MODELS, ALL)
-        + _grant("django_celery_beat", SCHEDULE_MODELS, ALL),
+        + _grant("django_celery_beat", SCHEDULE_MODELS, ALL)
+        + [grant for app, models in OPERATIONS for grant in _grant(app, models, ("view", "delete"))],
     ),
     "screening_officer": (
         _("Screening officer"),
@@ -85,7 +88,8 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         + _grant("tenants", TENANT_MODELS, VIEW)
         + _grant("partners", PARTNER_MODELS, VIEW)
         + _grant("advisory", ADVISORY_MODELS, VIEW)
-        + _grant("django_celery_beat", SCHEDULE_MODELS, VIEW),
+        + _grant("django_celery_beat", SCHEDULE_MODELS, VIEW)
+        + [grant for app, models in OPERATIONS for grant in _grant(app, models, VIEW)],
     ),
 }
 

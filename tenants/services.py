@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -34,6 +35,8 @@ from .models import (
 from .signals import application_status_changed
 
 # --- Drafts ------------------------------------------------------------------------------
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -375,6 +378,7 @@ def deliver(notification_id: int) -> bool:
                 return False
             send_mail(notification.subject, notification.body, None, [notification.recipient])
             Notification.objects.filter(pk=notification.pk).update(sent_at=timezone.now(), body="")
+            logger.info("Sent e-mail %s (%s)", notification.pk, notification.kind)  # never the address or body
     except Exception as exc:
         Notification.objects.filter(pk=notification_id).update(
             attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:255]

@@ -89,3 +89,16 @@ def test_a_celery_worker_answers_on_the_broker():
 
 def test_health_endpoints_refuse_writes(client):
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_readyz_names_the_documents_folder_when_it_cannot_be_written(client, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    assert client.get("/readyz").status_code == 200
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be")
+    settings.PRIVATE_MEDIA_ROOT = blocker / "private"
+    response = client.get("/readyz")
+
+    assert response.status_code == 503 and response.json()["failing"] == ["documents"]
