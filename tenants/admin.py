@@ -19,7 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from common.uploads import check_upload
 
-from . import rules
+from . import privacy, rules
 from .choices import TaskState
 from .exceptions import InvalidTransition
 from .forms import TransitionForm
@@ -32,6 +32,7 @@ from .models import (
     ApplicationTransition,
     Company,
     ComplianceDocument,
+    DataRequest,
     DomainEvent,
     IntakeBatch,
     Notification,
@@ -545,3 +546,37 @@ class DomainEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(DataRequest)
+class DataRequestAdmin(admin.ModelAdmin):
+    """Applicants' export and erasure requests; staff carry out erasures here."""
+
+    list_display = ["requested_at", "kind", "state", "application", "handled_at", "handled_by"]
+    list_filter = ["kind", "state"]
+    list_select_related = ["application__company", "handled_by"]
+    readonly_fields = [
+        "application",
+        "kind",
+        "state",
+        "requested_by",
+        "requested_at",
+        "handled_at",
+        "handled_by",
+        "outcome",
+    ]
+    actions = ["erase_now"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description=_("Erase the personal data of the selected requests' applications"))
+    def erase_now(self, request, queryset):
+        if not request.user.has_perm("tenants.delete_application"):
+            raise PermissionDenied
+        done = 0
+        for data_request in queryset.filter(kind=DataRequest.Kind.ERASURE, state=DataRequest.State.PENDING):
+            if data_request.application is not None:
+                privacy.erase(data_request.application, request=data_request, actor=request.user)
+                done += 1
+        self.message_user(request, _("%(count)d erasure(s) carried out.") % {"count": done}, messages.SUCCESS)

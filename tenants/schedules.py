@@ -16,6 +16,7 @@ SCHEDULES = [
     ("Escalate long-overdue onboarding tasks", "tenants.tasks.onboarding_escalations", {"minute": "30", "hour": "9"}),
     ("Remind applicants of unfinished drafts", "tenants.tasks.draft_reminders", {"minute": "0", "hour": "10"}),
     ("Check compliance documents for expiry", "tenants.tasks.compliance_checks", {"minute": "0", "hour": "8"}),
+    ("Erase applications past their retention period", "tenants.tasks.erase_expired", {"minute": "0", "hour": "3"}),
     (
         "Send the yearly outcome survey to residents",
         "tenants.tasks.outcome_surveys",

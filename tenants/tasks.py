@@ -10,7 +10,7 @@ import smtplib
 
 from celery import shared_task
 
-from . import onboarding, outcomes, services
+from . import onboarding, outcomes, privacy, services
 
 TRANSIENT = (OSError, smtplib.SMTPException)
 
@@ -58,3 +58,9 @@ def compliance_checks() -> dict[str, int]:
 def outcome_surveys() -> int:
     """Yearly (OUTCOME_SURVEY_MONTH): ask every resident for the year's outcomes, once."""
     return outcomes.send_outcome_surveys()
+
+
+@shared_task(acks_late=True)
+def erase_expired() -> int:
+    """Daily: erase rejected and withdrawn applications older than APPLICATION_RETENTION_DAYS."""
+    return privacy.erase_expired()

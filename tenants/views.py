@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
-from . import outcomes, rules, services
+from . import outcomes, privacy, rules, services
 from .choices import DocumentKind, TaskOwner, TaskState
 from .exceptions import ApplicationIncomplete, ApplicationLocked, InvalidLink, InvalidTransition
 from .filters import ResidentFilter
@@ -516,6 +517,50 @@ def apply_withdraw(request):
         messages.error(request, _("A decision has been made; the application can no longer be withdrawn."))
         return redirect("tenants:apply_status")
     return render(request, "tenants/apply/withdraw.html", {"application": application, "form": form})
+
+
+# --- Personal data (PIPL / GDPR) ------------------------------------------------------------
+
+
+def _requester(request, application) -> str:
+    """Who asks: the address the link was sent to, or (the browser that filled in the form) the primary contact."""
+    contact = application.primary_contact
+    return _editor_email(request) or (contact.email if contact else "")
+
+
+@never_cache
+@require_POST
+def apply_my_data(request):
+    """Download, as JSON, everything held about the application of this status link."""
+    application = _session_application(request)
+    if application is None:
+        return redirect("tenants:link_request")
+    privacy.record_export(application, _requester(request, application))
+    body = json.dumps(privacy.export(application), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="icampus-application-{application.reference}.json"'
+    return response
+
+
+@never_cache
+@require_POST
+def apply_erase(request):
+    """Ask for the application's personal data to be erased; campus staff carry it out."""
+    application = _session_application(request)
+    if application is None:
+        return redirect("tenants:link_request")
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm that you want your data erased."))
+        return redirect("tenants:apply_status")
+    privacy.request_erasure(application, _requester(request, application))
+    messages.success(
+        request,
+        _(
+            "We have your request. Campus staff will erase your data within 15 days; "
+            "the links we sent you then stop working."
+        ),
+    )
+    return redirect("tenants:apply_status")
 
 
 # --- Documents (staff only) ---------------------------------------------------------------

@@ -294,6 +294,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 APPLICATION_LINK_DAYS = env.int("APPLICATION_LINK_DAYS", default=30)
+# Rejected and withdrawn applications lose their personal data and documents after this many days.
+APPLICATION_RETENTION_DAYS = env.int("APPLICATION_RETENTION_DAYS", default=730)
 # Decisions (approve/reject) need this many completed advisory reviews, unless overridden.
 APPLICATION_MIN_REVIEWS = env.int("APPLICATION_MIN_REVIEWS", default=2)
 # Staff who receive a notice for each submitted application.

@@ -25,6 +25,7 @@ from .onboarding import (
     OnboardingTemplateTask,
 )
 from .outcomes import OutcomeSurvey
+from .privacy import DataRequest
 
 __all__ = [
     "AccessLink",
@@ -37,6 +38,7 @@ __all__ = [
     "Company",
     "CompanyQuerySet",
     "ComplianceDocument",
+    "DataRequest",
     "DiseaseStage",
     "DomainEvent",
     "FocusArea",

@@ -246,6 +246,7 @@ class Application(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     draft_reminded_at = models.DateTimeField(_("draft reminder sent at"), null=True, blank=True)
     is_demo = models.BooleanField(_("illustrative demo data"), default=False)
+    erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
