@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 
-.PHONY: run test install install-dev migrate seed worker beat lint messages superuser clean bench
+.PHONY: run test install install-dev migrate seed worker beat lint messages superuser clean bench serve
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A portal beat --loglevel=INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler
+
+# Production-like: gunicorn, a worker and beat against DATABASE_URL/REDIS_URL (see deploy/).
+serve: install
+	deploy/serve.sh
 
 # Rebuild the translation catalogues after changing user-facing strings.
 messages: install-dev
