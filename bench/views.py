@@ -8,20 +8,10 @@ with ``JsonResponse``: no authentication, no serializer, no pagination object.
 from django.http import JsonResponse
 
 from tenants.models import Company
+from tenants.selectors import DIRECTORY_FIELDS
 
-FIELDS = (
-    "slug",
-    "name",
-    "name_zh",
-    "campus__slug",
-    "country",
-    "website",
-    "description",
-    "platform_stage",
-    "resident_since",
-    "business_area_codes",
-    "focus_area_codes",
-)
+# The same columns as the partner API's company list reads.
+FIELDS = DIRECTORY_FIELDS
 
 
 def hello(request):

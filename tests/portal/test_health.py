@@ -75,7 +75,7 @@ def test_readyz_checks_the_real_cache_and_broker(client):
     response = client.get("/readyz")
 
     assert response.status_code == 200, response.json()
-    assert response.json()["checks"] == {"database": "ok", "cache": "ok", "broker": "ok"}
+    assert response.json()["checks"] == {"database": "ok", "cache": "ok", "documents": "ok", "broker": "ok"}
 
 
 @pytest.mark.redis
