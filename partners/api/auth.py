@@ -50,12 +50,20 @@ class PartnerTokenAuthentication(authentication.BaseAuthentication):
 
 
 class StaffSessionAuthentication(authentication.SessionAuthentication):
-    """Campus staff may use the API with their admin session (CSRF-checked for writes)."""
+    """Campus staff may use the API with their admin session (CSRF-checked for writes; two-factor when owed)."""
 
     def authenticate(self, request):
         result = super().authenticate(request)
         if result is None or not result[0].is_staff:
             return None
+        from django_otp import user_has_device
+
+        from portal.two_factor import needs_setup
+
+        user = result[0]
+        verified = getattr(user, "is_verified", lambda: False)()
+        if not verified and (user_has_device(user, confirmed=True) or needs_setup(user)):
+            return None  # the second factor is still owed, as for the admin
         return result
 
 

@@ -138,3 +138,14 @@ def test_campus_managers_must_set_up_two_factor_when_the_setting_is_on(client, d
     assert done["Location"] == "/admin/"
     device.refresh_from_db()
     assert device.confirmed and client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_api_asks_staff_for_the_second_factor_too(staff_client, staff_user):
+    assert staff_client.get("/api/v1/referrals/").status_code == 200
+    device = _device(staff_user)
+
+    assert staff_client.get("/api/v1/referrals/").status_code in (401, 403)
+
+    staff_client.post("/staff/two-factor/", {"code": _code(device), "next": "/staff/"})
+    assert staff_client.get("/api/v1/referrals/").status_code == 200
