@@ -24,10 +24,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .roles import group_name
 
-# Paths a staff member may reach before the second factor: signing out, the two-factor pages
-# themselves, language switching and static files.
-OPEN_PREFIXES = ("/static/", "/i18n/", "/healthz", "/readyz")
-
 
 def needs_setup(user) -> bool:
     if not settings.TWO_FACTOR_REQUIRED_FOR_MANAGERS or user_has_device(user, confirmed=True):
@@ -36,6 +32,7 @@ def needs_setup(user) -> bool:
 
 
 def _protected(path: str) -> bool:
+    """The admin and the staff pages, in any language, except signing out and the two-factor page."""
     from django.utils.translation import get_language_from_path
 
     language = get_language_from_path(path)
@@ -56,7 +53,6 @@ class RequireTwoFactorMiddleware:
             user is not None
             and user.is_authenticated
             and user.is_staff
-            and not request.path.startswith(OPEN_PREFIXES)
             and _protected(request.path)
             and not user.is_verified()
             and (user_has_device(user, confirmed=True) or needs_setup(user))
