@@ -97,15 +97,17 @@ def _first_open_step(application: Application) -> str:
     return next((step for step in rules.STEPS if step not in application.completed_steps), "review")
 
 
+def _step_url(step: str) -> str:
+    """The page of a step; the review step has its own URL."""
+    if step == "review":
+        return reverse("tenants:apply_review")
+    return reverse("tenants:apply_step", kwargs={"step": step})
+
+
 def _next_url(application: Application, step: str, request) -> str:
     if "save_later" in request.POST:
         return reverse("tenants:apply_save_later")
-    following = STEP_ORDER[STEP_ORDER.index(step) + 1]
-    return (
-        reverse("tenants:apply_step", kwargs={"step": following})
-        if following != "review"
-        else reverse("tenants:apply_review")
-    )
+    return _step_url(STEP_ORDER[STEP_ORDER.index(step) + 1])
 
 
 # --- The form, step by step ---------------------------------------------------------------
@@ -117,7 +119,7 @@ def apply_start(request):
     if application is not None:
         if not application.is_editable:
             return redirect("tenants:apply_status")
-        return redirect("tenants:apply_step", step=_first_open_step(application))
+        return redirect(_step_url(_first_open_step(application)))
     return apply_step(request, step="company")
 
 
@@ -136,11 +138,7 @@ def apply_step(request, step: str):
         first_open = _first_open_step(application)
         if STEP_ORDER.index(step) > STEP_ORDER.index(first_open):
             messages.warning(request, _("Please complete this step first."))
-            return (
-                redirect("tenants:apply_step", step=first_open)
-                if first_open != "review"
-                else redirect("tenants:apply_review")
-            )
+            return redirect(_step_url(first_open))
     handler = {
         "company": _company_step,
         "contacts": _contacts_step,

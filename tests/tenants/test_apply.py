@@ -336,6 +336,22 @@ def test_colleague_invited_by_mail_completes_the_draft_and_is_recorded(client, c
     assert edit.editor_email == "grace@helix.example.com" and "space_area_m2" in edit.fields
 
 
+def test_a_colleague_invited_to_a_finished_draft_lands_on_the_review_step(client, campus):
+    from django.test import Client
+
+    fill_draft(client, campus)
+    client.post("/apply/invite/", {"name": "Grace Hopper", "email": "grace@helix.example.com"})
+    link = urlparse(link_from(last_mail_to("grace@helix.example.com"))).path
+
+    colleague = Client()
+    used = use_link(colleague, link)
+    page = colleague.get(used["Location"], follow=True)
+
+    assert page.status_code == 200
+    assert page.request["PATH_INFO"] == "/apply/review/"
+    assert 'action="/apply/invite/"' in page.content.decode()  # where a colleague invites the next one
+
+
 def test_bursts_of_new_applications_from_one_address_are_limited(client, campus, settings):
     from django.core.cache import cache
 
