@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
+from common.staff import staff_required
 from tenants.models import Application, ApplicationDocument
 
 from . import services
@@ -216,7 +216,7 @@ def review_detail(request, pk: int):
 # --- Staff ---------------------------------------------------------------------------------------
 
 
-@staff_member_required
+@staff_required
 def staff_reviews(request, application_id: int):
     """Reviews of one application: scores, their mean and spread, calibrated scores, conflicts; assigning."""
     if not request.user.has_perm("advisory.view_review"):
@@ -250,7 +250,7 @@ def staff_reviews(request, application_id: int):
     )
 
 
-@staff_member_required
+@staff_required
 @require_POST
 def staff_share_comment(request, pk: int):
     if not request.user.has_perm("advisory.change_review"):

@@ -95,7 +95,11 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
 
 
 def group_name(role: str) -> str:
-    return str(ROLES[role][0])
+    """The role's group, stored under its English name whatever language the request speaks."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        return str(ROLES[role][0])
 
 
 def ensure_roles(sender=None, using: str = "default", **kwargs) -> None:

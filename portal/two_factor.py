@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,16 +18,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
-from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .roles import group_name
-
-
-def needs_setup(user) -> bool:
-    if not settings.TWO_FACTOR_REQUIRED_FOR_MANAGERS or user_has_device(user, confirmed=True):
-        return False
-    return user.is_superuser or user.groups.filter(name=group_name("campus_manager")).exists()
+from common.staff import second_factor_owed
 
 
 def _protected(path: str) -> bool:
@@ -44,19 +36,18 @@ def _protected(path: str) -> bool:
 
 
 class RequireTwoFactorMiddleware:
+    """Sends a session that owes its second factor from the admin and staff pages to the code page.
+
+    Elsewhere the same rule (``common.staff.is_staff_session``) makes such a session count as
+    no staff at all, so a staff-only view outside these paths answers as to a stranger.
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and user.is_staff
-            and _protected(request.path)
-            and not user.is_verified()
-            and (user_has_device(user, confirmed=True) or needs_setup(user))
-        ):
+        if user is not None and _protected(request.path) and second_factor_owed(user):
             return redirect(f"{reverse('two_factor')}?next={request.get_full_path()}")
         return self.get_response(request)
 

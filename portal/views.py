@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 
 from django import forms
-from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campus.models import Campus
 from campus.selectors import campuses_for_display
+from common.staff import staff_required
 from partners.choices import PartnerStatus
 from partners.models import Partner
 from tenants.choices import CompanyStatus
@@ -56,7 +56,7 @@ class DashboardFilter(forms.Form):
         return cleaned
 
 
-@staff_member_required
+@staff_required
 def staff_dashboard(request):
     """KPIs of one campus over a period; each section shown to staff whose role may see its data."""
     campus = Campus.objects.order_by("name").first()

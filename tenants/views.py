@@ -7,7 +7,6 @@ import secrets
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -21,6 +20,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
+
+from common.staff import is_staff_session, staff_required
 
 from . import outcomes, privacy, rules, services
 from .choices import DocumentKind, TaskOwner, TaskState
@@ -575,8 +576,7 @@ def document_download(request, pk: int):
 def compliance_download(request, pk: int):
     """Compliance documents are for campus staff only."""
     document = get_object_or_404(ComplianceDocument, pk=pk)
-    user = request.user
-    if not (user.is_authenticated and user.is_staff and user.has_perm("tenants.view_compliancedocument")):
+    if not (is_staff_session(request.user) and request.user.has_perm("tenants.view_compliancedocument")):
         raise Http404
     return _attachment(document)
 
@@ -598,7 +598,7 @@ def _attachment(document) -> FileResponse:
 # --- Staff onboarding board ---------------------------------------------------------------
 
 
-@staff_member_required
+@staff_required
 def staff_onboarding(request):
     """Every onboarding plan, those with overdue tasks first."""
     if not request.user.has_perm("tenants.view_onboardingplan"):
@@ -615,7 +615,7 @@ def staff_onboarding(request):
     )
 
 
-@staff_member_required
+@staff_required
 @require_POST
 def staff_onboarding_task(request, pk: int):
     if not request.user.has_perm("tenants.change_onboardingtask"):
@@ -656,7 +656,7 @@ def register_download_check(check) -> None:
 def can_download(user, document: ApplicationDocument) -> bool:
     if not user.is_authenticated:
         return False
-    if user.is_active and user.is_staff and user.has_perm("tenants.view_applicationdocument"):
+    if is_staff_session(user) and user.has_perm("tenants.view_applicationdocument"):
         return True
     return any(check(user, document) for check in _download_checks)
 

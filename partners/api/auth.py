@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
+from common.staff import is_staff_session
+
 from ..models import Partner, PartnerToken
 from ..tokens import partner_token_authenticate
 
@@ -54,16 +56,8 @@ class StaffSessionAuthentication(authentication.SessionAuthentication):
 
     def authenticate(self, request):
         result = super().authenticate(request)
-        if result is None or not result[0].is_staff:
-            return None
-        from django_otp import user_has_device
-
-        from portal.two_factor import needs_setup
-
-        user = result[0]
-        verified = getattr(user, "is_verified", lambda: False)()
-        if not verified and (user_has_device(user, confirmed=True) or needs_setup(user)):
-            return None  # the second factor is still owed, as for the admin
+        if result is None or not is_staff_session(result[0]):
+            return None  # not staff, or the second factor is still owed, as for the admin
         return result
 
 
@@ -105,4 +99,4 @@ class HasScope(permissions.BasePermission):
                 self.message = f"This token lacks the {self.scope} scope."
                 return False
             return True
-        return bool(user.is_staff)
+        return is_staff_session(user)

@@ -1,0 +1,247 @@
+"""A staff session that has not passed its second factor gets no staff content, on any URL.
+
+The walk reads every URL pattern of the project (admin, staff pages, downloads, advisory, the
+API), fills its parameters with the ids of real objects, and compares what three visitors get:
+a stranger, a staff member signed in with the password only (they have a confirmed
+authenticator), and the same staff member after entering the code. A new URL is walked the day
+it is added.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from advisory.models import AdvisoryCommittee, AdvisoryMember, Consultation, Meeting, Review
+from tenants.models import ApplicationDocument, ComplianceDocument, OutcomeSurvey
+from tenants.onboarding import onboarding_start
+from tests.tenants.factories import ApplicationFactory
+from tests.tenants.helpers import PDF
+
+pytestmark = pytest.mark.django_db
+
+# Pages a password-only staff session must reach to finish signing in or to leave, and the
+# health probes (no content; /readyz checks the database on a connection it closes).
+NOT_WALKED = {
+    "staff/two-factor/",
+    "admin/logout/",
+    "advisory/logout/",
+    "oidc/authenticate/",
+    "oidc/callback/",
+    "healthz",
+    "readyz",
+}
+CONVERTER = re.compile(r"<(?:(?P<kind>\w+):)?(?P<name>\w+)>")
+GROUP = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
+
+
+def _patterns(resolver, prefix: str = ""):
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _patterns(entry, route)
+        elif isinstance(entry, URLPattern):
+            yield route
+
+
+def _urls(route: str, ids: list[int], slugs: list[str]) -> list[str]:
+    """Concrete URLs for a pattern: every candidate id (one outside the admin) and slug."""
+    route = route.replace("^", "").replace("$", "").replace("\\Z", "").replace("\\.", ".")
+    in_admin = route.startswith("admin/")
+
+    def values(name: str, kind: str | None) -> list[str]:
+        if name == "app_label":
+            return ["tenants"]
+        if name in {"uidb64", "token"}:
+            return ["MQ", "x" * 43]
+        if kind == "slug" or name == "slug":
+            return slugs
+        if kind in {"int", "path"} or name.endswith("id") or name == "pk":
+            chosen = ids[:1] if in_admin else ids
+            return [str(value) for value in chosen]
+        return ["x"]
+
+    urls = [route]
+    for pattern in (CONVERTER, GROUP):
+        while any(pattern.search(url) for url in urls):
+            expanded = []
+            for url in urls:
+                match = pattern.search(url)
+                if not match:
+                    expanded.append(url)
+                    continue
+                kind = match.groupdict().get("kind")
+                for value in values(match["name"], kind):
+                    expanded.append(url[: match.start()] + value + url[match.end() :])
+            urls = expanded
+    return ["/" + url for url in dict.fromkeys(urls)]
+
+
+@pytest.fixture
+def objects(settings, tmp_path, django_user_model):
+    """One object of each kind a staff-only URL names, with its file where it has one."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    application = ApplicationFactory(status="submitted")
+    document = ApplicationDocument(
+        application=application,
+        kind="pitch_deck",
+        original_name="deck.pdf",
+        content_type="application/pdf",
+        extension=".pdf",
+        size=len(PDF),
+    )
+    document.file.save("deck.pdf", ContentFile(PDF), save=True)
+    plan = onboarding_start(application=application, approved_on=timezone.localdate())
+    compliance = ComplianceDocument(
+        company=application.company,
+        kind="insurance_certificate",
+        original_name="c.pdf",
+        content_type="application/pdf",
+        extension=".pdf",
+        size=len(PDF),
+    )
+    compliance.file.save("c.pdf", ContentFile(PDF), save=True)
+    committee = AdvisoryCommittee.objects.create(campus=application.campus)
+    member = AdvisoryMember.objects.create(
+        committee=committee,
+        user=django_user_model.objects.create_user(username="carol"),
+        name="Carol",
+        email="carol@example.org",
+        organisation="Demo Hospital",
+        sector="medical_institution",
+        origin="overseas",
+        term_starts_on=dt.date(2020, 1, 1),
+    )
+    review = Review.objects.create(application=application, member=member)
+    meeting = Meeting.objects.create(
+        committee=committee, title="Session", place="A", starts_at=timezone.now(), agenda="Applications"
+    )
+    consultation = Consultation.objects.create(company=application.company, member=member, topic="Trials")
+    survey = OutcomeSurvey.objects.create(company=application.company, year=2026)
+    ids = [
+        application.pk,
+        document.pk,
+        compliance.pk,
+        *plan.tasks.values_list("pk", flat=True)[:1],
+        review.pk,
+        meeting.pk,
+        consultation.pk,
+        survey.pk,
+    ]
+    return {
+        "ids": sorted(set(ids)),
+        "slugs": [application.campus.slug, application.company.slug or "company"],
+        "document": document,
+        "compliance": compliance,
+    }
+
+
+@pytest.fixture
+def password_only(django_user_model):
+    """A superuser with a confirmed authenticator, signed in with the password alone."""
+    user = django_user_model.objects.create_superuser(username="boss", email="boss@example.org", password="x")
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client = Client()
+    client.force_login(user)
+    return client, device
+
+
+def _verified(client: Client, device: TOTPDevice) -> Client:
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def _shows_staff_content(response, stranger) -> bool:
+    """Anything more than a stranger gets: a page or file a stranger is refused.
+
+    Redirects are not content: wherever they lead is walked too.
+    """
+    if response.status_code >= 400 or response.status_code in {301, 302, 303}:
+        return False
+    return stranger.status_code != response.status_code
+
+
+def _close(response):
+    """Read a streamed file to its end, which closes it as a server would."""
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response
+
+
+def test_a_password_only_staff_session_gets_no_staff_content_anywhere(objects, password_only):
+    owing, _device = password_only
+    stranger = Client()
+    walked, leaks = 0, []
+    for route in _patterns(get_resolver()):
+        if route.lstrip("^") in NOT_WALKED:
+            continue
+        for url in _urls(route, objects["ids"], objects["slugs"]):
+            methods = ["get"] if url.startswith("/admin/") else ["get", "post"]
+            for method in methods:
+                theirs = _close(getattr(owing, method)(url))
+                strangers = _close(getattr(stranger, method)(url))
+                walked += 1
+                if _shows_staff_content(theirs, strangers):
+                    leaks.append((method, url, theirs.status_code, strangers.status_code))
+
+    assert leaks == []
+    assert walked > 300  # the admin's URLs are in the walk, not only a handful of pages
+
+
+def test_the_same_session_reaches_staff_content_once_the_code_is_entered(objects, password_only):
+    """The walk above can fail: entering the code opens exactly the URLs it found closed."""
+    owing, device = password_only
+    document, compliance = objects["document"], objects["compliance"]
+    urls = [
+        f"/documents/{document.pk}/",
+        f"/compliance/{compliance.pk}/",
+        "/admin/tenants/application/",
+        "/admin/tenants/application/export/",
+        "/staff/",
+        "/staff/onboarding/",
+        f"/staff/reviews/{document.application_id}/",
+        "/api/v1/referrals/",
+    ]
+    before = {url: _close(owing.get(url)).status_code for url in urls}
+    verified = _verified(owing, device)
+    after = {url: _close(verified.get(url)).status_code for url in urls}
+
+    assert all(status != 200 for status in before.values()), before
+    assert after == dict.fromkeys(urls, 200)
+
+
+def test_a_password_only_staff_session_is_not_staff_in_the_api(client, objects, password_only):
+    owing, _device = password_only
+    schema = client.get("/api/schema/?format=json").json()
+    for template in schema["paths"]:
+        path = template.replace("{id}", str(objects["ids"][0])).replace("{slug}", objects["slugs"][0])
+        response = owing.get(path)
+        assert response.status_code in {401, 403}, (path, response.status_code)
+
+
+def test_campus_managers_must_set_up_the_second_factor_on_chinese_pages_too(client, django_user_model, settings):
+    from django.contrib.auth.models import Group
+
+    from common.staff import MANAGER_GROUP
+    from portal.roles import group_name
+
+    settings.TWO_FACTOR_REQUIRED_FOR_MANAGERS = True
+    manager = django_user_model.objects.create_user(username="mgr", password="x", is_staff=True)
+    manager.groups.add(Group.objects.get(name=group_name("campus_manager")))
+    client.force_login(manager)
+
+    response = client.get("/zh-hans/admin/tenants/application/")
+
+    assert group_name("campus_manager") == MANAGER_GROUP
+    assert response.status_code == 302 and "/two-factor/" in response["Location"]
+    assert client.get("/zh-hans/documents/1/").status_code == 404
