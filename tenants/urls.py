@@ -12,6 +12,7 @@ urlpatterns = [
     path("apply/invite/", views.apply_invite, name="apply_invite"),
     path("apply/new/", views.apply_restart, name="apply_restart"),
     path("apply/link/", views.link_request, name="link_request"),
+    path("apply/link/open/", views.link_open, name="link_open"),
     path("apply/resume/<str:token>/", views.link_exchange, {"destination": "resume"}, name="resume_link"),
     path("apply/status/<str:token>/", views.link_exchange, {"destination": "status"}, name="status_link"),
     path("apply/status/", views.apply_status, name="apply_status"),

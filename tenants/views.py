@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import json
-import secrets
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
@@ -52,7 +50,7 @@ from .onboarding import onboarding_task_complete, onboarding_task_waive, plans_f
 from .selectors import application_for_applicant, residents_for_directory
 
 SESSION_KEY = "applicant"
-LINK_CONFIRM_KEY = "applicant_link_confirm"
+LINK_SESSION_KEY = "applicant_link"
 STEP_ORDER = (*rules.STEPS, "review")
 
 
@@ -80,7 +78,6 @@ def _too_many(request, group: str, rate: str, method=("POST",)) -> HttpResponse 
     if is_ratelimited(request, group=group, key="ip", rate=rate, method=method, increment=True):
         response = render(request, "tenants/rate_limited.html", status=429)
         response["Retry-After"] = "3600"
-        response["Referrer-Policy"] = "no-referrer"
         return response
     return None
 
@@ -353,56 +350,52 @@ def apply_restart(request):
 # --- Links ------------------------------------------------------------------------------------
 
 
-def _invalid_link(request, message: str) -> HttpResponse:
-    response = render(request, "tenants/apply/link_invalid.html", {"message": message, "form": EmailForm()}, status=404)
+@never_cache
+@require_GET
+def link_exchange(request, token: str, destination: str):
+    """An e-mailed link: keep its token in this browser's session and continue on a URL without it.
+
+    As Django's password-reset confirmation does, the token leaves the address bar at once: this
+    answer is the only one at a URL holding a token, and the only one sent with
+    ``Referrer-Policy: no-referrer``. The pages after it (confirm, or "no longer valid") carry
+    forms, which browsers would post with ``Origin: null`` under that policy. Only the POST of
+    the confirmation page uses the link.
+    """
+    response = _too_many(request, "link-open", settings.LINK_OPEN_RATE, method=ALL)
+    if response is None:
+        request.session[LINK_SESSION_KEY] = {"token": token, "destination": destination}
+        response = _SeeOther(reverse("tenants:link_open"))
     response["Referrer-Policy"] = "no-referrer"
     return response
 
 
 @never_cache
-@csrf_exempt  # see below: a same-site confirmation code stands in for Django's Origin check
 @require_http_methods(["GET", "POST"])
-def link_exchange(request, token: str, destination: str):
-    """GET only asks to confirm; POST uses the link once, then continues on a URL without it.
-
-    The page is served with ``Referrer-Policy: no-referrer`` so the token never leaves in a
-    Referer header; browsers then send ``Origin: null`` with the form, which Django's CSRF
-    check refuses. Instead the GET puts a random code in the session (a SameSite cookie) and
-    the form; a POST forged from another site has no such session and is refused.
-    """
-    if limited := _too_many(request, "link-open", settings.LINK_OPEN_RATE, method=ALL):
-        return limited
+def link_open(request):
+    """GET asks to confirm the link this browser opened; POST uses it once and enters the application."""
+    pending = request.session.get(LINK_SESSION_KEY)
+    if not pending:
+        return redirect("tenants:link_request")
+    redeem = services.access_link_redeem if request.method == "POST" else services.access_link_find
     try:
-        link = services.access_link_find(token)
-    except InvalidLink as exc:
-        return _invalid_link(request, exc.message)
-    if request.method == "POST":
-        expected = request.session.pop(LINK_CONFIRM_KEY, "")
-        if not expected or not secrets.compare_digest(expected, request.POST.get("confirm", "")):
-            return _confirm_page(request, link, destination, status=400)
-        try:
-            link = services.access_link_redeem(token)
-        except InvalidLink as exc:
-            return _invalid_link(request, exc.message)
-        _enter(request, link.application, link.email)
-        target = "tenants:apply" if destination == "resume" and link.application.is_editable else "tenants:apply_status"
-        return _see_other(reverse(target))
-    return _confirm_page(request, link, destination)
+        link = redeem(pending["token"])
+    except InvalidLink as exc:  # the dead token stays, so the page survives a language switch
+        return render(
+            request, "tenants/apply/link_invalid.html", {"message": exc.message, "form": EmailForm()}, status=404
+        )
+    destination = pending["destination"]
+    if request.method == "GET":
+        return render(request, "tenants/apply/link_confirm.html", {"link": link, "destination": destination})
+    request.session.pop(LINK_SESSION_KEY, None)
+    _enter(request, link.application, link.email)
+    target = "tenants:apply" if destination == "resume" and link.application.is_editable else "tenants:apply_status"
+    return _SeeOther(reverse(target))
 
 
-def _confirm_page(request, link, destination: str, status: int = 200) -> HttpResponse:
-    request.session[LINK_CONFIRM_KEY] = secrets.token_urlsafe(16)
-    context = {"link": link, "destination": destination, "confirm": request.session[LINK_CONFIRM_KEY]}
-    response = render(request, "tenants/apply/link_confirm.html", context, status=status)
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+class _SeeOther(HttpResponseRedirect):
+    """303: continue with a GET, whatever the method that led here."""
 
-
-def _see_other(url: str) -> HttpResponse:
-    response = HttpResponse(status=303)
-    response["Location"] = url
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    status_code = 303
 
 
 @never_cache

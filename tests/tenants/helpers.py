@@ -99,11 +99,13 @@ def last_mail_to(address: str):
 
 
 def use_link(client, url: str):
-    """Open an e-mailed link as a browser does: the confirmation page, then its button."""
+    """Open an e-mailed link as a browser does: the link, the confirmation page it leads to, its button."""
     from urllib.parse import urlparse
 
-    path = urlparse(url).path
-    page = client.get(path)
+    opened = client.get(urlparse(url).path)
+    if opened.status_code != 303:
+        return opened
+    page = client.get(opened["Location"])
     if page.status_code != 200:
         return page
-    return client.post(path, {"confirm": page.context["confirm"]})
+    return client.post(opened["Location"])

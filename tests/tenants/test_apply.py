@@ -211,10 +211,15 @@ def test_save_and_continue_later_mails_a_link_that_resumes_elsewhere(client, cam
     assert "We have sent a link to ada@helix.example.com" in response.content.decode()
     link = urlparse(link_from(last_mail_to("ada@helix.example.com"))).path
 
-    other_browser = Client()
-    confirm = other_browser.get(link)
-    assert confirm.status_code == 200 and confirm["Referrer-Policy"] == "no-referrer"
-    used = other_browser.post(link, {"confirm": confirm.context["confirm"]})
+    other_browser = Client(enforce_csrf_checks=True)
+    opened = other_browser.get(link)
+    assert opened.status_code == 303 and opened["Referrer-Policy"] == "no-referrer"
+    assert opened["Location"] == "/apply/link/open/"  # the token leaves the address bar at once
+    confirm = other_browser.get(opened["Location"])
+    assert confirm.status_code == 200 and confirm["Referrer-Policy"] == "same-origin"
+    used = other_browser.post(
+        opened["Location"], {"csrfmiddlewaretoken": confirm.context["csrf_token"]}, HTTP_ORIGIN="http://testserver"
+    )
 
     assert used.status_code == 303
     assert used["Location"] == "/apply/" and "resume" not in used["Location"]
@@ -243,7 +248,7 @@ def test_expired_or_tampered_links_are_refused(client, campus):
     link = urlparse(link_from(last_mail_to("ada@helix.example.com"))).path
     tampered = link[:-3] + ("A" if link[-3] != "A" else "B") + link[-2:]
 
-    assert Client().get(tampered).status_code == 404
+    assert Client().get(tampered, follow=True).status_code == 404
     with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=31)):
         assert use_link(Client(), link).status_code == 404
 
@@ -262,7 +267,7 @@ def test_a_guessed_status_url_shows_nothing(client, campus):
     fill_draft(client, campus)
     client.post("/apply/review/")
 
-    response = client.__class__().get("/apply/status/" + "A" * 43 + "/")
+    response = client.__class__().get("/apply/status/" + "A" * 43 + "/", follow=True)
 
     assert response.status_code == 404
     assert "Helix" not in response.content.decode()
@@ -377,9 +382,14 @@ def test_a_link_cannot_be_used_by_a_post_forged_from_another_site(client, campus
     client.post("/apply/save/", {"email": "ada@helix.example.com"})
     link = urlparse(link_from(last_mail_to("ada@helix.example.com"))).path
 
-    forged = Client().post(link, {"confirm": "guess"})
+    victim = Client(enforce_csrf_checks=True)
+    victim.get(link)  # the link is opened, waiting for the button on /apply/link/open/
 
-    assert forged.status_code == 400
+    forged = victim.post("/apply/link/open/", HTTP_ORIGIN="https://evil.example.net")
+    straight = Client().post(link)
+
+    assert forged.status_code == 403
+    assert straight.status_code == 405  # the link's own URL only leads on; it never uses the link
     assert AccessLink.objects.get().used_at is None
 
 
@@ -388,7 +398,7 @@ def test_guessing_links_is_throttled(client, settings):
 
     settings.LINK_OPEN_RATE = "10/h"
     guesser = Client()
-    answers = [guesser.get(f"/apply/resume/{'x' * 40}{n:03}/").status_code for n in range(12)]
+    answers = [guesser.get(f"/apply/resume/{'x' * 40}{n:03}/", follow=True).status_code for n in range(12)]
 
     assert answers[:10] == [404] * 10
     assert answers[10:] == [429, 429]
