@@ -156,7 +156,7 @@ def test_after_yes_status_changes_reach_the_partner_by_webhook(
     httpserver.expect_request("/a").respond_with_data("ok")
     _register(api_a, httpserver.url_for("/a"))
     referral_id = refer(api_a).json()["id"]
-    answer(applicant, referral_id, "yes")
+    assert answer(applicant, referral_id, "yes").status_code == 302
 
     with django_capture_on_commit_callbacks(execute=True):
         withdraw(applicant)
@@ -245,6 +245,28 @@ def test_the_answer_needs_the_csrf_token(applicant, api_a):
     assert Referral.objects.get().attribution == "pending"
 
 
+def test_a_company_becoming_resident_is_told_only_to_linked_referrers(
+    applicant, api_a, httpserver, django_capture_on_commit_callbacks
+):
+    from tenants.models import Company
+    from tenants.signals import company_became_resident
+
+    httpserver.expect_request("/a").respond_with_data("ok")
+    _register(api_a, httpserver.url_for("/a"))
+    referral_id = refer(api_a).json()["id"]
+    company = Company.objects.get(name="Helix Diagnostics")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        company_became_resident.send(sender=Company, company_id=company.pk, event_id=1)
+    assert httpserver.log == [] and not WebhookDelivery.objects.exists()
+
+    answer(applicant, referral_id, "yes")
+    with django_capture_on_commit_callbacks(execute=True):
+        company_became_resident.send(sender=Company, company_id=company.pk, event_id=2)
+    assert [WebhookDelivery.objects.get().event_type] == ["company.became_resident"]
+    assert [request.path for request, _response in httpserver.log] == ["/a"]
+
+
 # --- Staff and the schema ----------------------------------------------------------------------
 
 
@@ -276,3 +298,12 @@ def test_the_schema_documents_attribution_and_the_partner_statuses(client):
     assert "pending_attribution" in referral["properties"]["status"]["description"]
     assert set(_enum(schema, referral["properties"]["attribution"])) == {"started", "pending", "confirmed", "declined"}
     assert {"attribution", "status"} <= set(referral["required"])
+
+
+def test_the_dashboard_credits_a_partner_only_with_linked_referrals(applicant, api_a, api_b, staff_client):
+    answer(applicant, refer(api_a).json()["id"], "no")
+    refer(api_b, company_name="Neuro Robotics", contact_email="ivan@neuro.example.com")
+
+    table = next(t for t in staff_client.get("/staff/").context["tables"] if t.key == "referrals")
+
+    assert table.rows == [["UK BioIndustry Association", 0, 0, 1]]
