@@ -125,11 +125,22 @@ class PartnerTokenAdmin(SimpleHistoryAdmin):
 @admin.register(Referral)
 class ReferralAdmin(ExportMixin, admin.ModelAdmin):
     resource_classes = [ReferralResource]
-    list_display = ["company", "partner", "status", "contact_email", "created_at"]
-    list_filter = ["partner", "application__status"]
+    list_display = ["company", "partner", "attribution", "status", "contact_email", "created_at"]
+    list_filter = ["attribution", "partner", "application__status"]
     search_fields = ["company__name", "contact_email", "partner__name"]
     list_select_related = ["company", "partner", "application"]
-    readonly_fields = ["partner", "application", "company", "contact_name", "contact_email", "note", "created_at"]
+    readonly_fields = [
+        "partner",
+        "application",
+        "company",
+        "contact_name",
+        "contact_email",
+        "note",
+        "attribution",
+        "attribution_answered_at",
+        "attribution_answered_by",
+        "created_at",
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False

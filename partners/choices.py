@@ -42,3 +42,12 @@ class DeliveryState(models.TextChoices):
     PENDING = "pending", _("Pending")
     SUCCEEDED = "succeeded", _("Succeeded")
     FAILED = "failed", _("Failed (gave up)")
+
+
+class Attribution(models.TextChoices):
+    """Whether a referral may follow its application: only one it started, or one its applicant confirmed."""
+
+    STARTED = "started", _("Started the application")
+    PENDING = "pending", _("Waiting for the applicant to confirm")
+    CONFIRMED = "confirmed", _("Confirmed by the applicant")
+    DECLINED = "declined", _("Declined by the applicant")

@@ -55,7 +55,7 @@ def referral_data(referral: Referral) -> dict:
 
 @transaction.atomic
 def on_application_status_changed(sender, application_id, from_status, to_status, transition_id, **kwargs) -> None:
-    referrals = Referral.objects.filter(application_id=application_id).select_related("company", "application")
+    referrals = Referral.objects.linked().filter(application_id=application_id).select_related("company", "application")
     for referral in referrals:
         for endpoint in _endpoints(referral.partner_id, "referral.status_changed"):
             data = {**referral_data(referral), "previous_status": from_status, "status": to_status}
@@ -69,7 +69,7 @@ def on_application_status_changed(sender, application_id, from_status, to_status
 
 @transaction.atomic
 def on_company_became_resident(sender, company_id, event_id, **kwargs) -> None:
-    for referral in Referral.objects.filter(company_id=company_id).select_related("company", "application"):
+    for referral in Referral.objects.linked().filter(company_id=company_id).select_related("company", "application"):
         for endpoint in _endpoints(referral.partner_id, "company.became_resident"):
             since = referral.company.resident_since
             data = {**referral_data(referral), "resident_since": since.isoformat() if since else None}

@@ -12,9 +12,10 @@ from simple_history.models import HistoricalRecords
 
 from campus.models import Campus
 from common.history import history_user
+from tenants.choices import ApplicationStatus
 from tenants.models import Application, Company
 
-from .choices import DeliveryState, EventType, PartnerKind, PartnerStatus, Relationship, Scope
+from .choices import Attribution, DeliveryState, EventType, PartnerKind, PartnerStatus, Relationship, Scope
 
 
 class Partner(models.Model):
@@ -125,8 +126,26 @@ class PartnerToken(models.Model):
         return scope in self.scopes
 
 
+# A referral's status as its partner sees it: the application's, or one of these before it is linked.
+PENDING_STATUS = "pending_attribution"
+DECLINED_STATUS = "attribution_declined"
+PARTNER_STATUSES = (*ApplicationStatus.values, PENDING_STATUS, DECLINED_STATUS)
+
+
+class ReferralQuerySet(models.QuerySet):
+    def linked(self) -> ReferralQuerySet:
+        """Referrals that may follow their application: they started it, or its applicant confirmed them."""
+        return self.filter(attribution__in=Referral.LINKED)
+
+
 class Referral(models.Model):
-    """A company a partner refers to a campus; its status is its application's."""
+    """A company a partner refers to a campus; once linked, its status is its application's.
+
+    A referral of a company that already had an application does not join it: it waits until the
+    applicant confirms the partner referred them (``attribution``).
+    """
+
+    LINKED = (Attribution.STARTED, Attribution.CONFIRMED)
 
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("partner"))
     application = models.ForeignKey(
@@ -140,6 +159,13 @@ class Referral(models.Model):
     created_by_token = models.ForeignKey(
         PartnerToken, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    attribution = models.CharField(
+        _("attribution"), max_length=20, choices=Attribution.choices, default=Attribution.PENDING, db_index=True
+    )
+    attribution_answered_at = models.DateTimeField(_("applicant answered at"), null=True, blank=True)
+    attribution_answered_by = models.EmailField(_("applicant answered as"), blank=True)
+
+    objects = ReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -151,6 +177,17 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company} ← {self.partner}"
+
+    @property
+    def is_linked(self) -> bool:
+        return self.attribution in self.LINKED
+
+    @classmethod
+    def status_for_partner(cls, *, attribution: str, application_status: str) -> str:
+        """What the partner sees as the referral's status: the application's only once the referral is linked."""
+        if attribution in cls.LINKED:
+            return application_status
+        return DECLINED_STATUS if attribution == Attribution.DECLINED else PENDING_STATUS
 
 
 class IdempotencyKey(models.Model):

@@ -14,7 +14,7 @@ class ReferralResource(resources.ModelResource):
 
     class Meta:
         model = Referral
-        fields = ("id", "partner", "company", "contact_name", "contact_email", "status", "created_at")
+        fields = ("id", "partner", "company", "contact_name", "contact_email", "attribution", "status", "created_at")
         export_order = fields
 
     def get_queryset(self):

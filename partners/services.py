@@ -14,7 +14,7 @@ from campus.models import Campus
 from common.jobs import enqueue_on_commit
 from tenants.services import application_for_referral
 
-from .choices import DeliveryState
+from .choices import Attribution, DeliveryState
 from .models import Partner, PartnerToken, Referral, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from .webhooks import check_destination, new_secret, next_delay, post
 
@@ -39,8 +39,10 @@ def referral_create(
     note: str = "",
     token: PartnerToken | None = None,
 ) -> Referral:
-    """Refer a company: start (or join) its draft application and invite its contact by e-mail."""
-    application, _created = application_for_referral(
+    """Refer a company: start its draft and invite the contact, or, when the company already has an
+    application, wait for its applicant to confirm the referral. Repeating a referral returns the first.
+    """
+    application, created = application_for_referral(
         campus=campus,
         company_name=company_name,
         country=country,
@@ -58,8 +60,20 @@ def referral_create(
             "contact_email": contact_email,
             "note": note,
             "created_by_token": token,
+            "attribution": Attribution.STARTED if created else Attribution.PENDING,
         },
     )
+    return referral
+
+
+@transaction.atomic
+def referral_attribution_answer(*, referral: Referral, referred: bool, answered_by: str) -> Referral:
+    """The applicant says whether this partner referred them. Only the first answer counts."""
+    answer = Attribution.CONFIRMED if referred else Attribution.DECLINED
+    Referral.objects.filter(pk=referral.pk, attribution=Attribution.PENDING).update(
+        attribution=answer, attribution_answered_at=timezone.now(), attribution_answered_by=answered_by
+    )
+    referral.refresh_from_db()
     return referral
 
 

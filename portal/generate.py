@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from campus.choices import BiosafetyLevel, PlatformStages, SpaceKind
 from campus.models import Allocation, Building, BusinessArea, Campus, Gas, Space
-from partners.choices import DeliveryState, PartnerKind, Relationship
+from partners.choices import Attribution, DeliveryState, PartnerKind, Relationship
 from partners.models import Partner, Referral, WebhookDelivery, WebhookEndpoint
 from tenants.choices import ApplicationStatus, CompanySize, CompanyStatus
 from tenants.models import (
@@ -321,6 +321,7 @@ def generate(*, seed: int = 1, scale: float = 1.0, anchor: dt.date | None = None
                 contact_name=f"Contact {j:06d}",
                 contact_email=f"contact-{j:06d}@company-{j:06d}.example.com",
                 note="Referred at a partner event.",
+                attribution=Attribution.STARTED,
             )
             for i, j in enumerate(referred)
         ],

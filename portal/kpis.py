@@ -194,7 +194,8 @@ def overdue_tasks(campus: Campus, today: dt.date) -> dict:
 
 def referrals_by_partner(campus: Campus, start: dt.date, end: dt.date) -> Table:
     rows = (
-        Referral.objects.filter(_period("created_at", start, end), application__campus=campus)
+        Referral.objects.linked()
+        .filter(_period("created_at", start, end), application__campus=campus)
         .values("partner__name")
         .annotate(
             total=Count("pk"),

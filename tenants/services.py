@@ -399,10 +399,10 @@ def application_for_referral(
     referred_by: str,
     language: str = "en",
 ) -> tuple[Application, bool]:
-    """A draft for a referred company: the company's open application if it has one, else a new one.
+    """The company's open application, untouched, or else a new draft whose contact is invited by e-mail.
 
-    The contact is invited by e-mail with their own link to complete the draft. Returns the
-    application and whether it was created.
+    Returns the application and whether it was created. An existing application is only returned
+    (locked): the caller must not give the referrer's contact any way into it.
     """
     existing = (
         Application.objects.undecided()
@@ -411,27 +411,19 @@ def application_for_referral(
         .order_by("-created_at")
         .first()
     )
-    created = existing is None
-    if created:
-        company = Company(name=company_name.strip(), country=country, website=website)
-        application = application_start(campus=campus, company=company, language=language, editor_email="")
-    else:
-        application = existing
-    contact = ApplicationContact.objects.filter(application=application, email__iexact=contact_email).first()
-    if contact is None:
-        contact = ApplicationContact.objects.create(
-            application=application,
-            name=contact_name,
-            email=contact_email,
-            is_primary=not application.contacts.filter(is_primary=True).exists(),
-        )
-    if application.is_editable:
-        token = access_link_issue(application=application, email=contact.email)
-        notify(
-            application=application,
-            kind="referral_invitation",
-            recipient=contact.email,
-            template="referral_invitation",
-            context={"link": link_url("resume", token), "contact": contact, "referred_by": referred_by},
-        )
-    return application, created
+    if existing is not None:
+        return existing, False
+    company = Company(name=company_name.strip(), country=country, website=website)
+    application = application_start(campus=campus, company=company, language=language, editor_email="")
+    contact = ApplicationContact.objects.create(
+        application=application, name=contact_name, email=contact_email, is_primary=True
+    )
+    token = access_link_issue(application=application, email=contact.email)
+    notify(
+        application=application,
+        kind="referral_invitation",
+        recipient=contact.email,
+        template="referral_invitation",
+        context={"link": link_url("resume", token), "contact": contact, "referred_by": referred_by},
+    )
+    return application, True

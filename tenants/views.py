@@ -434,6 +434,7 @@ def apply_status(request, task_forms: dict | None = None, status: int = 200, sur
             "plan": plan,
             "tasks": tasks,
             "shared_comments": shared_comments(application),
+            "status_panels": status_panels(request, application),
             "survey_form": survey_form or _pending_survey_form(application),
         },
         status=status,
@@ -630,6 +631,7 @@ def staff_onboarding_task(request, pk: int):
 
 _download_checks = []
 _comment_sources = []
+_status_panels = []
 
 
 def register_comment_source(source) -> None:
@@ -639,6 +641,27 @@ def register_comment_source(source) -> None:
 
 def shared_comments(application) -> list[str]:
     return [comment for source in _comment_sources for comment in source(application)]
+
+
+def register_status_panel(panel) -> None:
+    """Later apps (partners asking about referrals) add a section to the status page.
+
+    ``panel(request, application)`` returns the section's HTML, or "" when it has nothing to show.
+    """
+    if panel not in _status_panels:
+        _status_panels.append(panel)
+
+
+def status_panels(request, application) -> list[str]:
+    return [html for panel in _status_panels if (html := panel(request, application))]
+
+
+def status_session(request) -> tuple[Application, str] | None:
+    """For later apps' forms on the status page: the application this browser follows, and who it is."""
+    application = _session_application(request)
+    if application is None:
+        return None
+    return application, _requester(request, application)
 
 
 def register_download_check(check) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django_countries.serializers import CountryFieldMixin
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campus.models import Campus, Space
 from tenants.models import Company
 
-from ..models import EVENT_TYPES, Partner, Referral, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from ..models import EVENT_TYPES, PARTNER_STATUSES, Partner, Referral, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 
 class PartnerSerializer(CountryFieldMixin, serializers.ModelSerializer):
@@ -95,14 +96,45 @@ class CompanySerializer(CountryFieldMixin, serializers.ModelSerializer):
         ]
 
 
+STATUS_HELP = (
+    "The application's status once the referral is linked (it started the application, or the applicant "
+    "confirmed it); `pending_attribution` while the company, which already had an application, has not said "
+    "whether you referred it; `attribution_declined` when it said you did not."
+)
+
+
 class ReferralSerializer(serializers.ModelSerializer):
     campus = serializers.SlugRelatedField(source="application.campus", slug_field="slug", read_only=True)
     company = serializers.CharField(source="company.name", read_only=True)
-    status = serializers.CharField(source="application.status", read_only=True)
+    status = serializers.SerializerMethodField()
 
     class Meta:
         model = Referral
-        fields = ["id", "campus", "company", "contact_name", "contact_email", "note", "status", "created_at"]
+        fields = [
+            "id",
+            "campus",
+            "company",
+            "contact_name",
+            "contact_email",
+            "note",
+            "attribution",
+            "status",
+            "created_at",
+        ]
+        extra_kwargs = {
+            "attribution": {
+                "read_only": True,
+                "help_text": "`started`: this referral started the application. `pending`: the company already "
+                "had an application and has not yet said whether you referred it. `confirmed` or `declined`: "
+                "its answer.",
+            }
+        }
+
+    @extend_schema_field({"type": "string", "enum": list(PARTNER_STATUSES), "description": STATUS_HELP})
+    def get_status(self, referral: Referral) -> str:
+        return Referral.status_for_partner(
+            attribution=referral.attribution, application_status=referral.application.status
+        )
 
 
 # What a referral list reads, as ``QuerySet.values()`` names it; ``referral_rows`` shapes it like
@@ -114,6 +146,7 @@ REFERRAL_FIELDS = (
     "contact_name",
     "contact_email",
     "note",
+    "attribution",
     "application__status",
     "created_at",
 )
@@ -129,7 +162,10 @@ def referral_rows(rows: list[dict]) -> list[dict]:
             "contact_name": row["contact_name"],
             "contact_email": row["contact_email"],
             "note": row["note"],
-            "status": row["application__status"],
+            "attribution": row["attribution"],
+            "status": Referral.status_for_partner(
+                attribution=row["attribution"], application_status=row["application__status"]
+            ),
             "created_at": when(row["created_at"]),
         }
         for row in rows

@@ -1,0 +1,56 @@
+"""Referrals made before attribution existed: only those that started their application stay linked."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from tests.campus.factories import CampusFactory
+from tests.tenants.factories import ApplicationFactory
+
+BEFORE = [("partners", "0002_audit_history")]
+AFTER = [("partners", "0003_referral_attribution")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_referrals_that_joined_an_application_wait_for_its_applicant():
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    apps = executor.loader.project_state(BEFORE).apps
+    Partner = apps.get_model("partners", "Partner")
+    Referral = apps.get_model("partners", "Referral")
+
+    campus = CampusFactory()
+    partner_a = Partner.objects.create(
+        slug="a", name="A", country="RU", kind="investor", relationship="cooperation_agreement"
+    )
+    partner_b = Partner.objects.create(
+        slug="b", name="B", country="GB", kind="investor", relationship="cooperation_agreement"
+    )
+
+    def application(name: str):
+        return ApplicationFactory(campus=campus, company__campus=campus, company__name=name)
+
+    def referral(partner, app, late: bool):
+        made = Referral.objects.create(
+            partner=partner, application_id=app.pk, company_id=app.company_id, contact_name="C", contact_email="c@e.org"
+        )
+        if late:
+            Referral.objects.filter(pk=made.pk).update(created_at=app.created_at + dt.timedelta(days=3))
+        return made.pk
+
+    referred = application("Referred Bio")
+    started = referral(partner_a, referred, late=False)
+    second = referral(partner_b, referred, late=True)
+    joined = referral(partner_a, application("Own Application Bio"), late=True)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(AFTER)
+    Referral = executor.loader.project_state(AFTER).apps.get_model("partners", "Referral")
+    attribution = dict(Referral.objects.values_list("pk", "attribution"))
+
+    assert attribution == {started: "started", second: "pending", joined: "pending"}
+    MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
