@@ -1,6 +1,6 @@
 """`make serve` keeps the site up when one of its processes dies (deploy/supervise.sh).
 
-The supervisor runs here exactly as deploy/serve.sh uses it, with stand-ins for its three
+The supervisor runs here as deploy/serve.sh uses it (same shell options), with stand-ins for its three
 processes: a small web server for gunicorn and long sleeps for the Celery worker and beat.
 """
 
@@ -27,6 +27,7 @@ STARTED = re.compile(r"supervise: (\w+) started \(pid (\d+)\)")
 class Supervisor:
     def __init__(self, port: int):
         script = (
+            "set -euo pipefail\n"
             "source deploy/supervise.sh\n"
             f"supervise web {sys.executable} -m http.server {port} --bind 127.0.0.1\n"
             "supervise worker sleep 600\n"
