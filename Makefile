@@ -54,7 +54,7 @@ worker: install
 	$(VENV)/bin/celery -A portal worker --loglevel=INFO
 
 beat: install
-	$(VENV)/bin/celery -A portal beat --loglevel=INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler
+	$(VENV)/bin/celery -A portal beat --loglevel=INFO
 
 # Production-like: gunicorn, a worker and beat against DATABASE_URL/REDIS_URL (see deploy/).
 serve: install

@@ -1,15 +1,36 @@
-"""Django's Redis cache with two savings on hot paths (token lookups and API throttles).
+"""Django's Redis cache, cheaper on hot paths and able to ride out a Redis outage.
 
 - One ``redis.Redis`` client per connection pool, not one per operation (each costs a copy of
   redis-py's response callbacks).
 - ``incr`` in one round trip (a server-side script), where Django checks the key exists first.
+- When Redis cannot be reached, every operation is served from this process's own memory
+  instead of failing: rate limits, API throttles and cached tokens keep working, counted per
+  process. A warning is logged when that starts (and at most once a minute while it lasts), and
+  Redis is left alone for a few seconds (``OUTAGE_RETRY_SECONDS`` in ``OPTIONS``) so requests do
+  not each wait for a connection timeout. Once Redis answers again it is used again.
+
 Behaviour is otherwise Django's own, including ``ValueError`` from ``incr`` on a missing key.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+WARNING_INTERVAL_SECONDS = 60
+# Rate-limit counters of many client addresses fit; Django's default of 300 would drop them.
+FALLBACK_MAX_ENTRIES = 10_000
 
 INCR_IF_EXISTS = """
 if redis.call('exists', KEYS[1]) == 1 then
@@ -43,7 +64,116 @@ class RedisCacheClient(DjangoRedisCacheClient):
         return value
 
 
+class Outage:
+    """Whether one Redis location is usable, shared by every thread of the process (a circuit breaker)."""
+
+    def __init__(self, retry_seconds: float):
+        self.retry_seconds = retry_seconds
+        self._lock = threading.Lock()
+        self._retry_at = 0.0
+        self._since: float | None = None
+        self._warned_at = 0.0
+
+    def redis_allowed(self) -> bool:
+        return time.monotonic() >= self._retry_at
+
+    def failed(self, error: Exception) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._retry_at = now + self.retry_seconds
+            starting = self._since is None
+            if starting:
+                self._since = now
+            warn = starting or now - self._warned_at >= WARNING_INTERVAL_SECONDS
+            if warn:
+                self._warned_at = now
+            down_for = now - self._since
+        if warn:
+            logger.warning(
+                "Redis cache unreachable for %.0f s (%s); rate limits and cached tokens are kept in this "
+                "process's memory until it answers again",
+                down_for,
+                type(error).__name__,
+            )
+
+    def succeeded(self) -> bool:
+        """Record that Redis answered; True when that ends an outage."""
+        if self._since is None:
+            return False
+        with self._lock:
+            ended, self._since, self._retry_at = self._since is not None, None, 0.0
+        if ended:
+            logger.info("Redis cache answers again; using it instead of this process's memory")
+        return ended
+
+
+_outages: dict[str, Outage] = {}
+_outages_lock = threading.Lock()
+
+
+def _outage_for(location: str, retry_seconds: float) -> Outage:
+    with _outages_lock:
+        return _outages.setdefault(location, Outage(retry_seconds))
+
+
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
-        super().__init__(server, params)
+        options = dict(params.get("OPTIONS", {}))
+        retry_seconds = float(options.pop("OUTAGE_RETRY_SECONDS", 5))
+        super().__init__(server, {**params, "OPTIONS": options})
         self._class = RedisCacheClient
+        location = ",".join(self._servers)
+        self._outage = _outage_for(location, retry_seconds)
+        # Every thread's cache object shares this memory: LocMemCache keeps it per name.
+        self._fallback = LocMemCache(
+            f"redis-outage:{location}", {**params, "OPTIONS": {"MAX_ENTRIES": FALLBACK_MAX_ENTRIES}}
+        )
+
+    def ping(self) -> None:
+        """Ask Redis itself, past the fallback; raises when it does not answer (readiness checks)."""
+        self._cache.get_client(write=True).ping()
+
+    def _call(self, operation: str, *args):
+        if self._outage.redis_allowed():
+            try:
+                result = getattr(super(), operation)(*args)
+            except UNREACHABLE as error:
+                self._outage.failed(error)
+            else:
+                if self._outage.succeeded():
+                    self._fallback.clear()  # what was counted meanwhile must not outlive the outage
+                return result
+        return getattr(self._fallback, operation)(*args)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("add", key, value, timeout, version)
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set", key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._call("delete", key, version)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", keys, version)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", key, version)
+
+    def incr(self, key, delta=1, version=None):
+        return self._call("incr", key, delta, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set_many", data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        return self._call("delete_many", keys, version)
+
+    def clear(self):
+        return self._call("clear")

@@ -6,6 +6,8 @@ import os
 
 from celery import Celery, signals
 
+from . import heartbeats  # noqa: F401 - connects the worker's heartbeat for /readyz
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
 
 # DjangoTask adds ``delay_on_commit()``: tasks are published only after the surrounding

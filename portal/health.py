@@ -16,6 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
+from .heartbeats import ROLES, heartbeat_alive
+
 logger = logging.getLogger(__name__)
 
 
@@ -33,6 +35,11 @@ def _check_database() -> None:
 
 
 def _check_cache() -> None:
+    ping = getattr(cache, "ping", None)
+    if ping is not None:
+        # Redis itself: the cache would answer from this process's memory while Redis is down.
+        ping()
+        return
     key = f"readyz:{uuid.uuid4().hex}"
     cache.set(key, "1", timeout=10)
     if cache.get(key) != "1":
@@ -60,20 +67,37 @@ def _check_documents() -> None:
         probe.flush()
 
 
+def _check_heartbeat(role: str):
+    def check() -> None:
+        if not heartbeat_alive(role):
+            raise RuntimeError(f"no {role} heartbeat within HEARTBEAT_MAX_AGE_SECONDS")
+
+    return check
+
+
 def readiness_checks() -> dict[str, object]:
-    """The dependencies this deployment uses; the broker only when jobs go through one."""
+    """The dependencies this deployment uses; the broker only when jobs go through one, and a
+    worker and beat only when jobs do not run in-process."""
     checks = {"database": _check_database, "cache": _check_cache, "documents": _check_documents}
     if not settings.CELERY_BROKER_URL.startswith("memory://"):
         checks["broker"] = _check_broker
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            checks.update({role: _check_heartbeat(role) for role in ROLES})
     return checks
 
 
 @never_cache
 @require_GET
 def readyz(request):
-    """200 when every dependency answers, else 503 naming the ones that did not."""
+    """200 when every dependency answers, else 503 naming the ones that did not.
+
+    Worker and beat heartbeats live on the broker: while it is down they are "unknown", not asked.
+    """
     results = {}
     for name, check in readiness_checks().items():
+        if name in ROLES and results.get("broker") == "fail":
+            results[name] = "unknown"
+            continue
         try:
             check()
         except Exception:
@@ -81,6 +105,6 @@ def readyz(request):
             results[name] = "fail"
         else:
             results[name] = "ok"
-    failing = [name for name, result in results.items() if result != "ok"]
+    failing = [name for name, result in results.items() if result == "fail"]
     body = {"status": "fail" if failing else "ok", "checks": results, "failing": failing}
     return JsonResponse(body, status=503 if failing else 200)

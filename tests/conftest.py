@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import os
 import os.path
+import shutil
+import signal
+import subprocess
+import time
 
 import pytest
 from django.conf import settings
@@ -96,6 +100,10 @@ class Broker:
         """The real Redis of REDIS_URL, with the worker CI starts consuming from it."""
         self._use(settings.REDIS_URL, eager=False)
 
+    def at(self, url: str) -> None:
+        """A broker at ``url`` (e.g. a Redis server the test runs itself)."""
+        self._use(url, eager=False)
+
     def in_process(self) -> None:
         self._use(settings.CELERY_BROKER_URL, eager=True)
 
@@ -126,3 +134,63 @@ def worker_mail_dir():
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
     return Path(path)
+
+
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+class RedisServer:
+    """A throw-away redis-server on a free 127.0.0.1 port, without persistence."""
+
+    def __init__(self):
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        import redis
+
+        self.process = subprocess.Popen(  # noqa: S603 - a fixed command line
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.kill()
+                    raise
+                time.sleep(0.05)
+
+    def kill(self) -> None:
+        """Stop at once, as a crash does (SIGKILL)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def client(self):
+        import redis
+
+        return redis.Redis(port=self.port, socket_connect_timeout=1)
+
+
+@pytest.fixture
+def own_redis():
+    """A Redis server of the test's own, which it may stop and start (redis-server must be installed)."""
+    if not shutil.which(REDIS_SERVER):
+        if _services_required():
+            pytest.fail("REQUIRE_SERVICES=1 but redis-server is not installed", pytrace=False)
+        pytest.skip("needs redis-server")
+    server = RedisServer()
+    server.start()
+    yield server
+    server.kill()

@@ -139,7 +139,9 @@ if REDIS_URL:
             "BACKEND": "common.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            # Short timeouts: while Redis is down the cache serves from each process's memory
+            # (common/cache.py), and a request should not wait long to find that out.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -163,7 +165,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5, "visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULER = "portal.schedulers:BeatScheduler"
 CELERY_TIMEZONE = "UTC"
 
 # --- E-mail -----------------------------------------------------------------------------
@@ -303,6 +305,8 @@ CONTENT_SECURITY_POLICY = {
 # --- Campus rules ----------------------------------------------------------------------
 # Readiness checks wait at most this long for each dependency.
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
+# A Celery worker or beat that has not said it is alive for this long is named missing by /readyz.
+HEARTBEAT_MAX_AGE_SECONDS = env.int("HEARTBEAT_MAX_AGE_SECONDS", default=60)
 
 # --- Applications -----------------------------------------------------------------------
 APPLICATION_UPLOAD_MAX_BYTES = env.int("APPLICATION_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
