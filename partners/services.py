@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 
 from django.conf import settings
 from django.db import transaction
@@ -16,7 +17,9 @@ from tenants.services import application_for_referral
 
 from .choices import Attribution, DeliveryState
 from .models import Partner, PartnerToken, Referral, WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from .webhooks import check_destination, new_secret, next_delay, post
+from .webhooks import AttemptResult, check_destination, new_secret, next_delay, post
+
+logger = logging.getLogger(__name__)
 
 
 class PartnerError(Exception):
@@ -120,51 +123,88 @@ def delivery_replay(*, delivery: WebhookDelivery) -> WebhookDelivery:
     )
 
 
+# How long an attempt owns its delivery: well beyond WEBHOOK_TIMEOUT_SECONDS. A worker that dies
+# mid-attempt leaves the delivery due again after this, for the sweep to publish.
+DELIVERY_CLAIM = dt.timedelta(seconds=60)
+
+
 def delivery_attempt(delivery_id: int) -> WebhookDelivery | None:
     """Make the next attempt of a delivery that is due; anything else (done, not due, taken) is a no-op.
 
-    The due time lives in the database, so a job delivered twice, or late, attempts once.
+    Claim, send, record: the due time lives in the database, and a conditional update moving it
+    forward by DELIVERY_CLAIM claims the delivery (a job delivered twice, or late, attempts once).
+    The POST runs with no transaction open and no row locked; then the attempt and its outcome are
+    recorded.
     """
     now = timezone.now()
-    with transaction.atomic():
-        delivery = (
-            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("endpoint__partner")
-            .filter(pk=delivery_id, state=DeliveryState.PENDING, next_attempt_at__lte=now)
-            .first()
+    claimed_until = now + max(DELIVERY_CLAIM, dt.timedelta(seconds=3 * settings.WEBHOOK_TIMEOUT_SECONDS))
+    claimed = WebhookDelivery.objects.filter(
+        pk=delivery_id, state=DeliveryState.PENDING, next_attempt_at__lte=now
+    ).update(next_attempt_at=claimed_until)
+    if not claimed:
+        return None
+    delivery = WebhookDelivery.objects.select_related("endpoint__partner").get(pk=delivery_id)
+    endpoint = delivery.endpoint
+    if not endpoint.is_active:
+        WebhookDelivery.objects.filter(pk=delivery.pk, next_attempt_at=claimed_until).update(
+            state=DeliveryState.FAILED, next_attempt_at=None
         )
-        if delivery is None:
-            return None
-        endpoint = delivery.endpoint
-        if not endpoint.is_active:
-            delivery.state, delivery.next_attempt_at = DeliveryState.FAILED, None
-            delivery.save(update_fields=["state", "next_attempt_at"])
-            return delivery
-        body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False).encode()
-        result = post(url=endpoint.url, msg_id=delivery.event_id, body=body, secrets=endpoint.signing_secrets())
-        delivery.attempts += 1
-        WebhookAttempt.objects.create(
-            delivery=delivery,
-            attempted_at=now,
-            status_code=result.status_code,
-            duration_ms=result.duration_ms,
-            response_excerpt=result.excerpt,
-            error=result.error,
-        )
-        if result.succeeded:
-            delivery.state, delivery.delivered_at, delivery.next_attempt_at = DeliveryState.SUCCEEDED, now, None
-        elif result.status_code == 410:
-            delivery.state, delivery.next_attempt_at = DeliveryState.FAILED, None
-            _disable(endpoint, _("The endpoint answered 410 Gone."))
-        else:
-            delay = next_delay(delivery.attempts)
-            if delay is None:
-                delivery.state, delivery.next_attempt_at = DeliveryState.FAILED, None
-                _disable(endpoint, _("Deliveries kept failing for more than a day."))
-            else:
-                delivery.next_attempt_at = now + dt.timedelta(seconds=delay)
-        delivery.save(update_fields=["attempts", "state", "delivered_at", "next_attempt_at"])
+        delivery.state, delivery.next_attempt_at = DeliveryState.FAILED, None
+        return delivery
+    body = json.dumps(delivery.payload, separators=(",", ":"), ensure_ascii=False).encode()
+    result = post(url=endpoint.url, msg_id=delivery.event_id, body=body, secrets=endpoint.signing_secrets())
+    try:
+        with transaction.atomic():
+            _record_attempt(delivery, result, attempted_at=now, claimed_until=claimed_until)
+    except Exception:
+        # The answer could not be stored: log it, and keep the delivery on its retry schedule
+        # rather than leave it to be sent again, unrecorded, every time its claim runs out.
+        logger.exception("Could not record the attempt of webhook delivery %s", delivery.pk)
+        unstored = AttemptResult(result.status_code, result.duration_ms, "", _("The answer could not be stored."))
+        with transaction.atomic():
+            _record_attempt(delivery, unstored, attempted_at=now, claimed_until=claimed_until, succeeded=False)
     return delivery
+
+
+def _record_attempt(
+    delivery: WebhookDelivery,
+    result: AttemptResult,
+    *,
+    attempted_at: dt.datetime,
+    claimed_until: dt.datetime,
+    succeeded: bool | None = None,
+) -> None:
+    """Log the attempt and move the delivery on: succeeded, failed, or due again on the retry schedule."""
+    WebhookAttempt.objects.create(
+        delivery=delivery,
+        attempted_at=attempted_at,
+        status_code=result.status_code,
+        duration_ms=result.duration_ms,
+        response_excerpt=result.excerpt,
+        error=result.error,
+    )
+    attempts, delivered_at, disable_because = delivery.attempts + 1, None, ""
+    if result.succeeded if succeeded is None else succeeded:
+        state, delivered_at, next_attempt_at = DeliveryState.SUCCEEDED, attempted_at, None
+    elif result.status_code == 410:
+        state, next_attempt_at = DeliveryState.FAILED, None
+        disable_because = _("The endpoint answered 410 Gone.")
+    elif (delay := next_delay(attempts)) is None:
+        state, next_attempt_at = DeliveryState.FAILED, None
+        disable_because = _("Deliveries kept failing for more than a day.")
+    else:
+        state, next_attempt_at = DeliveryState.PENDING, attempted_at + dt.timedelta(seconds=delay)
+    # Only while the claim is ours: once it ran out, a later attempt owns the delivery's outcome.
+    moved = WebhookDelivery.objects.filter(
+        pk=delivery.pk, state=DeliveryState.PENDING, next_attempt_at=claimed_until
+    ).update(attempts=attempts, state=state, delivered_at=delivered_at, next_attempt_at=next_attempt_at)
+    if not moved:
+        logger.warning("Webhook delivery %s was claimed again before its attempt was recorded", delivery.pk)
+        return
+    if disable_because:
+        _disable(delivery.endpoint, disable_because)
+    delivery.attempts, delivery.state, delivery.delivered_at = attempts, state, delivered_at
+    delivery.next_attempt_at = next_attempt_at
 
 
 def _disable(endpoint: WebhookEndpoint, reason: str) -> None:

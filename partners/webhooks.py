@@ -15,6 +15,7 @@ import http.client
 import ipaddress
 import os
 import random
+import re
 import socket
 import ssl
 import time
@@ -23,6 +24,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+# What an attempt keeps of the receiver's answer and of an error (the attempt log's column sizes).
+EXCERPT_CHARS = 500
+ERROR_CHARS = 255
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 # Standard Webhooks' recommended schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (≈ 27.6 h in all).
 RETRY_DELAYS = [5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600]
@@ -46,6 +52,12 @@ class Destination:
     target: str  # path and query
 
 
+def printable(text: str, limit: int) -> str:
+    """``text`` as any database stores it: control characters (NUL too) and lone surrogates replaced, cut short."""
+    text = text.encode("utf-8", errors="replace").decode("utf-8")
+    return _CONTROL_CHARACTERS.sub("\ufffd", text)[:limit]
+
+
 def new_secret() -> str:
     return "whsec_" + base64.b64encode(os.urandom(24)).decode()
 
@@ -56,10 +68,29 @@ def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
-def _allowed(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _public(ip: IPAddress) -> bool:
+    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_link_local or ip.is_private)
+
+
+def _embedded_ipv4(ip: IPAddress) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries (mapped, 6to4, NAT64, Teredo), which routers may reach."""
+    if ip.version != 6:
+        return []
+    embedded = [ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())]
+    if ip in NAT64_WELL_KNOWN:
+        embedded.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return [address for address in embedded if address is not None]
+
+
+def _allowed(ip: IPAddress) -> bool:
     if ip.is_loopback:
         return settings.WEBHOOKS_ALLOW_LOOPBACK
-    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_link_local or ip.is_private)
+    # Checked whatever this Python's ipaddress thinks of the IPv6 prefix: the embedded IPv4 must be public too.
+    return _public(ip) and all(_public(inner) for inner in _embedded_ipv4(ip))
 
 
 def check_destination(url: str) -> Destination:
@@ -69,7 +100,10 @@ def check_destination(url: str) -> Destination:
         raise UnsafeDestination(_("The URL must start with https:// and name a host."))
     if parts.username or parts.password:
         raise UnsafeDestination(_("The URL must not contain a user name or password."))
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:  # not a number, or out of range
+        raise UnsafeDestination(_("The URL's port is not valid.")) from exc
     try:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
@@ -77,8 +111,13 @@ def check_destination(url: str) -> Destination:
     addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
     if not addresses or not all(_allowed(address) for address in addresses):
         raise UnsafeDestination(_("The URL points at a private, loopback or link-local address."))
-    if parts.scheme == "http" and not (settings.WEBHOOKS_ALLOW_LOOPBACK and all(a.is_loopback for a in addresses)):
+    local_development = settings.WEBHOOKS_ALLOW_LOOPBACK and all(a.is_loopback for a in addresses)
+    if parts.scheme == "http" and not local_development:
         raise UnsafeDestination(_("The URL must start with https://."))
+    if port not in settings.WEBHOOK_ALLOWED_PORTS and not local_development:
+        raise UnsafeDestination(
+            _("The URL must use port %(ports)s.") % {"ports": ", ".join(map(str, settings.WEBHOOK_ALLOWED_PORTS))}
+        )
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Destination(parts.scheme, parts.hostname, port, str(addresses[0]), target)
 
@@ -108,12 +147,12 @@ class AttemptResult:
 
 
 def post(*, url: str, msg_id: str, body: bytes, secrets: list[str], timestamp: int | None = None) -> AttemptResult:
-    """POST one signed message. Never follows redirects; reads at most 500 bytes of the answer."""
+    """POST one signed message. Never follows redirects; keeps at most EXCERPT_CHARS bytes of the answer, cleaned."""
     started = time.monotonic()
     try:
         destination = check_destination(url)
     except UnsafeDestination as exc:
-        return AttemptResult(None, 0, "", exc.message)
+        return AttemptResult(None, 0, "", printable(exc.message, ERROR_CHARS))
     timestamp = timestamp or int(time.time())
     headers = {
         "Content-Type": "application/json",
@@ -130,10 +169,11 @@ def post(*, url: str, msg_id: str, body: bytes, secrets: list[str], timestamp: i
     try:
         conn.request("POST", destination.target, body=body, headers={**headers, "Host": destination.host})
         response = conn.getresponse()
-        excerpt = response.read(500).decode("utf-8", errors="replace")
+        excerpt = printable(response.read(EXCERPT_CHARS).decode("utf-8", errors="replace"), EXCERPT_CHARS)
         return AttemptResult(response.status, int((time.monotonic() - started) * 1000), excerpt, "")
     except (OSError, http.client.HTTPException) as exc:
-        return AttemptResult(None, int((time.monotonic() - started) * 1000), "", f"{type(exc).__name__}: {exc}"[:255])
+        error = printable(f"{type(exc).__name__}: {exc}", ERROR_CHARS)
+        return AttemptResult(None, int((time.monotonic() - started) * 1000), "", error)
     finally:
         conn.close()
 

@@ -319,6 +319,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "sent_at",
         "attempts",
         "last_error",
+        "claimed_until",
     ]
     exclude = ["body"]
 
@@ -536,10 +537,10 @@ class ComplianceDocumentAdmin(admin.ModelAdmin):
 
 @admin.register(DomainEvent)
 class DomainEventAdmin(admin.ModelAdmin):
-    list_display = ["type", "occurred_at", "key"]
-    list_filter = ["type"]
+    list_display = ["type", "occurred_at", "published_at", "key"]
+    list_filter = ["type", ("published_at", admin.EmptyFieldListFilter)]
     search_fields = ["key"]
-    readonly_fields = ["type", "key", "payload", "occurred_at"]
+    readonly_fields = ["type", "key", "payload", "occurred_at", "published_at"]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -16,12 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .choices import ApplicationStatus, CompanyStatus, ComplianceKind, TaskOwner, TaskState
+from .events import event_record
 from .exceptions import InvalidTransition
 from .models import (
     Application,
     Company,
     ComplianceDocument,
-    DomainEvent,
     Notification,
     OnboardingPlan,
     OnboardingReminder,
@@ -30,7 +30,6 @@ from .models import (
     OnboardingTemplateTask,
 )
 from .services import access_link_issue, link_url, notify, staff_emails
-from .signals import company_became_resident
 
 logger = logging.getLogger(__name__)
 
@@ -161,22 +160,12 @@ def _finish_if_complete(plan_id: int) -> None:
     company = Company.objects.select_for_update().get(pk=plan.company_id)
     company.status, company.resident_since = CompanyStatus.RESIDENT, timezone.localdate(now)
     company.save(update_fields=["status", "resident_since", "updated_at"])
-    event, created = DomainEvent.objects.get_or_create(
+    event_record(
+        type="company.became_resident",
         key=f"company.became_resident:{plan.company_id}",
-        defaults={
-            "type": "company.became_resident",
-            "payload": {
-                "company_id": plan.company_id,
-                "campus_id": plan.campus_id,
-                "application_id": plan.application_id,
-            },
-            "occurred_at": now,
-        },
+        payload={"company_id": plan.company_id, "campus_id": plan.campus_id, "application_id": plan.application_id},
+        occurred_at=now,
     )
-    if created:
-        transaction.on_commit(
-            lambda: company_became_resident.send(sender=Company, company_id=plan.company_id, event_id=event.pk)
-        )
 
 
 # --- Scheduled jobs -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from common.schedules import ensure_periodic_tasks
 SCHEDULES = [
     # (name, task, crontab fields)
     ("Deliver pending e-mails (outbox relay)", "tenants.tasks.relay_pending_notifications", {"minute": "*"}),
+    ("Announce unpublished domain events (outbox relay)", "tenants.tasks.relay_domain_events", {"minute": "*"}),
     ("Remind owners of overdue onboarding tasks", "tenants.tasks.onboarding_reminders", {"minute": "0", "hour": "9"}),
     ("Escalate long-overdue onboarding tasks", "tenants.tasks.onboarding_escalations", {"minute": "30", "hour": "9"}),
     ("Remind applicants of unfinished drafts", "tenants.tasks.draft_reminders", {"minute": "0", "hour": "10"}),

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,6 +21,7 @@ from common.tokens import hash_token, new_token
 from . import rules
 from .choices import ApplicationStatus as S
 from .choices import CompanyStatus
+from .events import event_record
 from .exceptions import ApplicationIncomplete, ApplicationLocked, InvalidLink, InvalidTransition
 from .models import (
     AccessLink,
@@ -32,7 +33,6 @@ from .models import (
     Company,
     Notification,
 )
-from .signals import application_status_changed
 
 # --- Drafts ------------------------------------------------------------------------------
 
@@ -127,7 +127,10 @@ def application_transition(
     reason: str = "",
     override_reason: str = "",
 ) -> Application:
-    """Move an application to ``to``: checked, recorded with who/when/why, and announced after commit."""
+    """Move an application to ``to``: checked, recorded with who/when/why, and announced after commit.
+
+    The announcement is a DomainEvent written in this transaction (see tenants.events).
+    """
     locking = Application.objects.select_for_update(of=("self",)).select_related("company", "campus")
     locked = locking.get(pk=application.pk)
     current = locked.status
@@ -178,14 +181,11 @@ def application_transition(
         from .onboarding import onboarding_start
 
         onboarding_start(application=locked, approved_on=timezone.localdate(now))
-    transaction.on_commit(
-        lambda: application_status_changed.send(
-            sender=Application,
-            application_id=locked.pk,
-            from_status=current,
-            to_status=to,
-            transition_id=transition.pk,
-        )
+    event_record(
+        type="application.status_changed",
+        key=f"application.status_changed:{transition.pk}",
+        payload={"application_id": locked.pk, "from_status": current, "to_status": to, "transition_id": transition.pk},
+        occurred_at=now,
     )
     application.status = locked.status
     return locked
@@ -361,29 +361,39 @@ def _notify_transition(*, application: Application, transition: ApplicationTrans
             )
 
 
+# How long a job owns an e-mail it is sending: more than a send may take (EMAIL_TIMEOUT per
+# server operation). A job that dies mid-send leaves the e-mail to the relay after this.
+NOTIFICATION_CLAIM = dt.timedelta(minutes=5)
+
+
 def deliver(notification_id: int) -> bool:
     """Send one pending e-mail; a second delivery of the same one sends nothing.
 
-    A failure is counted on the row (and re-raised for the job to retry); after
-    NOTIFICATION_MAX_ATTEMPTS failures the relay stops publishing it and staff see it in the admin.
+    Claim, send, record: the row is claimed by a conditional update that commits at once, so no
+    row lock is held while the mail server is slow. A failure is counted on the row (and re-raised
+    for the job to retry); after NOTIFICATION_MAX_ATTEMPTS failures the relay stops publishing it
+    and staff see it in the admin.
     """
     from django.core.mail import send_mail
 
+    now = timezone.now()
+    claimed = (
+        Notification.objects.filter(pk=notification_id, sent_at__isnull=True)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
+        .update(claimed_until=now + NOTIFICATION_CLAIM)
+    )
+    if not claimed:
+        return False  # sent already, or another job is sending it
+    notification = Notification.objects.get(pk=notification_id)
     try:
-        with transaction.atomic():
-            notification = (
-                Notification.objects.select_for_update().filter(pk=notification_id, sent_at__isnull=True).first()
-            )
-            if notification is None:
-                return False
-            send_mail(notification.subject, notification.body, None, [notification.recipient])
-            Notification.objects.filter(pk=notification.pk).update(sent_at=timezone.now(), body="")
-            logger.info("Sent e-mail %s (%s)", notification.pk, notification.kind)  # never the address or body
+        send_mail(notification.subject, notification.body, None, [notification.recipient])
     except Exception as exc:
         Notification.objects.filter(pk=notification_id).update(
-            attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:255]
+            attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:255], claimed_until=None
         )
         raise
+    Notification.objects.filter(pk=notification_id).update(sent_at=timezone.now(), body="", claimed_until=None)
+    logger.info("Sent e-mail %s (%s)", notification_id, notification.kind)  # never the address or body
     return True
 
 

@@ -10,7 +10,7 @@ import smtplib
 
 from celery import shared_task
 
-from . import onboarding, outcomes, privacy, services
+from . import events, onboarding, outcomes, privacy, services
 
 TRANSIENT = (OSError, smtplib.SMTPException)
 
@@ -28,6 +28,12 @@ def deliver_notification(self, notification_id: int) -> bool:
 def relay_pending_notifications() -> int:
     """Every minute: publish e-mails whose job was lost (broker down when they were written)."""
     return onboarding.relay_pending_notifications()
+
+
+@shared_task(acks_late=True)
+def relay_domain_events() -> int:
+    """Every minute: announce domain events (e.g. to partners' webhooks) that were not announced after commit."""
+    return events.relay_unpublished_events()
 
 
 @shared_task(acks_late=True)

@@ -171,6 +171,9 @@ CELERY_TIMEZONE = "UTC"
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 globals().update(EMAIL_CONFIG)
+# Seconds a mail-server operation may take before the send fails (and is retried). An e-mail job
+# claims its row for 5 minutes (tenants.services.NOTIFICATION_CLAIM), well beyond this.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="I·Campus Portal <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -341,8 +344,26 @@ API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="1000/hour")
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 WEBHOOK_SECRET_OVERLAP_HOURS = env.int("WEBHOOK_SECRET_OVERLAP_HOURS", default=24)
-# Only for tests and local development: lets webhooks go to 127.0.0.1 (and over plain http there).
+# Only for tests and local development: lets webhooks go to 127.0.0.1 (over plain http, any port).
 WEBHOOKS_ALLOW_LOOPBACK = _env_bool("WEBHOOKS_ALLOW_LOOPBACK", False)
+
+
+def _env_ports(name: str, default: list[int]) -> list[int]:
+    """A strict comma-separated list of TCP port numbers."""
+    raw = env.str(name, default="")
+    if raw.strip() == "":
+        return default
+    try:
+        ports = [int(item) for item in raw.split(",")]
+    except ValueError:
+        ports = []
+    if not ports or not all(0 < port < 65536 for port in ports):
+        raise ImproperlyConfigured(f"{name} must be comma-separated port numbers (1-65535), not {raw!r}.")
+    return ports
+
+
+# The ports webhook URLs may use; only HTTPS's 443 unless widened here (e.g. "443,8443").
+WEBHOOK_ALLOWED_PORTS = _env_ports("WEBHOOK_ALLOWED_PORTS", [443])
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -448,6 +448,7 @@ class Notification(models.Model):
     """An e-mail to send, written in the same transaction as the change it reports.
 
     A job delivers it after commit and marks it sent; a delivery that runs twice sends once.
+    The job claims the row for a while (``claimed_until``) and sends with no row lock held.
     The body is cleared once sent, so links in it do not linger.
     """
 
@@ -476,6 +477,7 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=255, blank=True)
+    claimed_until = models.DateTimeField(_("being sent until"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

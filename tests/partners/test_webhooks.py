@@ -150,6 +150,107 @@ def test_retries_span_more_than_a_day_then_give_up_and_disable_the_endpoint(
     assert any("disabled" in m.subject for m in mail.outbox)
 
 
+@pytest.mark.parametrize(
+    ("answer", "stored"),
+    [
+        (b"ok\x00bad", "ok\ufffdbad"),
+        (b"x" * 1_000_000, "x" * 500),
+        (b"\x1b[31mred\x1b[0m \xff", "\ufffd[31mred\ufffd[0m \ufffd"),
+    ],
+    ids=["nul-byte", "huge", "control-characters-and-bad-utf8"],
+)
+def test_a_receivers_answer_is_stored_cleaned_and_cut(
+    api_a, httpserver, django_capture_on_commit_callbacks, answer, stored
+):
+    httpserver.expect_request("/hooks").respond_with_data(answer)
+    endpoint = _register(api_a, httpserver.url_for("/hooks"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api_a.post(f"/api/v1/webhooks/{endpoint['id']}/ping/").status_code == 202
+
+    delivery = api_a.get(f"/api/v1/webhook-deliveries/{WebhookDelivery.objects.get().pk}/").json()
+    assert delivery["state"] == "succeeded"
+    assert [(a["status_code"], a["response_excerpt"]) for a in delivery["attempt_log"]] == [(200, stored)]
+
+
+@pytest.mark.postgres
+def test_an_answer_that_cannot_be_stored_follows_the_retry_schedule_and_ends_failed(
+    api_a, httpserver, monkeypatch, django_capture_on_commit_callbacks
+):
+    from partners import webhooks
+    from partners.events import queue_delivery
+
+    monkeypatch.setattr(webhooks, "printable", lambda text, limit: text)  # uncleaned: PostgreSQL refuses the NUL
+    httpserver.expect_request("/nul").respond_with_data(b"ok\x00bad")
+    endpoint = WebhookEndpoint.objects.get(pk=_register(api_a, httpserver.url_for("/nul"))["id"])
+    clock = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+    with time_machine.travel(clock, tick=False):
+        delivery = queue_delivery(endpoint=endpoint, event_type="ping", event_key="nul", data={})
+
+    while delivery.state == DeliveryState.PENDING:
+        with time_machine.travel(clock, tick=False), django_capture_on_commit_callbacks(execute=True):
+            assert delivery_attempt(delivery.pk) is not None
+        delivery.refresh_from_db()
+        clock = delivery.next_attempt_at or clock
+
+    assert delivery.state == DeliveryState.FAILED and delivery.attempts == 8
+    log = set(delivery.attempt_log.values_list("status_code", "error"))
+    assert log == {(200, "The answer could not be stored.")} and delivery.attempt_log.count() == 8
+
+
+def test_a_worker_that_dies_mid_attempt_leaves_the_delivery_due_again_after_its_claim(api_a, httpserver, monkeypatch):
+    from partners import services
+    from partners.events import queue_delivery
+
+    httpserver.expect_request("/hooks").respond_with_data("ok")
+    endpoint = WebhookEndpoint.objects.get(pk=_register(api_a, httpserver.url_for("/hooks"))["id"])
+    start = dt.datetime(2026, 5, 1, 8, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        delivery = queue_delivery(endpoint=endpoint, event_type="ping", event_key="killed", data={})
+        with monkeypatch.context() as patched:
+            patched.setattr(services, "post", lambda **kwargs: (_ for _ in ()).throw(SystemExit("worker killed")))
+            with pytest.raises(SystemExit):
+                delivery_attempt(delivery.pk)
+        assert sweep_webhook_deliveries() == 0  # claimed by the dead worker: not sent twice at once
+
+    with time_machine.travel(start + dt.timedelta(seconds=61), tick=False):
+        assert sweep_webhook_deliveries() == 1
+    delivery.refresh_from_db()
+    assert delivery.state == DeliveryState.SUCCEEDED and len(httpserver.log) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_no_row_lock_is_held_while_the_receiver_answers(partner_a, httpserver):
+    """While the receiver handles the POST, another connection can lock the delivery's row at once."""
+    from django.db import DatabaseError, connection, transaction
+    from django.utils import timezone
+
+    from partners import services
+
+    probes = []
+
+    def probe_row_lock(request):
+        try:
+            with transaction.atomic():
+                list(WebhookDelivery.objects.select_for_update(nowait=True).filter(event_id="evt_lock"))
+            probes.append("free")
+        except DatabaseError:
+            probes.append("locked")
+        finally:
+            connection.close()
+        return Response("ok")
+
+    httpserver.expect_request("/hooks").respond_with_handler(probe_row_lock)
+    endpoint = services.webhook_register(partner=partner_a, url=httpserver.url_for("/hooks"), event_types=["ping"])
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event_id="evt_lock", event_type="ping", payload={}, next_attempt_at=timezone.now()
+    )
+
+    assert services.delivery_attempt(delivery.pk).state == DeliveryState.SUCCEEDED
+    assert probes == ["free"]
+
+
 def test_410_disables_and_redirects_are_not_followed(api_a, httpserver):
     httpserver.expect_request("/gone").respond_with_data("", status=410)
     httpserver.expect_request("/moved").respond_with_response(
@@ -214,6 +315,18 @@ def test_another_partners_webhooks_and_deliveries_are_404(api_a, api_b, httpserv
         "file:///etc/passwd",
         "ftp://example.org/hook",
         "https://user:pass@example.org/hook",
+        # IPv6 addresses that carry a private IPv4 address: 6to4, NAT64, Teredo, IPv4-mapped.
+        "https://[2002:a00:5::1]/hook",
+        "https://[2002:a9fe:a9fe::]/hook",
+        "https://[64:ff9b::a9fe:a9fe]/hook",
+        "https://[64:ff9b::7f00:1]/hook",
+        "https://[2001:0:5db8:d822::f5ff:fffa]/hook",
+        "https://[::ffff:10.0.0.5]/hook",
+        "https://[::ffff:7f00:1]/hook",
+        # A public address, but not HTTPS's port.
+        "https://93.184.216.34:25/hook",
+        "https://93.184.216.34:8443/hook",
+        "https://93.184.216.34:99999/hook",
     ],
 )
 def test_internal_or_non_https_destinations_are_refused_at_registration(api_a, settings, url):
@@ -237,6 +350,54 @@ def test_destination_is_checked_again_at_delivery(api_a, partner_a, httpserver, 
 
     assert httpserver.log == []
     assert "private, loopback or link-local" in delivery.attempt_log.get().error
+
+
+def _resolve_to(monkeypatch, address: str) -> None:
+    import socket
+
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: [(family, socket.SOCK_STREAM, 6, "", (address, 443))])
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["2002:a00:5::1", "2002:c0a8:10a::", "64:ff9b::a00:5", "2001:0:5db8:d822::f5ff:fffa", "::ffff:10.0.0.5"],
+)
+def test_ipv6_carrying_a_private_ipv4_is_refused_at_send_time(partner_a, settings, monkeypatch, address):
+    settings.WEBHOOKS_ALLOW_LOOPBACK = False
+    settings.WEBHOOK_TIMEOUT_SECONDS = 1
+    _resolve_to(monkeypatch, "93.184.216.34")
+    endpoint = webhook_register(partner=partner_a, url="https://hooks.partner.example.org/in", event_types=["ping"])
+    from partners.events import queue_delivery
+
+    delivery = queue_delivery(endpoint=endpoint, event_type="ping", event_key="v6", data={})
+    _resolve_to(monkeypatch, address)  # the name now resolves to an address that routes inside
+    delivery_attempt(delivery.pk)
+
+    attempt = delivery.attempt_log.get()
+    assert attempt.status_code is None and "private, loopback or link-local" in attempt.error
+    delivery.refresh_from_db()
+    assert delivery.state == DeliveryState.PENDING and delivery.attempts == 1
+
+
+def test_only_port_443_unless_the_setting_widens_it(api_a, partner_a, settings, monkeypatch):
+    settings.WEBHOOKS_ALLOW_LOOPBACK = False
+    _resolve_to(monkeypatch, "93.184.216.34")
+    url = "https://hooks.partner.example.org:8443/in"
+
+    refused = api_a.post("/api/v1/webhooks/", {"url": url, "event_types": ["ping"]}, format="json")
+    assert refused.status_code == 400 and "443" in str(refused.json()["error"]["fields"]["url"])
+
+    settings.WEBHOOK_ALLOWED_PORTS = [443, 8443]
+    assert api_a.post("/api/v1/webhooks/", {"url": url, "event_types": ["ping"]}, format="json").status_code == 201
+    assert check_destination(url).port == 8443
+
+    settings.WEBHOOK_ALLOWED_PORTS = [443]  # narrowed again: checked at send time too
+    from partners.events import queue_delivery
+
+    delivery = queue_delivery(endpoint=WebhookEndpoint.objects.get(), event_type="ping", event_key="port", data={})
+    delivery_attempt(delivery.pk)
+    assert "port 443" in delivery.attempt_log.get().error
 
 
 def test_check_destination_accepts_public_addresses(monkeypatch):

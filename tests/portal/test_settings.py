@@ -54,3 +54,27 @@ def test_debug_is_off_by_default():
         check=True,
     )
     assert result.stdout.split() == ["False", "True"]
+
+
+def test_malformed_webhook_ports_name_the_variable():
+    result = _import_settings(SECRET_KEY="x" * 50, WEBHOOK_ALLOWED_PORTS="443,https")
+
+    assert result.returncode != 0
+    assert "WEBHOOK_ALLOWED_PORTS must be comma-separated port numbers" in result.stderr
+
+
+def _webhook_ports(**env) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "REDIS_URL", "WEBHOOK_ALLOWED_PORTS"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import portal.settings.base as s; print(s.WEBHOOK_ALLOWED_PORTS)"],
+        env={**clean, "SECRET_KEY": "k" * 50, **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+def test_webhooks_use_only_port_443_unless_widened():
+    assert _webhook_ports() == "[443]"
+    assert _webhook_ports(WEBHOOK_ALLOWED_PORTS="443, 8443") == "[443, 8443]"

@@ -203,3 +203,67 @@ def test_delivery_gives_up_after_a_bounded_number_of_tries(staff_user, monkeypat
     assert "mail server is down" in notification.last_error
     settings.NOTIFICATION_MAX_ATTEMPTS = notification.attempts
     assert relay_pending_notifications(older_than_seconds=0) == 0  # given up: left for staff in the admin
+
+
+def test_an_email_whose_sender_died_mid_send_is_sent_again_only_after_its_claim_runs_out(staff_user, monkeypatch):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    application = ApplicationFactory(status=S.SUBMITTED)
+    application_transition(application=application, to=S.SCREENING, actor=staff_user)
+    notification = Notification.objects.get(application=application)
+
+    def worker_killed(*args, **kwargs):
+        raise SystemExit("worker killed mid-send")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("django.core.mail.send_mail", worker_killed)
+        with pytest.raises(SystemExit):
+            deliver(notification.pk)
+
+    assert deliver(notification.pk) is False  # still claimed by the dead worker: no second copy yet
+    assert mail.outbox == []
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=6)):
+        assert deliver(notification.pk) is True
+        assert deliver(notification.pk) is False
+    assert len(mail.outbox) == 1
+    assert Notification.objects.get(pk=notification.pk).sent_at is not None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_no_row_lock_is_held_while_the_mail_server_answers(monkeypatch):
+    """Another connection can lock the e-mail's row while it is being sent: SMTP never waits inside a lock."""
+    import threading
+
+    from django.db import DatabaseError, connection, transaction
+
+    notification = Notification.objects.create(  # written by a change whose own job has not run
+        kind="status:screening", recipient="ada@helix.example.com", language="en", subject="Screening", body="..."
+    )
+    real_send, probes = mail.send_mail, []
+
+    def probe_row_lock():
+        try:
+            with transaction.atomic():
+                list(Notification.objects.select_for_update(nowait=True).filter(pk=notification.pk))
+            probes.append("free")
+        except DatabaseError:
+            probes.append("locked")
+        finally:
+            connection.close()
+
+    def slow_mail_server(*args, **kwargs):
+        prober = threading.Thread(target=probe_row_lock)
+        prober.start()
+        prober.join(10)
+        return real_send(*args, **kwargs)
+
+    monkeypatch.setattr("django.core.mail.send_mail", slow_mail_server)
+    mail.outbox.clear()
+
+    assert deliver(notification.pk) is True
+    assert probes == ["free"]
+    assert len(mail.outbox) == 1
