@@ -18,6 +18,7 @@ import random
 import re
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -166,16 +167,35 @@ def post(*, url: str, msg_id: str, body: bytes, secrets: list[str], timestamp: i
         conn = _PinnedHTTPSConnection(destination.host, destination.ip, destination.port, timeout)
     else:  # loopback http, allowed only with WEBHOOKS_ALLOW_LOOPBACK
         conn = http.client.HTTPConnection(destination.ip, destination.port, timeout=timeout)
+    # The socket timeout bounds each read; a receiver answering a byte at a time could still hold
+    # the attempt past its claim. The whole exchange gets the same limit: then the socket is shut.
+    expired = threading.Event()
+    deadline = threading.Timer(timeout, _cut, args=(conn, expired))
+    deadline.start()
     try:
         conn.request("POST", destination.target, body=body, headers={**headers, "Host": destination.host})
         response = conn.getresponse()
         excerpt = printable(response.read(EXCERPT_CHARS).decode("utf-8", errors="replace"), EXCERPT_CHARS)
-        return AttemptResult(response.status, int((time.monotonic() - started) * 1000), excerpt, "")
+        status, error = response.status, ""
     except (OSError, http.client.HTTPException) as exc:
-        error = printable(f"{type(exc).__name__}: {exc}", ERROR_CHARS)
-        return AttemptResult(None, int((time.monotonic() - started) * 1000), "", error)
+        status, excerpt, error = None, "", f"{type(exc).__name__}: {exc}"
     finally:
+        deadline.cancel()
         conn.close()
+    if expired.is_set():
+        status, excerpt = None, ""
+        error = _("No complete answer within %(seconds)s seconds.") % {"seconds": timeout}
+    return AttemptResult(status, int((time.monotonic() - started) * 1000), excerpt, printable(error, ERROR_CHARS))
+
+
+def _cut(conn: http.client.HTTPConnection, expired: threading.Event) -> None:
+    """Stop an exchange in progress on another thread: shutting the socket down wakes its read."""
+    expired.set()
+    if conn.sock is not None:
+        try:
+            conn.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # closed already
 
 
 def next_delay(attempts_made: int) -> float | None:

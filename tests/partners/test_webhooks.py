@@ -455,3 +455,46 @@ def test_two_deliveries_to_one_endpoint_are_attempted_at_the_same_time(partner_a
 
     assert attempted is not None and attempted.state == "succeeded"
     assert WebhookDelivery.objects.get(pk=first.pk).state == "succeeded"
+
+
+def test_a_receiver_answering_a_byte_at_a_time_cannot_hold_an_attempt_past_its_limit(partner_a, settings):
+    """Each read has its own timeout; the whole exchange has one too, so the attempt ends in time."""
+    import socket
+    import threading
+    import time
+
+    settings.WEBHOOKS_ALLOW_LOOPBACK = True
+    settings.WEBHOOK_TIMEOUT_SECONDS = 1
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(5)
+
+    def drip():  # the status line, then a header byte every 0.2 s, for 6 s at most
+        connection, _address = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\n")
+            for _byte in range(30):
+                try:
+                    connection.sendall(b"X")
+                except OSError:
+                    return
+                time.sleep(0.2)
+
+    receiver = threading.Thread(target=drip, daemon=True)
+    receiver.start()
+    port = listener.getsockname()[1]
+    endpoint = webhook_register(partner=partner_a, url=f"http://127.0.0.1:{port}/in", event_types=["ping"])
+    from partners.events import queue_delivery
+
+    delivery = queue_delivery(endpoint=endpoint, event_type="ping", event_key="drip", data={})
+    started = time.monotonic()
+    delivery_attempt(delivery.pk)
+    took = time.monotonic() - started
+    receiver.join(timeout=7)
+    listener.close()
+
+    attempt = delivery.attempt_log.get()
+    assert took < 3, took
+    assert attempt.status_code is None and "No complete answer within" in attempt.error
+    delivery.refresh_from_db()
+    assert delivery.state == DeliveryState.PENDING and delivery.attempts == 1  # retried on schedule
