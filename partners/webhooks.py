@@ -9,6 +9,7 @@ address that was checked (no second DNS lookup), and redirects are never followe
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import http.client
@@ -192,10 +193,8 @@ def _cut(conn: http.client.HTTPConnection, expired: threading.Event) -> None:
     """Stop an exchange in progress on another thread: shutting the socket down wakes its read."""
     expired.set()
     if conn.sock is not None:
-        try:
+        with contextlib.suppress(OSError):  # closed already
             conn.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass  # closed already
 
 
 def next_delay(attempts_made: int) -> float | None:
