@@ -207,7 +207,7 @@ LOGIN_REDIRECT_URL_FAILURE = "/admin/login/?sso=failed"
 if OIDC_RP_CLIENT_ID:
     AUTHENTICATION_BACKENDS.append("portal.sso.StaffOIDCBackend")
 # Two-factor sign-in (TOTP, django-otp): optional for staff; required for campus managers when on.
-TWO_FACTOR_REQUIRED_FOR_MANAGERS = env.bool("TWO_FACTOR_REQUIRED_FOR_MANAGERS", default=False)
+TWO_FACTOR_REQUIRED_FOR_MANAGERS = _env_bool("TWO_FACTOR_REQUIRED_FOR_MANAGERS", False)
 OTP_TOTP_ISSUER = "I·Campus Portal"
 # Sessions end after SESSION_HOURS (8) of sign-in, and when the browser closes for staff pages.
 SESSION_COOKIE_AGE = env.int("SESSION_HOURS", default=8) * 3600
