@@ -306,6 +306,10 @@ READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
 
 # --- Applications -----------------------------------------------------------------------
 APPLICATION_UPLOAD_MAX_BYTES = env.int("APPLICATION_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Uploaded images are decoded in full and refused above this many pixels (decompression bombs);
+# Word documents are refused when their parts unpack to more than this many bytes (zip bombs).
+UPLOAD_IMAGE_MAX_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=50_000_000)
+UPLOAD_DOCX_MAX_UNCOMPRESSED_BYTES = env.int("UPLOAD_DOCX_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
 # Django refuses request bodies above this before any view runs (files + form fields).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
