@@ -9,7 +9,7 @@ BIN=.venv/bin
 $BIN/python manage.py migrate --no-input
 $BIN/python manage.py collectstatic --no-input -v0
 trap 'kill 0' EXIT INT TERM
-$BIN/gunicorn portal.wsgi --bind "${BIND:-127.0.0.1:8000}" --workers "${WEB_CONCURRENCY:-4}" --access-logfile - &
+$BIN/gunicorn -c deploy/gunicorn.conf.py portal.wsgi --bind "${BIND:-127.0.0.1:8000}" --workers "${WEB_CONCURRENCY:-4}" &
 $BIN/celery -A portal worker --loglevel=INFO &
 $BIN/celery -A portal beat --loglevel=INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler &
 wait -n

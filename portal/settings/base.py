@@ -8,6 +8,7 @@ local-memory cache, console e-mail). Any variable may instead be given as
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import secrets
 from pathlib import Path
 
@@ -36,6 +37,21 @@ def _env_bool(name: str, default: bool) -> bool:
     if lowered in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false, yes/no, on/off), not {raw!r}.")
+
+
+def _env_addresses(name: str, default: str) -> list[str]:
+    """Comma-separated IP addresses or networks (or ``*``), each checked as gunicorn checks them."""
+    values = [value.strip() for value in env.str(name, default=default).split(",") if value.strip()]
+    for value in values:
+        if value == "*":
+            continue
+        try:
+            ipaddress.ip_network(value)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks (such as 10.0.0.5 or 10.0.0.0/24), not {value!r}."
+            ) from None
+    return values
 
 
 DEBUG = _env_bool("DEBUG", False)
@@ -83,6 +99,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.middleware.trusted_forwarded_headers",
     "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -188,8 +205,15 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", defaul
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# X-Forwarded-For/-Proto/-Host are believed only from these addresses (the TLS-terminating proxy);
+# from anyone else they are dropped before any other code sees them. Gunicorn reads the same
+# variable (deploy/gunicorn.conf.py), so the web server and the application trust the same peers.
+FORWARDED_ALLOW_IPS = _env_addresses("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# Behind that proxy, the client address (for lock-outs and rate limits) is the one the outermost
+# of this many proxies saw in X-Forwarded-For; with 0, the direct peer's address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "common.proxy.client_ip"
+RATELIMIT_IP_META_KEY = "common.proxy.client_ip"
 # Single sign-on for staff through OpenID Connect (mozilla-django-oidc), on when OIDC_CLIENT_ID is
 # set; existing active staff accounts are matched by verified e-mail address, none are created.
 OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
@@ -267,7 +291,11 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id", "redact"]},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The development server's request lines, redacted like every other line.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 DJANGO_GUID = {
     "GUID_HEADER_NAME": "X-Request-ID",

@@ -75,3 +75,10 @@ def test_security_switches_accept_the_usual_words():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "False"]
+
+
+def test_a_malformed_proxy_address_stops_start_up_naming_the_variable():
+    result = _import_settings(SECRET_KEY="x" * 50, FORWARDED_ALLOW_IPS="10.0.0.1,proxy.internal")
+
+    assert result.returncode != 0
+    assert "FORWARDED_ALLOW_IPS must list IP addresses or networks" in result.stderr
