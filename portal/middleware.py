@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
+from django.conf import settings
+from django.http import HttpResponseNotAllowed
+
 from common.proxy import peer_is_trusted_proxy
 
 # What a proxy adds about the original request; only the configured proxy may say it.
@@ -25,5 +31,41 @@ def trusted_forwarded_headers(get_response):
             for name in FORWARDED_HEADERS:
                 request.META.pop(name, None)
         return get_response(request)
+
+    return middleware
+
+
+def refuse_trace(get_response):
+    """TRACE (and TRACK) would echo a request, cookies included, back to the sender: 405 everywhere."""
+
+    def middleware(request):
+        if request.method in {"TRACE", "TRACK"}:
+            return HttpResponseNotAllowed(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"])
+        return get_response(request)
+
+    return middleware
+
+
+# The pages written for the public, after an optional language prefix. Everything else (the admin,
+# the staff and reviewer areas, sign-in pages, applicants' links and pages, the API) is noindex,
+# so a page added later stays out of search engines until it is listed here.
+INDEXABLE = r"(?:|campuses/[^/]+/|residents/|residents/[^/]+/|committee/|partners/|apply/)"
+INDEXABLE_UNPREFIXED = r"(?:robots\.txt|static/.*|api/docs/|api/schema/)"
+
+
+@cache
+def _indexable() -> re.Pattern:
+    prefixes = "|".join(re.escape(f"{code}/") for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE)
+    return re.compile(rf"/(?:(?:{prefixes})?{INDEXABLE}|{INDEXABLE_UNPREFIXED})")
+
+
+def noindex_private_pages(get_response):
+    """X-Robots-Tag: noindex on every response but the public pages, whatever its status."""
+
+    def middleware(request):
+        response = get_response(request)
+        if not _indexable().fullmatch(request.path):
+            response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
 
     return middleware

@@ -100,6 +100,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "portal.middleware.trusted_forwarded_headers",
+    "portal.middleware.noindex_private_pages",
+    "portal.middleware.refuse_trace",
     "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
