@@ -60,3 +60,20 @@ def pixel_bomb_png() -> bytes:
 
 FAKE_JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 34
 assert len(FAKE_JPEG) == 54
+
+
+def understated_docx(megabytes: int = 20, claimed: int = 1000) -> bytes:
+    """A zip bomb whose headers claim a small part: its real size only shows when it is unpacked."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", WORD_TYPES.format(main=MAIN, extra=""))
+        archive.writestr("word/document.xml", bytes(megabytes * 1024 * 1024))
+    data = bytearray(buffer.getvalue())
+    name = b"word/document.xml"
+    # The uncompressed size sits at offset 22 of the local header and 24 of the central directory entry.
+    for signature, name_at, size_at in [(b"PK\x03\x04", 30, 22), (b"PK\x01\x02", 46, 24)]:
+        start = next(
+            i for i in range(len(data)) if data.startswith(signature + b"", i) and data.startswith(name, i + name_at)
+        )
+        struct.pack_into("<I", data, start + size_at, claimed)
+    return bytes(data)

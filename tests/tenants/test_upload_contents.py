@@ -8,7 +8,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tenants.models import Application, ApplicationDocument
-from tests.tenants.files import FAKE_JPEG, MACRO_MAIN, docx, image_bytes, pixel_bomb_png, zip_bomb_docx
+from tests.tenants.files import (
+    FAKE_JPEG,
+    MACRO_MAIN,
+    docx,
+    image_bytes,
+    pixel_bomb_png,
+    understated_docx,
+    zip_bomb_docx,
+)
 from tests.tenants.helpers import company_data
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +104,13 @@ def test_a_document_that_compresses_absurdly_well_is_refused(documents_step, set
     response = documents_step("plan.docx", zip_bomb_docx(megabytes=50))
 
     assert "unpacks to more than a Word document can hold" in error_next_to(response, "pitch_deck")
+
+
+def test_a_zip_bomb_whose_headers_understate_its_size_is_refused(documents_step):
+    response = documents_step("plan.docx", understated_docx())
+
+    assert "is damaged and cannot be opened as a Word document" in error_next_to(response, "pitch_deck")
+    assert not ApplicationDocument.objects.exists()
 
 
 @pytest.mark.parametrize(
