@@ -13,6 +13,7 @@ import os
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import filetype
@@ -160,7 +161,8 @@ def _check_docx(upload) -> None:
                 raise _refuse(_("%(name)s contains an embedded program or object."), "embedded_program", upload)
             for member in members:
                 _read_member(archive, member, upload)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, OSError, zlib.error):
+        # Bad CRCs and sizes, encrypted parts, unknown compression methods, cut-off data.
         raise _refuse(_("%(name)s is damaged and cannot be opened as a Word document."), "bad_docx", upload) from None
     finally:
         upload.seek(0)

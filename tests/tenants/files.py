@@ -62,18 +62,27 @@ FAKE_JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x
 assert len(FAKE_JPEG) == 54
 
 
-def understated_docx(megabytes: int = 20, claimed: int = 1000) -> bytes:
-    """A zip bomb whose headers claim a small part: its real size only shows when it is unpacked."""
+def _patched_docx(document: bytes, local_offset: int, central_offset: int, fmt: str, value: int) -> bytes:
+    """A Word document whose word/document.xml headers (local and central) say ``value`` at the offsets."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", WORD_TYPES.format(main=MAIN, extra=""))
-        archive.writestr("word/document.xml", bytes(megabytes * 1024 * 1024))
+        archive.writestr("word/document.xml", document)
     data = bytearray(buffer.getvalue())
     name = b"word/document.xml"
-    # The uncompressed size sits at offset 22 of the local header and 24 of the central directory entry.
-    for signature, name_at, size_at in [(b"PK\x03\x04", 30, 22), (b"PK\x01\x02", 46, 24)]:
-        start = next(
-            i for i in range(len(data)) if data.startswith(signature + b"", i) and data.startswith(name, i + name_at)
-        )
-        struct.pack_into("<I", data, start + size_at, claimed)
+    for signature, name_at, offset in [(b"PK\x03\x04", 30, local_offset), (b"PK\x01\x02", 46, central_offset)]:
+        start = data.find(signature)
+        while not data.startswith(name, start + name_at):
+            start = data.find(signature, start + 1)
+        struct.pack_into(fmt, data, start + offset, value)
     return bytes(data)
+
+
+def understated_docx(megabytes: int = 20, claimed: int = 1000) -> bytes:
+    """A zip bomb whose headers claim a small part (uncompressed size: offset 22 local, 24 central)."""
+    return _patched_docx(bytes(megabytes * 1024 * 1024), 22, 24, "<I", claimed)
+
+
+def encrypted_docx() -> bytes:
+    """A Word document whose main part is marked as encrypted (flag bit 0: offset 6 local, 8 central)."""
+    return _patched_docx(b"<w:document/>", 6, 8, "<H", 0x1)

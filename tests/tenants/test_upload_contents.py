@@ -12,6 +12,7 @@ from tests.tenants.files import (
     FAKE_JPEG,
     MACRO_MAIN,
     docx,
+    encrypted_docx,
     image_bytes,
     pixel_bomb_png,
     understated_docx,
@@ -106,8 +107,9 @@ def test_a_document_that_compresses_absurdly_well_is_refused(documents_step, set
     assert "unpacks to more than a Word document can hold" in error_next_to(response, "pitch_deck")
 
 
-def test_a_zip_bomb_whose_headers_understate_its_size_is_refused(documents_step):
-    response = documents_step("plan.docx", understated_docx())
+@pytest.mark.parametrize("content", [understated_docx(), encrypted_docx()], ids=["understated-size", "encrypted"])
+def test_a_word_document_that_cannot_be_unpacked_honestly_is_refused(documents_step, content):
+    response = documents_step("plan.docx", content)
 
     assert "is damaged and cannot be opened as a Word document" in error_next_to(response, "pitch_deck")
     assert not ApplicationDocument.objects.exists()
