@@ -1,5 +1,8 @@
 """Checks for uploaded documents: size, type recognised from the content, and a safe name.
 
+Each file is checked to its end: an image must decode completely within a pixel limit, and a Word
+document must unpack within size and ratio limits and hold no macros or embedded programs.
+
 Files are stored under ``PRIVATE_MEDIA_ROOT`` with a name the server chooses; no URL maps to
 that folder, so documents only leave through the permission-checked download view.
 """
@@ -8,7 +11,9 @@ from __future__ import annotations
 
 import os
 import unicodedata
+import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import filetype
@@ -17,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from PIL import Image
 
 # Sniffed MIME type -> extension we store it under.
 ALLOWED_TYPES = {
@@ -75,6 +81,120 @@ def _is_docx(upload) -> bool:
     return "[Content_Types].xml" in names and any(n.startswith("word/") for n in names)
 
 
+def _refuse(message: str, code: str, upload, **params) -> ValidationError:
+    return ValidationError(message % {"name": clean_filename(upload.name), **params}, code=code)
+
+
+def _check_image(upload) -> None:
+    """Decode the whole image: a header with nothing valid behind it, or a pixel bomb, is refused."""
+    limit = settings.UPLOAD_IMAGE_MAX_PIXELS
+    Image.MAX_IMAGE_PIXELS = limit
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns above MAX_IMAGE_PIXELS (raising only above twice that): refuse both.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                image.verify()
+            upload.seek(0)
+            with Image.open(upload) as image:
+                image.load()
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise _refuse(
+            _("%(name)s has too many pixels; images may have at most %(limit)s million pixels."),
+            "image_too_large",
+            upload,
+            limit=f"{limit / 1_000_000:g}",
+        ) from None
+    except Exception as exc:  # Pillow raises many kinds (OSError, SyntaxError, struct.error) for broken files
+        raise _refuse(
+            _("%(name)s is damaged or incomplete and cannot be opened as an image."), "bad_image", upload
+        ) from exc
+    finally:
+        upload.seek(0)
+
+
+# Word documents: a zip of XML parts. Legitimate ones have a few dozen members and compress text
+# about ten to one; a zip bomb has absurd sizes or ratios (the ratio counts only for larger parts,
+# as small parts of repeated markup compress very well).
+DOCX_MAX_MEMBERS = 1000
+DOCX_MAX_RATIO = 100
+DOCX_RATIO_FROM_BYTES = 1024 * 1024
+MACRO_PARTS = ("vbaproject.bin", "vbadata.xml")
+MACRO_TYPES = ("macroenabled", "vbaproject")
+PROGRAM_EXTENSIONS = (".exe", ".dll", ".com", ".scr", ".bat", ".cmd", ".msi", ".js", ".vbs", ".jar", ".docm", ".xlsm")
+PROGRAM_TYPES = ("oleobject", "activex", *(f'extension="{ext[1:]}"' for ext in PROGRAM_EXTENSIONS))
+# Executables (MZ) and OLE compound files (old Office, embedded "packages") inside a member.
+PROGRAM_MAGIC = (b"MZ", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def _has_macros(names: list[str], types: str) -> bool:
+    return any(name.endswith(MACRO_PARTS) for name in names) or any(marker in types for marker in MACRO_TYPES)
+
+
+def _has_programs(names: list[str], types: str) -> bool:
+    return any(
+        name.endswith(PROGRAM_EXTENSIONS)
+        or "oleobject" in name
+        or "/activex/" in name
+        or ("/embeddings/" in name and name.endswith(".bin"))
+        for name in names
+    ) or any(marker in types for marker in PROGRAM_TYPES)
+
+
+def _check_docx(upload) -> None:
+    """Refuse Word documents that unpack to absurd sizes or carry macros or embedded programs."""
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+            _check_docx_sizes(upload, members)
+            names = [member.filename.lower() for member in members]
+            types = archive.read("[Content_Types].xml").decode("utf-8", "replace").lower().replace("'", '"')
+            if _has_macros(names, types):
+                raise _refuse(
+                    _("%(name)s contains macros; save it as a plain Word document (.docx) or a PDF."),
+                    "macros",
+                    upload,
+                )
+            if _has_programs(names, types):
+                raise _refuse(_("%(name)s contains an embedded program or object."), "embedded_program", upload)
+            for member in members:
+                _read_member(archive, member, upload)
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, OSError, zlib.error):
+        # Bad CRCs and sizes, encrypted parts, unknown compression methods, cut-off data.
+        raise _refuse(_("%(name)s is damaged and cannot be opened as a Word document."), "bad_docx", upload) from None
+    finally:
+        upload.seek(0)
+
+
+def _check_docx_sizes(upload, members: list[zipfile.ZipInfo]) -> None:
+    limit = settings.UPLOAD_DOCX_MAX_UNCOMPRESSED_BYTES
+    unpacked = sum(member.file_size for member in members)
+    absurd_ratio = any(
+        member.file_size > DOCX_RATIO_FROM_BYTES and member.file_size > DOCX_MAX_RATIO * max(member.compress_size, 1)
+        for member in members
+    )
+    if len(members) > DOCX_MAX_MEMBERS or unpacked > limit or absurd_ratio:
+        raise _refuse(
+            _("%(name)s unpacks to more than a Word document can hold (at most %(limit)s, compressed sensibly)."),
+            "zip_bomb",
+            upload,
+            limit=filesizeformat(limit),
+        )
+
+
+def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, upload) -> None:
+    """Unpack one part in chunks; zipfile stops at the declared size and checks the CRC, so a part
+    whose header understates its size fails here instead of unpacking without end."""
+    with archive.open(member) as part:
+        head = part.read(8)
+        if head.startswith(PROGRAM_MAGIC):
+            raise _refuse(_("%(name)s contains an embedded program or object."), "embedded_program", upload)
+        while part.read(1024 * 1024):
+            pass
+
+
 def check_upload(upload) -> CheckedUpload:
     """Refuse files that are too large or whose content is not an allowed type; say which rule failed."""
     limit = settings.APPLICATION_UPLOAD_MAX_BYTES
@@ -102,6 +222,10 @@ def check_upload(upload) -> CheckedUpload:
             _("%(name)s is not a PDF, PNG, JPEG or Word (.docx) file.") % {"name": clean_filename(upload.name)},
             code="bad_type",
         )
+    if mime in {"image/png", "image/jpeg"}:
+        _check_image(upload)
+    elif mime == docx:
+        _check_docx(upload)
     return CheckedUpload(
         content_type=mime, extension=ALLOWED_TYPES[mime], original_name=clean_filename(upload.name), size=upload.size
     )

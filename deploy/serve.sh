@@ -10,7 +10,7 @@ BIN=.venv/bin
 $BIN/python manage.py migrate --no-input
 $BIN/python manage.py collectstatic --no-input -v0
 source deploy/supervise.sh
-supervise web $BIN/gunicorn portal.wsgi --bind "${BIND:-127.0.0.1:8000}" --workers "${WEB_CONCURRENCY:-4}" --access-logfile -
+supervise web $BIN/gunicorn -c deploy/gunicorn.conf.py portal.wsgi --bind "${BIND:-127.0.0.1:8000}" --workers "${WEB_CONCURRENCY:-4}"
 supervise worker $BIN/celery -A portal worker --loglevel=INFO
 supervise beat $BIN/celery -A portal beat --loglevel=INFO
 supervise_wait

@@ -11,6 +11,7 @@ admin.site.site_title = _("I·Campus Portal")
 admin.site.index_title = _("Campus management")
 
 urlpatterns = [
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),

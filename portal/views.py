@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 
 from django import forms
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -100,3 +101,18 @@ def _csv(table, campus) -> HttpResponse:
     writer.writerow([str(column) for column in table.columns])
     writer.writerows([[str(cell) for cell in row] for row in table.rows])
     return response
+
+
+# Areas behind a sign-in (the first in every language). Links with a token are not listed: a
+# crawler that finds one must be able to fetch it to see its noindex (it only shows a confirmation
+# page), or the bare address could still be listed in search results.
+ROBOTS_DISALLOW = ["admin/", "staff/", "advisory/"]
+ROBOTS_DISALLOW_UNPREFIXED = ["api/v1/", "oidc/"]
+
+
+def robots_txt(request):
+    """Crawlers are asked to stay out of the signed-in areas."""
+    prefixes = [""] + [f"{code}/" for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    areas = [prefix + area for prefix in prefixes for area in ROBOTS_DISALLOW] + ROBOTS_DISALLOW_UNPREFIXED
+    lines = ["User-agent: *", *(f"Disallow: /{area}" for area in areas)]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

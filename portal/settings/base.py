@@ -8,6 +8,7 @@ local-memory cache, console e-mail). Any variable may instead be given as
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import secrets
 from pathlib import Path
 
@@ -36,6 +37,21 @@ def _env_bool(name: str, default: bool) -> bool:
     if lowered in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false, yes/no, on/off), not {raw!r}.")
+
+
+def _env_addresses(name: str, default: str) -> list[str]:
+    """Comma-separated IP addresses or networks (or ``*``), each checked as gunicorn checks them."""
+    values = [value.strip() for value in env.str(name, default=default).split(",") if value.strip()]
+    for value in values:
+        if value == "*":
+            continue
+        try:
+            ipaddress.ip_network(value)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks (such as 10.0.0.5 or 10.0.0.0/24), not {value!r}."
+            ) from None
+    return values
 
 
 DEBUG = _env_bool("DEBUG", False)
@@ -83,6 +99,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.middleware.trusted_forwarded_headers",
+    "portal.middleware.noindex_private_pages",
+    "portal.middleware.refuse_trace",
     "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -193,8 +212,15 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", defaul
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# X-Forwarded-For/-Proto/-Host are believed only from these addresses (the TLS-terminating proxy);
+# from anyone else they are dropped before any other code sees them. Gunicorn reads the same
+# variable (deploy/gunicorn.conf.py), so the web server and the application trust the same peers.
+FORWARDED_ALLOW_IPS = _env_addresses("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# Behind that proxy, the client address (for lock-outs and rate limits) is the one the outermost
+# of this many proxies saw in X-Forwarded-For; with 0, the direct peer's address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "common.proxy.client_ip"
+RATELIMIT_IP_META_KEY = "common.proxy.client_ip"
 # Single sign-on for staff through OpenID Connect (mozilla-django-oidc), on when OIDC_CLIENT_ID is
 # set; existing active staff accounts are matched by verified e-mail address, none are created.
 OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
@@ -212,7 +238,7 @@ LOGIN_REDIRECT_URL_FAILURE = "/admin/login/?sso=failed"
 if OIDC_RP_CLIENT_ID:
     AUTHENTICATION_BACKENDS.append("portal.sso.StaffOIDCBackend")
 # Two-factor sign-in (TOTP, django-otp): optional for staff; required for campus managers when on.
-TWO_FACTOR_REQUIRED_FOR_MANAGERS = env.bool("TWO_FACTOR_REQUIRED_FOR_MANAGERS", default=False)
+TWO_FACTOR_REQUIRED_FOR_MANAGERS = _env_bool("TWO_FACTOR_REQUIRED_FOR_MANAGERS", False)
 OTP_TOTP_ISSUER = "I·Campus Portal"
 # Sessions end after SESSION_HOURS (8) of sign-in, and when the browser closes for staff pages.
 SESSION_COOKIE_AGE = env.int("SESSION_HOURS", default=8) * 3600
@@ -272,7 +298,11 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id", "redact"]},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The development server's request lines, redacted like every other line.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 DJANGO_GUID = {
     "GUID_HEADER_NAME": "X-Request-ID",
@@ -313,6 +343,10 @@ HEARTBEAT_MAX_AGE_SECONDS = env.int("HEARTBEAT_MAX_AGE_SECONDS", default=60)
 
 # --- Applications -----------------------------------------------------------------------
 APPLICATION_UPLOAD_MAX_BYTES = env.int("APPLICATION_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Uploaded images are decoded in full and refused above this many pixels (decompression bombs);
+# Word documents are refused when their parts unpack to more than this many bytes (zip bombs).
+UPLOAD_IMAGE_MAX_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=50_000_000)
+UPLOAD_DOCX_MAX_UNCOMPRESSED_BYTES = env.int("UPLOAD_DOCX_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
 # Django refuses request bodies above this before any view runs (files + form fields).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -6,19 +6,24 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 
-def _import_settings(**env) -> subprocess.CompletedProcess:
+def _run(code: str, **env) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"}}
-    return subprocess.run(
-        [sys.executable, "-c", "import portal.settings.base"],
+    return subprocess.run(  # noqa: S603 - this Python, code from the tests
+        [sys.executable, "-c", code],
         env={**clean, **env},
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def _import_settings(module: str = "portal.settings.base", **env) -> subprocess.CompletedProcess:
+    return _run(f"import {module}", **env)
 
 
 def test_secret_key_is_required_when_debug_is_off():
@@ -78,3 +83,26 @@ def _webhook_ports(**env) -> str:
 def test_webhooks_use_only_port_443_unless_widened():
     assert _webhook_ports() == "[443]"
     assert _webhook_ports(WEBHOOK_ALLOWED_PORTS="443, 8443") == "[443, 8443]"
+
+
+@pytest.mark.parametrize("name", ["TWO_FACTOR_REQUIRED_FOR_MANAGERS", "SECURE_SSL_REDIRECT", "SECURE_HSTS_PRELOAD"])
+def test_a_misspelt_security_switch_stops_start_up_naming_the_variable(name):
+    result = _import_settings("portal.settings.production", SECRET_KEY="x" * 50, **{name: "ture"})
+
+    assert result.returncode != 0
+    assert f"{name} must be a boolean" in result.stderr
+
+
+def test_security_switches_accept_the_usual_words():
+    code = "import portal.settings.production as s; print(s.TWO_FACTOR_REQUIRED_FOR_MANAGERS, s.SECURE_SSL_REDIRECT)"
+    result = _run(code, SECRET_KEY="x" * 50, TWO_FACTOR_REQUIRED_FOR_MANAGERS="Yes", SECURE_SSL_REDIRECT="off")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False"]
+
+
+def test_a_malformed_proxy_address_stops_start_up_naming_the_variable():
+    result = _import_settings(SECRET_KEY="x" * 50, FORWARDED_ALLOW_IPS="10.0.0.1,proxy.internal")
+
+    assert result.returncode != 0
+    assert "FORWARDED_ALLOW_IPS must list IP addresses or networks" in result.stderr

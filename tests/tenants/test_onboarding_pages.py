@@ -15,6 +15,7 @@ from tenants.models import ComplianceDocument, OnboardingPlan
 from tenants.onboarding import check_compliance_documents
 from tenants.services import application_transition
 from tests.tenants.factories import ApplicationFactory, CompanyFactory
+from tests.tenants.files import docx, pixel_bomb_png
 from tests.tenants.helpers import PDF, pdf
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +69,27 @@ def test_company_upload_follows_the_application_rules(company_client, plan):
 
     assert response.status_code == 400
     assert "is not a PDF, PNG, JPEG or Word" in response.content.decode()
+    task.refresh_from_db()
+    assert task.state == TaskState.PENDING
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("agreement.png", pixel_bomb_png(), "has too many pixels"),
+        ("agreement.docx", docx(("word/vbaProject.bin", b"\x00" * 64)), "contains macros"),
+    ],
+)
+def test_company_upload_is_checked_to_its_end(company_client, plan, name, content, message):
+    task = plan.tasks.get(requires_document=ComplianceKind.RESIDENCY_AGREEMENT)
+
+    upload = SimpleUploadedFile(name, content)
+
+    response = company_client.post(f"/apply/onboarding/{task.pk}/", {f"task{task.pk}-file": upload})
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not ComplianceDocument.objects.exists()
     task.refresh_from_db()
     assert task.state == TaskState.PENDING
 

@@ -1,0 +1,283 @@
+"""How the portal is served: access logs never hold link tokens, and forwarded headers count only
+from the configured proxy (FORWARDED_ALLOW_IPS), for gunicorn and Django alike.
+
+These start the real gunicorn with deploy/gunicorn.conf.py (the file every deployment uses) and
+the production settings, against the test database.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import logging.config
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
+from django.db import connection
+from django.utils.log import configure_logging
+
+from tenants.services import access_link_issue
+from tests.tenants.factories import ApplicationFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)  # the server reads what the test wrote
+
+ROOT = Path(settings.BASE_DIR)
+DEPLOY_FILES = [
+    "deploy/serve.sh",
+    "deploy/Procfile",
+    "deploy/Dockerfile",
+    "deploy/systemd/icampus-web.service",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class Gunicorn:
+    """gunicorn -c deploy/gunicorn.conf.py portal.wsgi on a free 127.0.0.1 port; stdout to a file."""
+
+    def __init__(self, tmp_path: Path, **env: str):
+        self.port = _free_port()
+        self.stdout = tmp_path / f"gunicorn-{self.port}.out"
+        keep = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "REDIS_URL", "FORWARDED_ALLOW_IPS"}}
+        environment = {
+            **keep,
+            "DJANGO_SETTINGS_MODULE": "tests.portal.served_settings",
+            "SECRET_KEY": "served-by-a-test-" + "x" * 40,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": _database_url(),
+            **env,
+        }
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        command = [str(gunicorn), "-c", "deploy/gunicorn.conf.py", "portal.wsgi", "--bind", f"127.0.0.1:{self.port}"]
+        with self.stdout.open("wb") as out:
+            self.process = subprocess.Popen(  # noqa: S603 - the virtualenv's gunicorn
+                # No control socket: it would be shared with any other gunicorn of this user.
+                [*command, "--workers", "1", "--no-control-socket"],
+                cwd=ROOT,
+                env=environment,
+                stdout=out,
+                start_new_session=True,
+            )
+        self._wait_until_up()
+
+    def _wait_until_up(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError("gunicorn exited") from None
+                time.sleep(0.1)
+        raise RuntimeError("gunicorn did not start")
+
+    def get(self, path: str, **headers: str) -> int:
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", headers=headers)
+        opener = urllib.request.build_opener(NoRedirects)
+        try:
+            with opener.open(request, timeout=20) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def stop(self) -> str:
+        """Stop gunicorn (its logs are flushed on the way out) and return what it wrote to stdout."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        return self.stdout.read_text()
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@pytest.fixture
+def serve(tmp_path):
+    started: list[Gunicorn] = []
+
+    def start(**env: str) -> Gunicorn:
+        started.append(Gunicorn(tmp_path, **env))
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+def test_gunicorn_access_log_never_holds_link_tokens(serve):
+    application = ApplicationFactory()
+    resume = access_link_issue(application=application, email="ada@helix.example.com")
+    status = access_link_issue(application=application, email="ada@helix.example.com")
+    server = serve()
+    proxied = {"X-Forwarded-Proto": "https"}  # from 127.0.0.1, the proxy gunicorn trusts by default
+
+    assert (
+        server.get(
+            f"/apply/resume/{resume}/", Referer=f"https://mail.example.org/?u=/apply/status/{status}/", **proxied
+        )
+        == 303  # on to /apply/link/open/, without the token
+    )
+    assert (
+        server.get(
+            f"/zh-hans/apply/status/{status}/", Referer=f"https://portal.example.org/apply/resume/{resume}/", **proxied
+        )
+        == 303
+    )
+    assert server.get("/apply/status/a-mistyped-token/", **proxied) == 303  # "not valid any more" comes next
+    log = server.stop()
+
+    assert "GET /apply/resume/[redacted]/ HTTP/1.1" in log
+    assert "GET /zh-hans/apply/status/[redacted]/ HTTP/1.1" in log
+    assert '"https://portal.example.org/apply/resume/[redacted]/"' in log
+    for secret in (resume, status, "a-mistyped-token"):
+        assert secret not in log
+
+
+def test_every_deployment_serves_with_the_shared_gunicorn_config():
+    for name in DEPLOY_FILES:
+        text = (ROOT / name).read_text()
+        commands = [line for line in text.splitlines() if "gunicorn" in line and "portal.wsgi" in line]
+        assert commands, name
+        for command in commands:
+            assert "deploy/gunicorn.conf.py" in command, name
+            # A command-line flag would override the config file's log and proxy settings.
+            assert "--access-logfile" not in command and "--forwarded-allow-ips" not in command, name
+    assert "deploy/serve.sh" in (ROOT / "Makefile").read_text()
+
+
+def test_forwarded_headers_count_only_from_the_configured_proxy(serve):
+    https = {"X-Forwarded-Proto": "https"}
+
+    trusted = serve()  # FORWARDED_ALLOW_IPS unset: the local proxy, 127.0.0.1
+    assert trusted.get("/", **https) == 200
+    elsewhere = serve(FORWARDED_ALLOW_IPS="10.20.30.40")  # the proxy is another machine; we are not it
+    assert elsewhere.get("/", **https) == 301  # the claim of HTTPS is ignored: redirected to https://
+
+
+@pytest.fixture
+def server_log():
+    """The portal's logging settings as `make run` has them (DEBUG: plain lines), kept in a buffer."""
+    from portal.settings import base
+
+    config = {**base.LOGGING, "handlers": {"console": {**base.LOGGING["handlers"]["console"], "formatter": "plain"}}}
+    logging.config.dictConfig(config)
+    buffer = io.StringIO()
+    for handler in logging.getLogger("django.server").handlers:
+        handler.setStream(buffer)
+    yield buffer
+    configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
+
+
+def test_development_server_log_never_holds_link_tokens(server_log, settings):
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    token = access_link_issue(application=ApplicationFactory(), email="ada@helix.example.com")
+    server = WSGIServer(("127.0.0.1", 0), WSGIRequestHandler)  # what runserver uses
+    server.set_app(WSGIHandler())  # not get_wsgi_application(): it would set up logging again
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/apply/resume/{token}/"
+        with urllib.request.urlopen(url, timeout=20) as response:  # follows the 303 to /apply/link/
+            assert response.status == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    log = server_log.getvalue()
+    assert '"GET /apply/resume/[redacted]/ HTTP/1.1" 303' in log
+    assert token not in log
+
+
+UNTRUSTED = "81.2.70.9"
+
+
+def test_django_ignores_a_claim_of_https_from_a_client_that_is_not_the_proxy(client, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+
+    from_proxy = client.get("/", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR="127.0.0.1")
+    from_client = client.get("/", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR=UNTRUSTED)
+
+    assert from_proxy.status_code == 200
+    assert from_client.status_code == 301 and from_client["Location"].startswith("https://")
+
+
+def test_a_client_cannot_dodge_the_sign_in_lock_out_with_a_forged_forwarded_for(client, staff_user, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def sign_in(number: int):
+        data = {"username": "staff", "password": "wrong", "next": "/admin/"}
+        return client.post("/admin/login/", data, REMOTE_ADDR=UNTRUSTED, HTTP_X_FORWARDED_FOR=f"81.2.69.{number}")
+
+    assert [sign_in(number).status_code for number in range(3)] == [200, 200, 429]
+
+
+def test_the_configured_proxy_network_is_trusted(client, settings):
+    settings.FORWARDED_ALLOW_IPS = ["81.2.70.0/24"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR=UNTRUSTED).status_code == 200
+    assert client.get("/", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR="127.0.0.1").status_code == 301
+
+
+def _sign_in(client, forwarded_for: str, password: str):
+    data = {"username": "staff", "password": password, "next": "/admin/"}
+    return client.post("/admin/login/", data, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
+
+
+def test_behind_the_proxy_lock_outs_count_each_client_by_its_own_address(client, staff_user, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    # Whatever an attacker puts in front, the proxy appends the address it really saw.
+    attempts = [_sign_in(client, f"10.0.0.{n}, 81.2.69.7", "wrong").status_code for n in range(3)]
+
+    assert attempts == [200, 200, 429]
+    assert _sign_in(client, "81.2.69.8", password="x").status_code == 302  # the real user elsewhere
+
+
+def test_behind_the_proxy_rate_limits_count_each_client_by_its_own_address(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.LINK_REQUEST_RATE = "2/h"
+
+    def ask(forwarded_for: str) -> int:
+        data = {"email": "ada@helix.example.com"}
+        return client.post(
+            "/apply/link/", data, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for
+        ).status_code
+
+    assert [ask(f"10.0.0.{n}, 81.2.69.7") for n in range(3)] == [200, 200, 429]
+    assert ask("81.2.69.8") == 200
