@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Prefetch, Q
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -25,7 +22,8 @@ from ..models import Referral, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from . import serializers as s
 from .auth import HasScope, PartnerPrincipal, partner_of
 from .errors import error_response
-from .idempotency import idempotent
+from .idempotency import KEY_PARAMETER, idempotent
+from .pagination import Pages
 
 ERRORS = {
     401: OpenApiResponse(description="Missing, malformed, unknown, expired or revoked token."),
@@ -34,19 +32,6 @@ ERRORS = {
 }
 NOT_FOUND = {404: OpenApiResponse(description="No such object among yours.")}
 INVALID = {400: OpenApiResponse(description="A field is not valid; the error names it.")}
-
-
-class Pages(CursorPagination):
-    page_size = 50
-    max_page_size = 200
-    page_size_query_param = "page_size"
-    ordering = "-pk"
-
-    def decode_cursor(self, request):
-        try:
-            return super().decode_cursor(request)
-        except NotFound as exc:  # a malformed cursor is bad input, not a missing page
-            raise ValidationError({"cursor": [str(exc.detail)]}) from exc
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
@@ -173,14 +158,7 @@ class CompanyViewSet(mixins.ListModelMixin, ScopedViewSet):
     retrieve=extend_schema(responses={200: s.ReferralSerializer, **ERRORS, **NOT_FOUND}),
     create=extend_schema(
         request=s.ReferralCreateSerializer,
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key",
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                description="Up to 255 visible characters; repeats within 24 hours replay the first response.",
-            )
-        ],
+        parameters=[KEY_PARAMETER],
         responses={
             201: s.ReferralSerializer,
             **ERRORS,
