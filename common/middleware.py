@@ -59,3 +59,12 @@ def _path_parameter(path: str) -> str:
         if with_1.kwargs.get(name) != value:
             return "id" if name == "pk" else name  # the API schema calls a primary key "id"
     return "path"
+
+
+def not_found(request, exception=None):
+    """The site's 404: the API's error shape under JSON_PATHS, Django's page elsewhere."""
+    if request.path_info.startswith(JSON_PATHS):
+        return JsonResponse(error_body(404, _("Not found.")), status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

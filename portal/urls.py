@@ -6,6 +6,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from . import health, sso, two_factor, views
 
+# An address under /api/ that no route matches still answers in the API's error shape.
+handler404 = "common.middleware.not_found"
+
 admin.site.site_header = _("I·Campus Portal administration")
 admin.site.site_title = _("I·Campus Portal")
 admin.site.index_title = _("Campus management")

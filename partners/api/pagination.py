@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 
-WHOLE_NUMBER = re.compile(r"^[0-9]{1,9}$")
+WHOLE_NUMBER = re.compile(r"^[0-9]+$")
 
 
 class Pages(CursorPagination):
@@ -25,10 +25,11 @@ class Pages(CursorPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not WHOLE_NUMBER.match(raw) or int(raw) < 1:
+        digits = raw.lstrip("0")
+        if not WHOLE_NUMBER.match(raw) or not digits:
             message = _("Give a whole number from 1; at most %(max)d rows are returned.") % {"max": self.max_page_size}
             raise ValidationError({self.page_size_query_param: [message]})
-        return min(int(raw), self.max_page_size)
+        return self.max_page_size if len(digits) > 9 else min(int(digits), self.max_page_size)
 
     def decode_cursor(self, request):
         try:

@@ -367,6 +367,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "ENUM_NAME_OVERRIDES": {"PlatformStageEnum": "campus.choices.PlatformStages"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "partners.api.schema.postprocess",
+    ],
 }
 # Reviewers whose scores on a criterion differ by this much are flagged as disagreeing.
 ADVISORY_DISAGREEMENT_GAP = env.int("ADVISORY_DISAGREEMENT_GAP", default=3)
