@@ -68,3 +68,12 @@ def not_found(request, exception=None):
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)
+
+
+def bad_request(request, exception=None):
+    """The site's 400 (e.g. a Host header not allowed): the API's error shape under JSON_PATHS."""
+    if request.path_info.startswith(JSON_PATHS):
+        return JsonResponse(error_body(400, _("Bad request.")), status=400)
+    from django.views.defaults import bad_request as page
+
+    return page(request, exception)

@@ -1,6 +1,7 @@
 """Schema post-processing: what drf-spectacular cannot read from the code, stated in the schema.
 
-- Every 4xx answer has the stable error body (``Error``).
+- Every 4xx answer has the stable error body (``Error``); any request can be 400 (a NUL in the
+  address, a Host header not allowed).
 - A filter given empty (``?kind=``) filters nothing, so filter parameters allow an empty value.
 - No text may hold a NUL character (the server answers 400), so free-text strings say so.
 """
@@ -45,7 +46,9 @@ def postprocess(result, generator, request, public):
     schemas["Error"] = ERROR_SCHEMA
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
-            for status_code, response in operation.get("responses", {}).items():
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("400", {"description": "The request is not valid; the error names the field."})
+            for status_code, response in responses.items():
                 if status_code.startswith("4") and "content" not in response:
                     response["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
             for parameter in operation.get("parameters", []):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Prefetch, Q
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -31,6 +33,7 @@ ERRORS = {
     429: OpenApiResponse(description="Too many requests for this token; see Retry-After."),
 }
 NOT_FOUND = {404: OpenApiResponse(description="No such object among yours.")}
+MAX_AREA_M2 = 1_000_000
 INVALID = {400: OpenApiResponse(description="A field is not valid; the error names it.")}
 
 
@@ -42,6 +45,13 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     def get_permissions(self):
         return [HasScope.of(self.scope)()]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Every query parameter takes one value; a repeat would otherwise silently use the last.
+        repeated = [name for name, values in request.query_params.lists() if len(values) > 1]
+        if repeated:
+            raise ValidationError({name: [_("Give this parameter once.")] for name in repeated})
 
     def partner_filter(self, queryset, field: str = "partner"):
         partner = partner_of(self.request)
@@ -84,10 +94,18 @@ class CampusViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     queryset = Campus.objects.prefetch_related("platform_stages", "business_areas")
 
 
+@extend_schema_field({"type": "number", "minimum": 0, "maximum": MAX_AREA_M2})
+class AreaFilter(django_filters.NumberFilter):
+    """An area in m², with the bounds the schema states."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=0, max_value=MAX_AREA_M2, **kwargs)
+
+
 class SpaceFilter(django_filters.FilterSet):
     campus = django_filters.CharFilter(field_name="building__campus__slug", help_text="Campus slug.")
     kind = django_filters.ChoiceFilter(choices=SpaceKind.choices)
-    min_area = django_filters.NumberFilter(field_name="area_m2", lookup_expr="gte", help_text="Smallest area in m².")
+    min_area = AreaFilter(field_name="area_m2", lookup_expr="gte", help_text="Smallest area in m².")
     available_on = django_filters.DateFilter(method="filter_available", help_text="Free on this day (YYYY-MM-DD).")
 
     class Meta:

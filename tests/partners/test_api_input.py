@@ -183,3 +183,10 @@ def test_a_cursor_not_made_by_the_server_is_400(api_a, position):
 
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {"cursor": ["Invalid cursor"]}
+
+
+def test_a_query_parameter_given_twice_is_400_naming_it(api_a):
+    response = api_a.get("/api/v1/companies/?campus=a&campus=b&page_size=5")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"campus": ["Give this parameter once."]}

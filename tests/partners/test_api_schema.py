@@ -53,6 +53,13 @@ def test_schema_states_the_limits_the_server_enforces(client):
     assert create["responses"]["400"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
 
 
+def test_a_host_not_allowed_is_a_json_400_under_the_api(client):
+    response = client.get("/api/v1/me/", HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert response.json() == {"error": {"type": "validation_error", "message": "Bad request."}}
+
+
 def test_an_address_no_route_matches_is_a_json_404(api_a):
     response = api_a.get("/api/v1/referrals/1.5/")
 
