@@ -2,7 +2,7 @@
 
 - Every 4xx answer has the stable error body (``Error``); any request can be 400 (a NUL in the
   address, a Host header not allowed).
-- A filter given empty (``?kind=``) filters nothing, so filter parameters allow an empty value.
+- A query parameter, when given, may not be empty (the server answers 400).
 - No text may hold a NUL character (the server answers 400), so free-text strings say so.
 """
 
@@ -27,7 +27,6 @@ ERROR_SCHEMA = {
         }
     },
 }
-PAGING_PARAMETERS = {"cursor", "page_size"}
 NO_NUL = "^[^\\u0000]*$"
 
 
@@ -52,7 +51,8 @@ def postprocess(result, generator, request, public):
                 if status_code.startswith("4") and "content" not in response:
                     response["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
             for parameter in operation.get("parameters", []):
-                _refuse_nul(parameter.get("schema", {}))
-                if parameter["in"] == "query" and parameter["name"] not in PAGING_PARAMETERS:
-                    parameter["allowEmptyValue"] = True
+                schema = parameter.get("schema", {})
+                _refuse_nul(schema)
+                if parameter["in"] == "query" and schema.get("type") == "string" and "enum" not in schema:
+                    schema.setdefault("minLength", 1)
     return result

@@ -48,10 +48,16 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        # Every query parameter takes one value; a repeat would otherwise silently use the last.
-        repeated = [name for name, values in request.query_params.lists() if len(values) > 1]
-        if repeated:
-            raise ValidationError({name: [_("Give this parameter once.")] for name in repeated})
+        # A query parameter, when given, has one value that is not empty: a repeat would otherwise
+        # silently use the last value, and an empty one silently filter nothing.
+        errors = {}
+        for name, values in request.query_params.lists():
+            if len(values) > 1:
+                errors[name] = [_("Give this parameter once.")]
+            elif not values[0]:
+                errors[name] = [_("Give a value, or leave the parameter out.")]
+        if errors:
+            raise ValidationError(errors)
 
     def partner_filter(self, queryset, field: str = "partner"):
         partner = partner_of(self.request)

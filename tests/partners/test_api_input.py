@@ -190,3 +190,10 @@ def test_a_query_parameter_given_twice_is_400_naming_it(api_a):
 
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {"campus": ["Give this parameter once."]}
+
+
+def test_an_empty_query_parameter_is_400_naming_it(api_a):
+    response = api_a.get("/api/v1/spaces/?kind=&page_size=5")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"kind": ["Give a value, or leave the parameter out."]}
