@@ -6,6 +6,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from . import health, sso, two_factor, views
 
+# An address under /api/ that no route matches, or a request Django refuses (a Host header not
+# allowed), still answers in the API's error shape.
+handler400 = "common.middleware.bad_request"
+handler404 = "common.middleware.not_found"
+
 admin.site.site_header = _("I·Campus Portal administration")
 admin.site.site_title = _("I·Campus Portal")
 admin.site.index_title = _("Campus management")

@@ -1,6 +1,7 @@
-"""One JSON error shape for every API error, naming the field where there is one.
+"""The API's exception handler: every error in the stable shape of ``common.errors``.
 
-``{"error": {"type": "validation_error", "message": "...", "fields": {"contact_email": ["..."]}}}``
+Nested errors (an item of a list, a key of an object) are flattened to one readable message per
+path, ``event_types[0]``, so a client never sees how the server holds them.
 """
 
 from __future__ import annotations
@@ -9,39 +10,36 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from common.errors import TYPES, error_body, field_path
+
 from ..services import PartnerError
 from ..webhooks import UnsafeDestination
 
-TYPES = {
-    400: "validation_error",
-    401: "authentication_failed",
-    403: "permission_denied",
-    404: "not_found",
-    405: "method_not_allowed",
-    406: "not_acceptable",
-    409: "conflict",
-    413: "payload_too_large",
-    415: "unsupported_media_type",
-    422: "unprocessable",
-    429: "rate_limited",
-}
+__all__ = ["TYPES", "error_body", "error_response", "handle"]
 
 
-def error_body(status_code: int, message: str, fields: dict | None = None) -> dict:
-    body = {"type": TYPES.get(status_code, "error"), "message": message}
-    if fields:
-        body["fields"] = fields
-    return {"error": body}
+def _messages(detail, path: str, fields: dict[str, list[str]]) -> None:
+    """Collect ``detail`` (DRF's nested dicts and lists of messages) into ``fields`` by path."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = path if key == "non_field_errors" and path else field_path(path, key)
+            _messages(value, name, fields)
+    elif isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        for index, item in enumerate(detail):  # a list serializer: one entry per item, {} when valid
+            if item:
+                _messages(item, field_path(path, index), fields)
+    elif isinstance(detail, list):
+        fields.setdefault(path, []).extend(str(message) for message in detail)
+    else:
+        fields.setdefault(path, []).append(str(detail))
 
 
 def _flatten(detail) -> tuple[str, dict]:
     if isinstance(detail, dict) and set(detail) == {"detail"}:
         return str(detail["detail"]), {}
     if isinstance(detail, dict):
-        fields = {}
-        for name, value in detail.items():
-            messages = value if isinstance(value, list) else [value]
-            fields[name] = [str(m) for m in messages]
+        fields: dict[str, list[str]] = {}
+        _messages(detail, "", fields)
         non_field = fields.pop("non_field_errors", None)
         message = non_field[0] if non_field else "Some fields are not valid."
         return message, fields

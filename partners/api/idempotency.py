@@ -1,8 +1,9 @@
 """``Idempotency-Key`` for POSTs, as Stripe and the IETF draft define it.
 
-Keys belong to a token and live IDEMPOTENCY_KEY_TTL_HOURS. The same key and body replay the
-first response byte for byte; another body with the key gets 422; a key whose first request is
-still running gets 409. The key row is claimed by a unique insert before any work, so two
+Keys belong to a token and live IDEMPOTENCY_KEY_TTL_HOURS. The same key and request replay the
+first response byte for byte; "the same request" means the same method, path and JSON meaning
+(keys in any order, any whitespace), so another value with the key gets 422; a key whose first
+request is still running gets 409. The key row is claimed by a unique insert before any work, so two
 concurrent requests with one key do the work once.
 """
 
@@ -12,10 +13,12 @@ import datetime as dt
 import hashlib
 import re
 
+import orjson
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.renderers import JSONRenderer
 
 from ..models import IdempotencyKey
@@ -23,8 +26,29 @@ from .errors import error_response
 
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, at most 255 characters
 
+# The header as the schema states it, so a client (or a fuzzer) knows the format the server checks.
+KEY_PARAMETER = OpenApiParameter(
+    "Idempotency-Key",
+    {"type": "string", "pattern": KEY_PATTERN.pattern, "minLength": 1, "maxLength": 255},
+    OpenApiParameter.HEADER,
+    description=(
+        "1 to 255 visible ASCII characters. A repeat within 24 hours with the same request (the same JSON,"
+        " in any key order) replays the first response; with another request it gets 422."
+    ),
+)
+
 
 def _fingerprint(request) -> str:
+    """A hash of the request's meaning: method, path and the parsed JSON with its keys sorted."""
+    canonical = orjson.dumps(request.data, option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n" + canonical).hexdigest()
+
+
+def _byte_fingerprint(request) -> str:
+    """The hash of the raw body, which keys stored before fingerprints were canonical hold.
+
+    Such a key is at most IDEMPOTENCY_KEY_TTL_HOURS old; its byte-identical repeat still replays.
+    """
     return hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n" + request.body).hexdigest()
 
 
@@ -39,10 +63,11 @@ def idempotent(request, token, handler):
             "Idempotency-Key must be 1 to 255 visible ASCII characters.",
             {"Idempotency-Key": ["Invalid format."]},
         )
+    byte_fingerprint = _byte_fingerprint(request)  # before the parser consumes the body
     fingerprint = _fingerprint(request)
     record = _claim(token, key, request, fingerprint)
     if record is not None:
-        if record.request_hash != fingerprint:
+        if record.request_hash not in (fingerprint, byte_fingerprint):
             return error_response(422, "This Idempotency-Key was used with a different request.")
         if record.completed_at is None:
             response = error_response(409, "A request with this Idempotency-Key is still being processed.")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Prefetch, Q
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -25,7 +24,8 @@ from ..models import Referral, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from . import serializers as s
 from .auth import HasScope, PartnerPrincipal, partner_of
 from .errors import error_response
-from .idempotency import idempotent
+from .idempotency import KEY_PARAMETER, idempotent
+from .pagination import Pages
 
 ERRORS = {
     401: OpenApiResponse(description="Missing, malformed, unknown, expired or revoked token."),
@@ -33,20 +33,8 @@ ERRORS = {
     429: OpenApiResponse(description="Too many requests for this token; see Retry-After."),
 }
 NOT_FOUND = {404: OpenApiResponse(description="No such object among yours.")}
+MAX_AREA_M2 = 1_000_000
 INVALID = {400: OpenApiResponse(description="A field is not valid; the error names it.")}
-
-
-class Pages(CursorPagination):
-    page_size = 50
-    max_page_size = 200
-    page_size_query_param = "page_size"
-    ordering = "-pk"
-
-    def decode_cursor(self, request):
-        try:
-            return super().decode_cursor(request)
-        except NotFound as exc:  # a malformed cursor is bad input, not a missing page
-            raise ValidationError({"cursor": [str(exc.detail)]}) from exc
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
@@ -57,6 +45,19 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     def get_permissions(self):
         return [HasScope.of(self.scope)()]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # A query parameter, when given, has one value that is not empty: a repeat would otherwise
+        # silently use the last value, and an empty one silently filter nothing.
+        errors = {}
+        for name, values in request.query_params.lists():
+            if len(values) > 1:
+                errors[name] = [_("Give this parameter once.")]
+            elif not values[0]:
+                errors[name] = [_("Give a value, or leave the parameter out.")]
+        if errors:
+            raise ValidationError(errors)
 
     def partner_filter(self, queryset, field: str = "partner"):
         partner = partner_of(self.request)
@@ -99,10 +100,18 @@ class CampusViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     queryset = Campus.objects.prefetch_related("platform_stages", "business_areas")
 
 
+@extend_schema_field({"type": "number", "minimum": 0, "maximum": MAX_AREA_M2})
+class AreaFilter(django_filters.NumberFilter):
+    """An area in m², with the bounds the schema states."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=0, max_value=MAX_AREA_M2, **kwargs)
+
+
 class SpaceFilter(django_filters.FilterSet):
     campus = django_filters.CharFilter(field_name="building__campus__slug", help_text="Campus slug.")
     kind = django_filters.ChoiceFilter(choices=SpaceKind.choices)
-    min_area = django_filters.NumberFilter(field_name="area_m2", lookup_expr="gte", help_text="Smallest area in m².")
+    min_area = AreaFilter(field_name="area_m2", lookup_expr="gte", help_text="Smallest area in m².")
     available_on = django_filters.DateFilter(method="filter_available", help_text="Free on this day (YYYY-MM-DD).")
 
     class Meta:
@@ -173,14 +182,7 @@ class CompanyViewSet(mixins.ListModelMixin, ScopedViewSet):
     retrieve=extend_schema(responses={200: s.ReferralSerializer, **ERRORS, **NOT_FOUND}),
     create=extend_schema(
         request=s.ReferralCreateSerializer,
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key",
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                description="Up to 255 visible characters; repeats within 24 hours replay the first response.",
-            )
-        ],
+        parameters=[KEY_PARAMETER],
         responses={
             201: s.ReferralSerializer,
             **ERRORS,

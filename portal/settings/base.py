@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "portal.middleware.refuse_trace",
     "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
+    "common.middleware.RejectNullCharactersMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -408,7 +409,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["partners.api.throttling.PartnerTokenThrottle"],
     "DEFAULT_FILTER_BACKENDS": ["partners.api.filtering.FilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["partners.api.renderers.FastJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["partners.api.parsers.StrictJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "partners.api.errors.handle",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -425,6 +426,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "ENUM_NAME_OVERRIDES": {"PlatformStageEnum": "campus.choices.PlatformStages"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "partners.api.schema.postprocess",
+    ],
 }
 # Reviewers whose scores on a criterion differ by this much are flagged as disagreeing.
 ADVISORY_DISAGREEMENT_GAP = env.int("ADVISORY_DISAGREEMENT_GAP", default=3)

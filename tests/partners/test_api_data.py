@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import threading
 from decimal import Decimal
@@ -11,8 +12,9 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
+from django.utils import timezone
 
-from partners.models import IdempotencyKey, Referral
+from partners.models import IdempotencyKey, PartnerToken, Referral
 from tenants.choices import ApplicationStatus, CompanyStatus
 from tenants.models import Application
 from tests.campus.factories import AllocationFactory, CampusFactory, SpaceFactory
@@ -163,6 +165,45 @@ def test_malformed_key_is_400_and_expired_key_counts_as_new(api_a, campus):
 
     assert response.status_code == 201
     assert response.json()["company"] == "Fresh Co"
+
+
+def test_same_json_with_keys_reordered_and_other_whitespace_is_a_replay(api_a, campus):
+    body = referral_body()
+    first = api_a.post(
+        "/api/v1/referrals/", json.dumps(body), content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-order"
+    )
+    reordered = json.dumps(dict(reversed(body.items())), indent=4)
+    again = api_a.post("/api/v1/referrals/", reordered, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-order")
+
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.content == first.content and again["Idempotent-Replayed"] == "true"
+    assert Referral.objects.count() == 1
+    changed = api_a.post(
+        "/api/v1/referrals/", referral_body(contact_name="Other"), format="json", HTTP_IDEMPOTENCY_KEY="k-order"
+    )
+    assert changed.status_code == 422
+
+
+def test_a_key_stored_with_a_hash_of_the_raw_body_still_replays_that_body(api_a, partner_a):
+    """Keys stored before the comparison was by meaning hold a hash of the bytes (for one TTL)."""
+    raw = json.dumps(referral_body()).encode()
+    IdempotencyKey.objects.create(
+        token=PartnerToken.objects.get(partner=partner_a),
+        key="stored-earlier",
+        method="POST",
+        path="/api/v1/referrals/",
+        request_hash=hashlib.sha256(b"POST /api/v1/referrals/\n" + raw).hexdigest(),
+        status_code=201,
+        response_body=b'{"id":1}',
+        completed_at=timezone.now(),
+    )
+
+    response = api_a.post(
+        "/api/v1/referrals/", raw, content_type="application/json", HTTP_IDEMPOTENCY_KEY="stored-earlier"
+    )
+
+    assert response.status_code == 201 and response.content == b'{"id":1}'
+    assert not Referral.objects.exists()
 
 
 @pytest.mark.postgres
