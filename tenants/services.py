@@ -213,11 +213,11 @@ def access_link_issue(*, application: Application, email: str) -> str:
     return token
 
 
-def access_link_find(token: str) -> AccessLink:
-    """The usable link for ``token``, or InvalidLink (unknown, used or expired alike)."""
+def access_link_find(*, token_hash: str) -> AccessLink:
+    """The usable link whose token hashes to ``token_hash``, or InvalidLink (unknown, used or expired alike)."""
     link = (
         AccessLink.objects.select_related("application__company")
-        .filter(token_hash=hash_token(token), used_at__isnull=True, expires_at__gt=timezone.now())
+        .filter(token_hash=token_hash, used_at__isnull=True, expires_at__gt=timezone.now())
         .first()
     )
     if link is None:
@@ -225,9 +225,9 @@ def access_link_find(token: str) -> AccessLink:
     return link
 
 
-def access_link_redeem(token: str) -> AccessLink:
+def access_link_redeem(*, token_hash: str) -> AccessLink:
     """Use a link once: a second use, even at the same moment, fails."""
-    link = access_link_find(token)
+    link = access_link_find(token_hash=token_hash)
     used = AccessLink.objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=timezone.now())
     if not used:
         raise InvalidLink(_("This link is not valid any more. Ask for a new one below."))

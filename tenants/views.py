@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,6 +21,7 @@ from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
 from common.staff import is_staff_session, staff_required
+from common.tokens import hash_token
 
 from . import outcomes, privacy, rules, services
 from .choices import DocumentKind, TaskOwner, TaskState
@@ -353,17 +355,22 @@ def apply_restart(request):
 @never_cache
 @require_GET
 def link_exchange(request, token: str, destination: str):
-    """An e-mailed link: keep its token in this browser's session and continue on a URL without it.
+    """An e-mailed link: remember it in this browser's session and continue on a URL without it.
 
     As Django's password-reset confirmation does, the token leaves the address bar at once: this
     answer is the only one at a URL holding a token, and the only one sent with
     ``Referrer-Policy: no-referrer``. The pages after it (confirm, or "no longer valid") carry
-    forms, which browsers would post with ``Origin: null`` under that policy. Only the POST of
-    the confirmation page uses the link.
+    forms, which browsers would post with ``Origin: null`` under that policy. The session keeps
+    only the token's hash, like the database, and a fresh code the confirmation form must return,
+    so a page left open never confirms a link opened later in the same browser.
     """
     response = _too_many(request, "link-open", settings.LINK_OPEN_RATE, method=ALL)
     if response is None:
-        request.session[LINK_SESSION_KEY] = {"token": token, "destination": destination}
+        request.session[LINK_SESSION_KEY] = {
+            "token_hash": hash_token(token),
+            "destination": destination,
+            "code": secrets.token_urlsafe(16),
+        }
         response = _SeeOther(reverse("tenants:link_open"))
     response["Referrer-Policy"] = "no-referrer"
     return response
@@ -372,20 +379,26 @@ def link_exchange(request, token: str, destination: str):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def link_open(request):
-    """GET asks to confirm the link this browser opened; POST uses it once and enters the application."""
+    """GET asks to confirm the link this browser opened last; POST uses it once and enters the application."""
     pending = request.session.get(LINK_SESSION_KEY)
     if not pending:
         return redirect("tenants:link_request")
-    redeem = services.access_link_redeem if request.method == "POST" else services.access_link_find
+    shown = request.method == "POST" and secrets.compare_digest(request.POST.get("link", ""), pending["code"])
     try:
-        link = redeem(pending["token"])
-    except InvalidLink as exc:  # the dead token stays, so the page survives a language switch
+        if shown:
+            link = services.access_link_redeem(token_hash=pending["token_hash"])
+        else:
+            link = services.access_link_find(token_hash=pending["token_hash"])
+    except InvalidLink as exc:  # the dead link stays, so the page survives a language switch
         return render(
             request, "tenants/apply/link_invalid.html", {"message": exc.message, "form": EmailForm()}, status=404
         )
     destination = pending["destination"]
-    if request.method == "GET":
-        return render(request, "tenants/apply/link_confirm.html", {"link": link, "destination": destination})
+    if not shown:
+        if request.method == "POST":  # the page was for a link opened before this one
+            messages.warning(request, _("Another link was opened in this browser since; here it is."))
+        context = {"link": link, "destination": destination, "code": pending["code"]}
+        return render(request, "tenants/apply/link_confirm.html", context)
     request.session.pop(LINK_SESSION_KEY, None)
     _enter(request, link.application, link.email)
     target = "tenants:apply" if destination == "resume" and link.application.is_editable else "tenants:apply_status"

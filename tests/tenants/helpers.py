@@ -108,4 +108,4 @@ def use_link(client, url: str):
     page = client.get(opened["Location"])
     if page.status_code != 200:
         return page
-    return client.post(opened["Location"])
+    return client.post(opened["Location"], {"link": page.context["code"]})

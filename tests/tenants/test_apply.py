@@ -218,7 +218,9 @@ def test_save_and_continue_later_mails_a_link_that_resumes_elsewhere(client, cam
     confirm = other_browser.get(opened["Location"])
     assert confirm.status_code == 200 and confirm["Referrer-Policy"] == "same-origin"
     used = other_browser.post(
-        opened["Location"], {"csrfmiddlewaretoken": confirm.context["csrf_token"]}, HTTP_ORIGIN="http://testserver"
+        opened["Location"],
+        {"csrfmiddlewaretoken": confirm.context["csrf_token"], "link": confirm.context["code"]},
+        HTTP_ORIGIN="http://testserver",
     )
 
     assert used.status_code == 303
@@ -402,3 +404,43 @@ def test_guessing_links_is_throttled(client, settings):
 
     assert answers[:10] == [404] * 10
     assert answers[10:] == [429, 429]
+
+
+def test_a_confirmation_page_left_open_never_uses_a_link_opened_after_it(client, campus):
+    """Someone can make a browser open their own link (any top-level navigation does); the page
+    the applicant still looks at names the applicant's company and must not enter the other one."""
+    from django.test import Client
+
+    from tenants.services import access_link_issue
+    from tests.tenants.factories import ApplicationFactory
+
+    mine = ApplicationFactory(campus=campus, company__campus=campus, company__name="Victim Bio")
+    theirs = ApplicationFactory(campus=campus, company__campus=campus, company__name="Attacker Bio")
+    my_token = access_link_issue(application=mine, email="v@victim.example")
+    their_token = access_link_issue(application=theirs, email="a@attacker.example")
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(f"/apply/resume/{my_token}/")
+    page = browser.get("/apply/link/open/")
+    assert "Victim Bio" in page.content.decode()
+
+    browser.get(f"/apply/resume/{their_token}/")  # opened behind the applicant's back
+    answer = browser.post(
+        "/apply/link/open/", {"csrfmiddlewaretoken": page.context["csrf_token"], "link": page.context["code"]}
+    )
+
+    assert answer.status_code == 200 and "Attacker Bio" in answer.content.decode()  # shown, not used
+    assert "applicant" not in browser.session
+    assert AccessLink.objects.filter(used_at__isnull=False).count() == 0
+
+
+def test_the_session_keeps_only_the_hash_of_an_opened_link(client, campus):
+    from django.contrib.sessions.models import Session
+
+    from tenants.services import access_link_issue
+    from tests.tenants.factories import ApplicationFactory
+
+    token = access_link_issue(application=ApplicationFactory(campus=campus), email="v@victim.example")
+    client.get(f"/apply/resume/{token}/")
+
+    stored = [session.session_data + str(session.get_decoded()) for session in Session.objects.all()]
+    assert stored and not any(token in data for data in stored)
