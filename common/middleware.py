@@ -2,7 +2,8 @@
 
 A NUL is never part of a real address or parameter, and PostgreSQL cannot compare text holding
 one: left to the views, ``/api/v1/campuses/%00/`` or an admin filter ``?slug=%00`` would end in a
-server error. Form and JSON bodies are checked where they are read (form fields and the API's
+server error. A cookie holding one (``sessionid="\\000..."`` unescapes to NULs) is dropped, as if
+never sent. Form and JSON bodies are checked where they are read (form fields and the API's
 parser), so the error can stand next to its field.
 """
 
@@ -25,6 +26,8 @@ class RejectNullCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        for cookie in [name for name, value in request.COOKIES.items() if NUL in name or NUL in value]:
+            del request.COOKIES[cookie]
         name = _name_holding_nul(request)
         if name is None:
             return self.get_response(request)

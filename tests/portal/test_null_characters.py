@@ -129,3 +129,12 @@ def test_nul_in_form_fields_is_a_form_error_next_to_the_field(client, campus, pa
 
     assert response.status_code in {200, 400}, (path, response.status_code)
     assert "Null characters are not allowed." in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/", "/apply/", "/admin/login/", "/api/v1/campuses/", "/apply/status/"])
+def test_a_cookie_holding_nul_characters_counts_as_not_sent(url):
+    """``"\\000"`` in a cookie is plain ASCII any client can send; Django unescapes it to a NUL."""
+    visitor = Client(raise_request_exception=False, HTTP_COOKIE='sessionid="' + "\\000" * 8 + '"')
+    stranger = Client()
+
+    assert visitor.get(url).status_code == stranger.get(url).status_code
