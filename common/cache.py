@@ -28,6 +28,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 logger = logging.getLogger(__name__)
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+DELETIONS = {"delete", "delete_many", "clear"}
 WARNING_INTERVAL_SECONDS = 60
 # Rate-limit counters of many client addresses fit; Django's default of 300 would drop them.
 FALLBACK_MAX_ENTRIES = 10_000
@@ -73,6 +74,18 @@ class Outage:
         self._retry_at = 0.0
         self._since: float | None = None
         self._warned_at = 0.0
+        # Deletions Redis missed (e.g. a revoked token's cache entry): replayed once it answers,
+        # so an entry cached before the outage cannot come back to life.
+        self._missed_deletions: list[tuple[str, tuple]] = []
+
+    def missed(self, operation: str, args: tuple) -> None:
+        with self._lock:
+            self._missed_deletions.append((operation, args))
+
+    def take_missed(self) -> list[tuple[str, tuple]]:
+        with self._lock:
+            missed, self._missed_deletions = self._missed_deletions, []
+        return missed
 
     def redis_allowed(self) -> bool:
         return time.monotonic() >= self._retry_at
@@ -136,6 +149,7 @@ class RedisCache(DjangoRedisCache):
     def _call(self, operation: str, *args):
         if self._outage.redis_allowed():
             try:
+                self._replay_missed_deletions()
                 result = getattr(super(), operation)(*args)
             except UNREACHABLE as error:
                 self._outage.failed(error)
@@ -143,7 +157,19 @@ class RedisCache(DjangoRedisCache):
                 if self._outage.succeeded():
                     self._fallback.clear()  # what was counted meanwhile must not outlive the outage
                 return result
+        if operation in DELETIONS:
+            self._outage.missed(operation, args)
         return getattr(self._fallback, operation)(*args)
+
+    def _replay_missed_deletions(self) -> None:
+        missed = self._outage.take_missed()
+        for position, (operation, args) in enumerate(missed):
+            try:
+                getattr(super(), operation)(*args)
+            except UNREACHABLE:
+                for later in missed[position:]:
+                    self._outage.missed(*later)
+                raise
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call("add", key, value, timeout, version)
