@@ -21,11 +21,20 @@ from django_otp import user_has_device
 MANAGER_GROUP = "Campus manager"
 
 
-def must_set_up_second_factor(user) -> bool:
-    """A campus manager (or superuser) without a confirmed device, where the campus requires one."""
-    if not settings.TWO_FACTOR_REQUIRED_FOR_MANAGERS or user_has_device(user, confirmed=True):
+def _required_of(user) -> bool:
+    if not settings.TWO_FACTOR_REQUIRED_FOR_MANAGERS:
         return False
     return user.is_superuser or user.groups.filter(name=MANAGER_GROUP).exists()
+
+
+def _needs_second_factor(user) -> bool:
+    """Has a confirmed device or must set one up. Asked once per request: every staff check of the
+    request (middleware, admin site, views, API) reads the answer kept on the request's user."""
+    needs = getattr(user, "_needs_second_factor", None)
+    if needs is None:
+        needs = user_has_device(user, confirmed=True) or _required_of(user)
+        user._needs_second_factor = needs
+    return needs
 
 
 def second_factor_owed(user) -> bool:
@@ -34,7 +43,7 @@ def second_factor_owed(user) -> bool:
         return False
     if getattr(user, "is_verified", lambda: False)():
         return False
-    return user_has_device(user, confirmed=True) or must_set_up_second_factor(user)
+    return _needs_second_factor(user)
 
 
 def is_staff_session(user) -> bool:

@@ -245,3 +245,16 @@ def test_campus_managers_must_set_up_the_second_factor_on_chinese_pages_too(clie
     assert group_name("campus_manager") == MANAGER_GROUP
     assert response.status_code == 302 and "/two-factor/" in response["Location"]
     assert client.get("/zh-hans/documents/1/").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/admin/", "/admin/tenants/application/", "/staff/onboarding/", "/api/v1/referrals/"])
+def test_the_second_factor_is_looked_up_once_per_request(staff_client, url):
+    """The middleware, the admin site, the view and the API each ask; the database answers once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    staff_client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert staff_client.get(url).status_code == 200
+
+    assert sum("otp_" in query["sql"] for query in queries.captured_queries) == 1
