@@ -281,3 +281,20 @@ def test_behind_the_proxy_rate_limits_count_each_client_by_its_own_address(clien
 
     assert [ask(f"10.0.0.{n}, 81.2.69.7") for n in range(3)] == [200, 200, 429]
     assert ask("81.2.69.8") == 200
+
+
+def test_the_docker_example_trusts_forwarded_headers_from_the_host_proxy_only():
+    """Other containers and clients reaching the published port must not count as the proxy."""
+    import ipaddress
+
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "deploy/docker-compose.yml").read_text())
+    example = dict(
+        line.split("=", 1) for line in (ROOT / "deploy/.env.example").read_text().splitlines() if "=" in line
+    )
+    gateway = compose["networks"]["default"]["ipam"]["config"][0]["gateway"]
+
+    assert all(port.startswith("127.0.0.1:") for port in compose["services"]["web"]["ports"])
+    trusted = [ipaddress.ip_network(part) for part in example["FORWARDED_ALLOW_IPS"].split(",")]
+    assert trusted == [ipaddress.ip_network(gateway)]
