@@ -3,24 +3,37 @@
 import datetime as dt
 
 from django.db import migrations, models
+from django.utils import timezone
 
 # A referral that started its application was written in the same request as the draft.
 SAME_REQUEST = dt.timedelta(minutes=1)
 
 
 def attribute_existing(apps, schema_editor):
-    """Referrals that started their application stay linked; those that joined an existing one wait for its applicant."""
+    """Referrals that started their application stay linked; those that joined an existing one wait for
+    its applicant, and lose what joining gave the referrer's contact: its contact row (unless it is
+    the application's primary contact) and its unused links."""
     Referral = apps.get_model("partners", "Referral")
-    first_of_application = {}
+    ApplicationContact = apps.get_model("tenants", "ApplicationContact")
+    AccessLink = apps.get_model("tenants", "AccessLink")
+    first_of_application, started, joined = {}, [], []
     for referral in Referral.objects.select_related("application").order_by("created_at", "pk").iterator():
         first = first_of_application.setdefault(referral.application_id, referral.pk) == referral.pk
         if first and referral.created_at - referral.application.created_at <= SAME_REQUEST:
-            Referral.objects.filter(pk=referral.pk).update(attribution="started")
+            started.append(referral.pk)
+        else:
+            joined.append((referral.application_id, referral.contact_email.strip().lower()))
+    Referral.objects.filter(pk__in=started).update(attribution="started")
+    now = timezone.now()
+    for application_id, email in joined:
+        ApplicationContact.objects.filter(application_id=application_id, email__iexact=email, is_primary=False).delete()
+        AccessLink.objects.filter(application_id=application_id, email=email, used_at=None).update(expires_at=now)
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("partners", "0002_audit_history"),
+        ("tenants", "0009_domain_event_outbox_and_email_claims"),
     ]
 
     operations = [

@@ -54,3 +54,41 @@ def test_existing_referrals_that_joined_an_application_wait_for_its_applicant():
 
     assert attribution == {started: "started", second: "pending", joined: "pending"}
     MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_contact_a_joining_referral_added_loses_its_way_into_the_application():
+    from django.test import Client
+
+    from tenants.models import AccessLink, ApplicationContact
+    from tenants.services import access_link_issue
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    apps = executor.loader.project_state(BEFORE).apps
+    Partner = apps.get_model("partners", "Partner")
+    Referral = apps.get_model("partners", "Referral")
+    campus = CampusFactory()
+    victim = ApplicationFactory(campus=campus, company__campus=campus, company__name="Helix Diagnostics")
+    partner = Partner.objects.create(slug="m", name="M", country="GB", kind="investor", relationship="cooperation_agreement")
+    # What the old code did when a referral named a company that had applied already:
+    ApplicationContact.objects.create(application=victim, name="Mallory", email="mallory@partner.example.com")
+    access_link_issue(application=victim, email="mallory@partner.example.com")
+    made = Referral.objects.create(
+        partner=partner,
+        application_id=victim.pk,
+        company_id=victim.company_id,
+        contact_name="Mallory",
+        contact_email="Mallory@partner.example.com",
+    )
+    Referral.objects.filter(pk=made.pk).update(created_at=victim.created_at + dt.timedelta(days=3))
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(AFTER)
+    MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
+    Client().post("/apply/link/", {"email": "mallory@partner.example.com"})
+
+    assert not ApplicationContact.objects.filter(application=victim, email="mallory@partner.example.com").exists()
+    assert victim.contacts.filter(is_primary=True).exists()  # the applicant's own contact stays
+    usable = AccessLink.objects.filter(application=victim, email="mallory@partner.example.com", used_at=None)
+    assert not [link for link in usable if link.expires_at > dt.datetime.now(tz=dt.UTC)]
