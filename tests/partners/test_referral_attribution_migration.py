@@ -70,7 +70,9 @@ def test_the_contact_a_joining_referral_added_loses_its_way_into_the_application
     Referral = apps.get_model("partners", "Referral")
     campus = CampusFactory()
     victim = ApplicationFactory(campus=campus, company__campus=campus, company__name="Helix Diagnostics")
-    partner = Partner.objects.create(slug="m", name="M", country="GB", kind="investor", relationship="cooperation_agreement")
+    partner = Partner.objects.create(
+        slug="m", name="M", country="GB", kind="investor", relationship="cooperation_agreement"
+    )
     # What the old code did when a referral named a company that had applied already:
     ApplicationContact.objects.create(application=victim, name="Mallory", email="mallory@partner.example.com")
     access_link_issue(application=victim, email="mallory@partner.example.com")
