@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import unicodedata
-import warnings
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -86,32 +85,37 @@ def _refuse(message: str, code: str, upload, **params) -> ValidationError:
 
 
 def _check_image(upload) -> None:
-    """Decode the whole image: a header with nothing valid behind it, or a pixel bomb, is refused."""
+    """Decode the whole image: a header with nothing valid behind it, or a pixel bomb, is refused.
+
+    The pixel count is read from the header and compared before anything is decoded (Pillow's own
+    bomb guard, a process-wide setting, stays as it is behind it).
+    """
     limit = settings.UPLOAD_IMAGE_MAX_PIXELS
-    Image.MAX_IMAGE_PIXELS = limit
     upload.seek(0)
     try:
-        with warnings.catch_warnings():
-            # Pillow warns above MAX_IMAGE_PIXELS (raising only above twice that): refuse both.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
+        with Image.open(upload) as image:
+            too_large = image.width * image.height > limit
+            if not too_large:
                 image.verify()
+        if not too_large:
             upload.seek(0)
             with Image.open(upload) as image:
                 image.load()
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise _refuse(
-            _("%(name)s has too many pixels; images may have at most %(limit)s million pixels."),
-            "image_too_large",
-            upload,
-            limit=f"{limit / 1_000_000:g}",
-        ) from None
+    except Image.DecompressionBombError:
+        too_large = True
     except Exception as exc:  # Pillow raises many kinds (OSError, SyntaxError, struct.error) for broken files
         raise _refuse(
             _("%(name)s is damaged or incomplete and cannot be opened as an image."), "bad_image", upload
         ) from exc
     finally:
         upload.seek(0)
+    if too_large:
+        raise _refuse(
+            _("%(name)s has too many pixels; images may have at most %(limit)s million pixels."),
+            "image_too_large",
+            upload,
+            limit=f"{limit / 1_000_000:g}",
+        )
 
 
 # Word documents: a zip of XML parts. Legitimate ones have a few dozen members and compress text

@@ -136,3 +136,12 @@ def test_sound_images_and_word_documents_are_still_accepted(documents_step, name
     assert response.status_code == 302
     document = ApplicationDocument.objects.get()
     assert document.content_type == kind and document.size == len(content)
+
+
+def test_an_image_over_a_lower_configured_pixel_limit_is_refused(documents_step, settings):
+    settings.UPLOAD_IMAGE_MAX_PIXELS = 100  # the sample image has more
+
+    response = documents_step("scan.png", image_bytes("PNG"))
+
+    assert "has too many pixels; images may have at most 0.0001 million pixels" in error_next_to(response, "pitch_deck")
+    assert not ApplicationDocument.objects.exists()
