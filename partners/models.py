@@ -178,10 +178,6 @@ class Referral(models.Model):
     def __str__(self) -> str:
         return f"{self.company} ← {self.partner}"
 
-    @property
-    def is_linked(self) -> bool:
-        return self.attribution in self.LINKED
-
     @classmethod
     def status_for_partner(cls, *, attribution: str, application_status: str) -> str:
         """What the partner sees as the referral's status: the application's only once the referral is linked."""

@@ -193,6 +193,8 @@ def overdue_tasks(campus: Campus, today: dt.date) -> dict:
 
 
 def referrals_by_partner(campus: Campus, start: dt.date, end: dt.date) -> Table:
+    """Referrals each partner may count as its own: those that started their application or that the
+    applicant confirmed (a referral waiting for, or refused by, the applicant credits nobody)."""
     rows = (
         Referral.objects.linked()
         .filter(_period("created_at", start, end), application__campus=campus)

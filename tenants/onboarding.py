@@ -315,6 +315,7 @@ def relay_pending_notifications(older_than_seconds: int = 60, limit: int = 500) 
         Notification.objects.filter(
             sent_at__isnull=True, created_at__lt=cutoff, attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS
         )
+        .exclude(claimed_until__gt=timezone.now())  # being sent right now
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )

@@ -10,12 +10,10 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from common.errors import TYPES, error_body, field_path
+from common.errors import error_body, field_path
 
 from ..services import PartnerError
 from ..webhooks import UnsafeDestination
-
-__all__ = ["TYPES", "error_body", "error_response", "handle"]
 
 
 def _messages(detail, path: str, fields: dict[str, list[str]]) -> None:
