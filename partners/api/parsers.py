@@ -3,7 +3,9 @@
 orjson parses without recursing in Python, so a body nested 100,000 levels deep is refused rather
 than raising RecursionError; it also refuses lone surrogates, NaN and Infinity, which no database
 column can hold. A NUL in a string or a name is refused here, naming where it is, because
-PostgreSQL cannot store or compare text holding one.
+PostgreSQL cannot store or compare text holding one. Numbers beyond ±2⁵³ are refused as I-JSON
+(RFC 7493) asks: orjson reads integers past 64 bits as rounded floats, so two different numbers
+would read the same (and replay one another's Idempotency-Key).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from common.errors import field_path
 
 MAX_DEPTH = 32
 NUL = "\x00"
+LARGEST_EXACT = 2**53
 
 
 class StrictJSONParser(JSONParser):
@@ -37,13 +40,16 @@ def _too_deep() -> str:
 
 def _check(data) -> None:
     """Refuse nesting beyond MAX_DEPTH and NUL characters (naming each place), without recursion."""
-    holding_nul = []
+    holding_nul, inexact = [], []
     pending = [(data, "", 1)]
     while pending:
         value, path, depth = pending.pop()
         if isinstance(value, str):
             if NUL in value:
                 holding_nul.append(path or "body")
+            continue
+        if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) > LARGEST_EXACT:
+            inexact.append(path or "body")
             continue
         if not isinstance(value, dict | list):
             continue
@@ -55,6 +61,7 @@ def _check(data) -> None:
             if isinstance(key, str) and NUL in key:
                 holding_nul.append(name)
             pending.append((item, name, depth + 1))
-    if holding_nul:
-        message = _("Null characters are not allowed.")
-        raise ValidationError({name: [message] for name in sorted(holding_nul)})
+    errors = {name: [_("Null characters are not allowed.")] for name in holding_nul}
+    errors |= {name: [_("Numbers may be at most 2^53 in size.")] for name in inexact}
+    if errors:
+        raise ValidationError(dict(sorted(errors.items())))

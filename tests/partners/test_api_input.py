@@ -197,3 +197,19 @@ def test_an_empty_query_parameter_is_400_naming_it(api_a):
 
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {"kind": ["Give a value, or leave the parameter out."]}
+
+
+def test_numbers_too_large_to_be_exact_are_400_naming_the_field(api_a):
+    """Past 64 bits the parser rounds: two different numbers would read the same and replay each other."""
+    bodies = [
+        f'{{"campus": "icampus", "company_name": "Helix", "country": "GB", "contact_name": "A", '
+        f'"contact_email": "a@helix.example.com", "note": {number}}}'
+        for number in (18446744073709551616, 18446744073709551617)
+    ]
+    answers = [
+        api_a.post("/api/v1/referrals/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="big-numbers")
+        for body in bodies
+    ]
+
+    assert [answer.status_code for answer in answers] == [400, 400]
+    assert "note" in answers[0].json()["error"]["fields"]
