@@ -9,22 +9,20 @@ it is added.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
-from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from advisory.models import AdvisoryCommittee, AdvisoryMember, Consultation, Meeting, Review
-from tenants.models import ApplicationDocument, ComplianceDocument, OutcomeSurvey
+from advisory.models import Consultation, Meeting, Review
+from tenants.models import OutcomeSurvey
 from tenants.onboarding import onboarding_start
-from tests.tenants.factories import ApplicationFactory
-from tests.tenants.helpers import PDF
+from tests.advisory.factories import AdvisoryMemberFactory
+from tests.tenants.factories import ApplicationDocumentFactory, ComplianceDocumentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -86,43 +84,17 @@ def _urls(route: str, ids: list[int], slugs: list[str]) -> list[str]:
 
 
 @pytest.fixture
-def objects(settings, tmp_path, django_user_model):
+def objects(settings, tmp_path):
     """One object of each kind a staff-only URL names, with its file where it has one."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path
-    application = ApplicationFactory(status="submitted")
-    document = ApplicationDocument(
-        application=application,
-        kind="pitch_deck",
-        original_name="deck.pdf",
-        content_type="application/pdf",
-        extension=".pdf",
-        size=len(PDF),
-    )
-    document.file.save("deck.pdf", ContentFile(PDF), save=True)
+    document = ApplicationDocumentFactory()
+    application = document.application
     plan = onboarding_start(application=application, approved_on=timezone.localdate())
-    compliance = ComplianceDocument(
-        company=application.company,
-        kind="insurance_certificate",
-        original_name="c.pdf",
-        content_type="application/pdf",
-        extension=".pdf",
-        size=len(PDF),
-    )
-    compliance.file.save("c.pdf", ContentFile(PDF), save=True)
-    committee = AdvisoryCommittee.objects.create(campus=application.campus)
-    member = AdvisoryMember.objects.create(
-        committee=committee,
-        user=django_user_model.objects.create_user(username="carol"),
-        name="Carol",
-        email="carol@example.org",
-        organisation="Demo Hospital",
-        sector="medical_institution",
-        origin="overseas",
-        term_starts_on=dt.date(2020, 1, 1),
-    )
+    compliance = ComplianceDocumentFactory(company=application.company)
+    member = AdvisoryMemberFactory(committee__campus=application.campus)
     review = Review.objects.create(application=application, member=member)
     meeting = Meeting.objects.create(
-        committee=committee, title="Session", place="A", starts_at=timezone.now(), agenda="Applications"
+        committee=member.committee, title="Session", place="A", starts_at=timezone.now(), agenda="Applications"
     )
     consultation = Consultation.objects.create(company=application.company, member=member, topic="Trials")
     survey = OutcomeSurvey.objects.create(company=application.company, year=2026)

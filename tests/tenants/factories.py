@@ -3,7 +3,7 @@ from __future__ import annotations
 import factory
 
 from tenants.choices import ApplicationStatus, CompanyStatus
-from tenants.models import Application, ApplicationContact, Company
+from tenants.models import Application, ApplicationContact, ApplicationDocument, Company, ComplianceDocument
 from tests.campus.factories import CampusFactory
 
 
@@ -33,3 +33,34 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             ApplicationContact.objects.create(
                 application=self, name="Main Contact", email=f"contact{self.pk}@applicant.example.com", is_primary=True
             )
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class ApplicationDocumentFactory(factory.django.DjangoModelFactory):
+    """A PDF attached to an application, its file in PRIVATE_MEDIA_ROOT."""
+
+    class Meta:
+        model = ApplicationDocument
+
+    application = factory.SubFactory(ApplicationFactory, status=ApplicationStatus.SUBMITTED)
+    kind = "pitch_deck"
+    original_name = "deck.pdf"
+    content_type = "application/pdf"
+    extension = ".pdf"
+    size = len(PDF_BYTES)
+    file = factory.django.FileField(filename="deck.pdf", data=PDF_BYTES)
+
+
+class ComplianceDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ComplianceDocument
+
+    company = factory.SubFactory(CompanyFactory)
+    kind = "insurance_certificate"
+    original_name = "certificate.pdf"
+    content_type = "application/pdf"
+    extension = ".pdf"
+    size = len(PDF_BYTES)
+    file = factory.django.FileField(filename="certificate.pdf", data=PDF_BYTES)
