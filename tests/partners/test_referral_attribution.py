@@ -134,8 +134,6 @@ def test_the_status_page_asks_about_a_pending_referral_only(applicant, api_a):
 
 
 def test_yes_links_the_referral_and_records_who_and_when(applicant, api_a, httpserver, partner_a):
-    httpserver.expect_request("/a").respond_with_data("ok")
-    _register(api_a, httpserver.url_for("/a"))
     referral_id = refer(api_a).json()["id"]
     answered = dt.datetime(2026, 11, 28, 9, 30, tzinfo=dt.UTC)
 
@@ -150,11 +148,16 @@ def test_yes_links_the_referral_and_records_who_and_when(applicant, api_a, https
     assert QUESTION not in applicant.get("/apply/status/").content.decode()
 
 
-def test_after_yes_status_changes_reach_the_partner_by_webhook(
-    applicant, api_a, httpserver, django_capture_on_commit_callbacks
-):
+@pytest.fixture
+def hooked(api_a, httpserver):
+    """Partner A listens for webhooks at a local receiver."""
     httpserver.expect_request("/a").respond_with_data("ok")
     _register(api_a, httpserver.url_for("/a"))
+
+
+def test_after_yes_status_changes_reach_the_partner_by_webhook(
+    applicant, api_a, hooked, httpserver, django_capture_on_commit_callbacks
+):
     referral_id = refer(api_a).json()["id"]
     assert answer(applicant, referral_id, "yes").status_code == 302
 
@@ -168,9 +171,7 @@ def test_after_yes_status_changes_reach_the_partner_by_webhook(
     assert delivery.payload["data"]["status"] == "withdrawn"
 
 
-def test_a_pending_referral_gets_no_webhooks(applicant, api_a, httpserver, django_capture_on_commit_callbacks):
-    httpserver.expect_request("/a").respond_with_data("ok")
-    _register(api_a, httpserver.url_for("/a"))
+def test_a_pending_referral_gets_no_webhooks(applicant, api_a, hooked, httpserver, django_capture_on_commit_callbacks):
     referral_id = refer(api_a).json()["id"]
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -181,10 +182,8 @@ def test_a_pending_referral_gets_no_webhooks(applicant, api_a, httpserver, djang
 
 
 def test_no_records_a_declined_attribution_and_the_partner_never_sees_the_status(
-    applicant, api_a, httpserver, django_capture_on_commit_callbacks
+    applicant, api_a, hooked, httpserver, django_capture_on_commit_callbacks
 ):
-    httpserver.expect_request("/a").respond_with_data("ok")
-    _register(api_a, httpserver.url_for("/a"))
     referral_id = refer(api_a).json()["id"]
 
     assert answer(applicant, referral_id, "no").status_code == 302
@@ -246,13 +245,11 @@ def test_the_answer_needs_the_csrf_token(applicant, api_a):
 
 
 def test_a_company_becoming_resident_is_told_only_to_linked_referrers(
-    applicant, api_a, httpserver, django_capture_on_commit_callbacks
+    applicant, api_a, hooked, httpserver, django_capture_on_commit_callbacks
 ):
     from tenants.models import Company
     from tenants.signals import company_became_resident
 
-    httpserver.expect_request("/a").respond_with_data("ok")
-    _register(api_a, httpserver.url_for("/a"))
     referral_id = refer(api_a).json()["id"]
     company = Company.objects.get(name="Helix Diagnostics")
 
