@@ -26,8 +26,8 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/bin/activa
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Development server: SQLite, in-process jobs, console e-mail, demo data.
-run: export DEBUG ?= 1
+# Development server: SQLite, in-process jobs, console e-mail, demo data. manage.py uses the
+# development settings (portal/settings/development.py) unless DJANGO_SETTINGS_MODULE says otherwise.
 run: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
@@ -49,7 +49,9 @@ seed: install
 superuser: install
 	$(MANAGE) createsuperuser
 
-# Background jobs against REDIS_URL (see README, "Workers").
+# Background jobs against REDIS_URL (see README, "Workers"), with the development settings
+# (Celery on its own defaults to the production ones).
+worker beat: export DJANGO_SETTINGS_MODULE ?= portal.settings.development
 worker: install
 	$(VENV)/bin/celery -A portal worker --loglevel=INFO
 
