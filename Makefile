@@ -5,20 +5,22 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 
-.PHONY: run test install install-dev migrate seed worker beat lint messages superuser clean bench serve
+.PHONY: run test install install-dev lock migrate seed worker beat lint messages superuser clean bench serve
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-$(VENV)/.installed: requirements.txt $(VENV)/bin/activate
-	$(PIP) install --quiet -r requirements.txt
+# Installs come from the lock files: every package, transitive ones too, at one version with its
+# hashes (pip refuses anything else). requirements*.txt are what people edit; `make lock` follows.
+$(VENV)/.installed: requirements.lock $(VENV)/bin/activate
+	$(PIP) install --quiet --require-hashes -r requirements.lock
 	touch $@
 
 AXE_VERSION := 4.11.0
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/bin/activate
-	$(PIP) install --quiet -r requirements-dev.txt
+$(VENV)/.installed-dev: requirements.lock requirements-dev.lock $(VENV)/bin/activate
+	$(PIP) install --quiet --require-hashes -r requirements-dev.lock
 	# axe-core (npm) for the accessibility tests; they skip where npm is missing.
 	-command -v npm >/dev/null && npm install --silent --no-audit --no-fund --prefix $(VENV)/node axe-core@$(AXE_VERSION)
 	touch $@ $(VENV)/.installed
@@ -26,8 +28,18 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/bin/activa
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Development server: SQLite, in-process jobs, console e-mail, demo data.
-run: export DEBUG ?= 1
+# Rewrite the lock files from requirements.txt and requirements-dev.txt (run after editing them).
+# Every pin already in a lock file is kept unless its input changed; to move on, name the package:
+# `make lock LOCK_ARGS="--upgrade-package celery"`, or `LOCK_ARGS=--upgrade` for everything. The
+# runtime lock is constrained by the dev one, so both always hold the same versions.
+LOCK := $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" $(LOCK_ARGS)
+lock: install-dev
+	$(LOCK) requirements-dev.txt -o requirements-dev.lock
+	$(LOCK) requirements.txt --constraint requirements-dev.lock -o requirements.lock
+
+# Development server: SQLite, in-process jobs, console e-mail, demo data. manage.py uses the
+# development settings (portal/settings/development.py) unless DJANGO_SETTINGS_MODULE says otherwise.
 run: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
@@ -49,7 +61,9 @@ seed: install
 superuser: install
 	$(MANAGE) createsuperuser
 
-# Background jobs against REDIS_URL (see README, "Workers").
+# Background jobs against REDIS_URL (see README, "Workers"), with the development settings
+# (Celery on its own defaults to the production ones).
+worker beat: export DJANGO_SETTINGS_MODULE ?= portal.settings.development
 worker: install
 	$(VENV)/bin/celery -A portal worker --loglevel=INFO
 

@@ -6,7 +6,8 @@ import sys
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
+    # By hand, development settings; deploy files name portal.settings.production explicitly.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.development")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -8,7 +8,9 @@ from celery import Celery, signals
 
 from . import heartbeats  # noqa: F401 - connects the worker's heartbeat for /readyz
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
+# Workers and beat: production settings unless told otherwise (`make worker`/`make beat` name the
+# development ones), so a worker never signs with a development key next to a production web.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
 
 # DjangoTask adds ``delay_on_commit()``: tasks are published only after the surrounding
 # transaction commits, never for work that was rolled back.

@@ -20,10 +20,8 @@ from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
+# A developer's .env file, if any, has been read by the package (portal/settings/__init__.py).
 env = environ.FileAwareEnv()
-# A developer's own settings may sit in a .env file next to manage.py (never committed).
-if (BASE_DIR / ".env").exists():
-    environ.Env.read_env(BASE_DIR / ".env")
 
 
 def _env_bool(name: str, default: bool) -> bool:

@@ -106,3 +106,95 @@ def test_a_malformed_proxy_address_stops_start_up_naming_the_variable():
 
     assert result.returncode != 0
     assert "FORWARDED_ALLOW_IPS must list IP addresses or networks" in result.stderr
+
+
+# --- Which settings each entry point uses ------------------------------------------------------
+
+_DEPLOYMENT_VARIABLES = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+
+
+def _fresh(*args: str, **env) -> subprocess.CompletedProcess:
+    """This Python run as a person runs it in a fresh shell: no settings module, DEBUG or secret."""
+    clean = {k: v for k, v in os.environ.items() if k not in _DEPLOYMENT_VARIABLES}
+    return subprocess.run(  # noqa: S603 - this Python, arguments from the tests
+        [sys.executable, *args],
+        env={**clean, **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check"],
+        ["changepassword", "--help"],
+        ["create_partner_token", "--help"],
+        ["backup", "--help"],
+        ["seed_demo", "--help"],
+    ],
+    ids=" ".join,
+)
+def test_manage_py_works_by_hand_without_debug_or_a_secret(command):
+    result = _fresh("manage.py", *command)
+
+    assert result.returncode == 0, result.stderr
+    assert "SECRET_KEY" not in result.stderr
+
+
+def test_manage_py_by_hand_runs_the_development_settings():
+    result = _fresh("manage.py", "shell", "-c", "from django.conf import settings as s; print(s.DEBUG, s.SECRET_KEY)")
+
+    assert result.returncode == 0, result.stderr
+    debug, secret = result.stdout.split()[-2:]
+    assert debug == "True"
+    assert len(secret) >= 50  # the development-only random key kept in var/
+
+
+def test_manage_py_with_debug_turned_off_still_needs_a_secret():
+    result = _fresh("manage.py", "check", DEBUG="0")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+_PRODUCTION_CHECK = (
+    "from django.conf import settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.SECURE_SSL_REDIRECT)"
+)
+
+
+@pytest.mark.parametrize(
+    "entry_point",
+    [
+        "import portal.wsgi",
+        "import portal.asgi",
+        "import django, portal.celery; django.setup()",  # as a Celery worker or beat starts
+    ],
+    ids=["wsgi", "asgi", "celery"],
+)
+def test_production_entry_points_run_production_settings_and_refuse_to_start_without_a_secret(entry_point):
+    refused = _fresh("-c", entry_point)
+    assert refused.returncode != 0
+    assert "SECRET_KEY must be set" in refused.stderr
+
+    started = _fresh("-c", f"{entry_point}; {_PRODUCTION_CHECK}", SECRET_KEY="p" * 50)
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.split()[-3:] == ["False", "True", "True"]
+
+
+def test_every_deploy_file_names_the_production_settings():
+    deploy = settings.BASE_DIR / "deploy"
+    production = "DJANGO_SETTINGS_MODULE=portal.settings.production"
+    processes = [line for line in (deploy / "Procfile").read_text().splitlines() if line.strip()]
+    units = sorted((deploy / "systemd").glob("*.service"))
+
+    assert {line.split(":")[0] for line in processes} >= {"web", "worker", "beat", "release"}
+    for line in processes:
+        assert production in line, line
+    assert units
+    for unit in units:
+        assert f"Environment={production}" in unit.read_text(), unit.name
+    assert production in (deploy / "Dockerfile").read_text()
+    assert f"export {production}" in (deploy / "serve.sh").read_text()
