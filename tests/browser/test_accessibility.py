@@ -1,4 +1,4 @@
-"""Public pages have no serious or critical accessibility violations (axe-core), in both languages."""
+"""Public and staff pages have no serious or critical accessibility violations (axe-core), in both languages."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+
+from tenants.models import Application
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,19 +30,41 @@ def axe_script():
     return str(AXE)
 
 
+def _serious_violations(page, url: str, axe_script: str) -> list[str]:
+    page.goto(url)
+    page.add_script_tag(path=axe_script)
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    assert results["testEngine"]["name"] == "axe-core" and results["url"] == page.url == url
+    return [
+        f"{url}: {violation['id']} ({violation['impact']}) {[node['target'] for node in violation['nodes']][:3]}"
+        for violation in results["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+
+
 @pytest.mark.parametrize("prefix", ["", "/zh-hans"])
 def test_public_pages_have_no_serious_violations(page, live_server, axe_script, prefix):
     call_command("seed_demo", "--no-admin", stdout=open(os.devnull, "w"))  # noqa: SIM115
     problems = []
     for path in PAGES:
-        page.goto(f"{live_server.url}{prefix}{path}")
-        page.add_script_tag(path=axe_script)
-        results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        assert results["testEngine"]["name"] == "axe-core" and results["url"].endswith(f"{prefix}{path}")
-        for violation in results["violations"]:
-            if violation["impact"] in {"serious", "critical"}:
-                targets = [node["target"] for node in violation["nodes"]][:3]
-                problems.append(f"{prefix}{path}: {violation['id']} ({violation['impact']}) {targets}")
+        problems += _serious_violations(page, f"{live_server.url}{prefix}{path}", axe_script)
+    assert problems == []
+
+
+@pytest.mark.parametrize("prefix", ["", "/zh-hans"])
+def test_staff_pages_have_no_serious_violations(page, live_server, axe_script, prefix, django_user_model):
+    call_command("seed_demo", "--no-admin", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    django_user_model.objects.create_superuser(username="manager", email="m@example.org", password="a-Long-pass-1")
+    application = Application.objects.order_by("pk").first()
+    page.goto(f"{live_server.url}{prefix}/admin/login/?next={prefix}/staff/")
+    page.fill("#id_username", "manager")
+    page.fill("#id_password", "a-Long-pass-1")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}{prefix}/staff/")
+    problems = []
+    for path in ["/staff/", "/staff/onboarding/", f"/staff/reviews/{application.pk}/", "/staff/two-factor/"]:
+        problems += _serious_violations(page, f"{live_server.url}{prefix}{path}", axe_script)
+        assert page.locator("nav.staff-nav").count() == 1  # signed in: the staff frame was checked
     assert problems == []
 
 
