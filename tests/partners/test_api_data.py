@@ -18,8 +18,7 @@ from partners.models import IdempotencyKey, PartnerToken, Referral
 from tenants.choices import ApplicationStatus, CompanyStatus
 from tenants.models import Application
 from tests.campus.factories import AllocationFactory, CampusFactory, SpaceFactory
-from tests.partners.conftest import client_with
-from tests.partners.factories import token_for
+from tests.partners.factories import client_with, token_for
 from tests.tenants.factories import ApplicationFactory, CompanyFactory
 
 pytestmark = pytest.mark.django_db

@@ -29,10 +29,8 @@ pytestmark = pytest.mark.django_db(transaction=True)  # mail goes out after comm
 
 
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+def _settings(settings):
     settings.CAMPUS_STAFF_EMAILS = ["screening@campus.example.org"]
-    return settings.PRIVATE_MEDIA_ROOT
 
 
 def test_full_application_is_submitted_and_confirmed(client, campus):

@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from django.core.files.base import ContentFile
 
-from tenants.models import ApplicationDocument
-from tests.tenants.factories import ApplicationFactory
+from tests.tenants.factories import ApplicationDocumentFactory
 from tests.tenants.helpers import PDF
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def document(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
-    application = ApplicationFactory(status="submitted")
-    document = ApplicationDocument(
-        application=application,
-        kind="pitch_deck",
-        original_name='deck "final".pdf',
-        content_type="application/pdf",
-        extension=".pdf",
-        size=len(PDF),
-    )
-    document.file.save("ignored.pdf", ContentFile(PDF), save=True)
-    return document
+def document():
+    return ApplicationDocumentFactory(original_name='deck "final".pdf')
 
 
 def test_staff_download_a_document_as_an_attachment(staff_client, document):

@@ -33,9 +33,8 @@ APPROVED_ON = dt.date(2026, 3, 2)
 
 
 @pytest.fixture(autouse=True)
-def _settings(settings, tmp_path):
+def _settings(settings):
     settings.APPLICATION_MIN_REVIEWS = 0
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
     settings.CAMPUS_STAFF_EMAILS = ["staff@campus.example.org"]
 
 

@@ -20,10 +20,8 @@ pytestmark = pytest.mark.django_db(transaction=True)  # mail goes out after comm
 
 
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+def _settings(settings):
     settings.CAMPUS_STAFF_EMAILS = ["screening@campus.example.org"]
-    return settings.PRIVATE_MEDIA_ROOT
 
 
 def submitted(campus) -> tuple[Client, Application]:
