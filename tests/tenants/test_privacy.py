@@ -105,3 +105,13 @@ def test_retention_erases_only_rejected_and_withdrawn_applications_past_the_peri
         assert application.erased_at is None and application.contacts.exists()
     assert DataRequest.objects.filter(kind="retention", state="done").count() == 2
     assert erase_expired.delay().get() == 0  # nothing twice
+
+
+def test_asking_for_erasure_twice_records_one_request(applicant):
+    answers = [applicant.client.post("/apply/erase/", {"confirm": "yes"}, follow=True) for _ in range(2)]
+
+    for answer in answers:  # the second time, the same acknowledgement: the request stands
+        assert "Campus staff will erase your data within 15 days" in answer.content.decode()
+    data_request = DataRequest.objects.get()
+    assert (data_request.kind, data_request.state) == ("erasure", "pending")
+    assert data_request.requested_by == applicant.email
