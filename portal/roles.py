@@ -30,6 +30,7 @@ TENANT_MODELS = [
     "domainevent",
     "accesslink",
     "outcomesurvey",
+    "datarequest",  # applicants' export and erasure requests, carried out in the admin
 ]
 PARTNER_MODELS = [
     "partner",

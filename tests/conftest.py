@@ -15,9 +15,14 @@ import time
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection
 
+from tests.advisory.factories import AdvisoryMemberFactory
 from tests.campus.factories import CampusFactory
+from tests.partners.factories import PartnerFactory, client_with, token_for
+from tests.personas import MEMBER_PASSWORD, applicant_following, staff_in_role
+from tests.tenants.factories import ApplicationFactory
 
 
 def _services_required() -> bool:
@@ -54,6 +59,84 @@ def staff_client(client, staff_user):
 @pytest.fixture
 def campus(db):
     return CampusFactory()
+
+
+# --- Personas --------------------------------------------------------------------------------
+# Companies' own people on campus (a resident company's admin and members) come with the
+# residents' models; they have no fixture until those exist.
+
+
+@pytest.fixture
+def screening_officer(db):
+    """Reads and moves applications, onboarding and compliance documents; cannot delete."""
+    return staff_in_role("screening_officer")
+
+
+@pytest.fixture
+def space_manager(db):
+    """Runs buildings, spaces and allocations; sees companies, not applications."""
+    return staff_in_role("space_manager")
+
+
+@pytest.fixture
+def campus_manager(db):
+    """Every campus, tenant, partner and committee record, without being a superuser."""
+    return staff_in_role("campus_manager")
+
+
+@pytest.fixture
+def applicant(campus):
+    """A browser following its own submitted application, under its primary contact's address."""
+    application = ApplicationFactory(campus=campus, company__campus=campus, status="submitted")
+    return applicant_following(application, application.primary_contact.email)
+
+
+@pytest.fixture
+def partner_a(db):
+    return PartnerFactory(name="Skolkovo Innovation Center", slug="skolkovo", country="RU")
+
+
+@pytest.fixture
+def partner_b(db):
+    """The outsider: a partner who must never see partner A's data."""
+    return PartnerFactory(name="UK BioIndustry Association", slug="bia")
+
+
+@pytest.fixture
+def api_a(partner_a):
+    """Partner A's API client, holding a token with every scope."""
+    return client_with(token_for(partner_a))
+
+
+@pytest.fixture
+def api_b(partner_b):
+    return client_with(token_for(partner_b))
+
+
+def _member(campus, name: str, **fields):
+    username = name.split()[0].lower()
+    email = f"{username}@example.org"
+    user = get_user_model().objects.create_user(username=username, email=email, password=MEMBER_PASSWORD)
+    return AdvisoryMemberFactory(committee__campus=campus, user=user, name=name, email=email, **fields)
+
+
+@pytest.fixture
+def alice(campus):
+    """An advisory committee member of the campus, with an account (password MEMBER_PASSWORD)."""
+    return _member(campus, "Alice Reviewer", organisation="Demo University", sector="university", origin="domestic")
+
+
+@pytest.fixture
+def bob(campus):
+    """A second member of the same committee."""
+    return _member(campus, "Bob Reviewer", organisation="Demo University", sector="university", origin="domestic")
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Uploaded documents go to a folder of the test's own, never into the checkout."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return settings.PRIVATE_MEDIA_ROOT
 
 
 @pytest.fixture(autouse=True)

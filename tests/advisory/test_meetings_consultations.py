@@ -7,56 +7,25 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from advisory.models import AdvisoryCommittee, AdvisoryMember, Consultation, Meeting
+from advisory.models import Consultation, Meeting
 from advisory.services import consultation_assign
 from tenants.choices import CompanyStatus
+from tests.personas import applicant_following
 from tests.tenants.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def member(django_user_model):
-    application = ApplicationFactory()
-    committee = AdvisoryCommittee.objects.create(campus=application.campus)
-    user = django_user_model.objects.create_user(username="carol")
-    return AdvisoryMember.objects.create(
-        committee=committee,
-        user=user,
-        name="Carol",
-        email="carol@example.org",
-        organisation="Demo Hospital",
-        sector="medical_institution",
-        origin="overseas",
-        term_starts_on=dt.date(2020, 1, 1),
-    )
-
-
-@pytest.fixture
-def other(member, django_user_model):
-    user = django_user_model.objects.create_user(username="dan")
-    return AdvisoryMember.objects.create(
-        committee=member.committee,
-        user=user,
-        name="Dan",
-        email="dan@example.org",
-        organisation="Demo Bureau",
-        sector="government",
-        origin="domestic",
-        term_starts_on=dt.date(2020, 1, 1),
-    )
-
-
-def test_invited_members_see_the_meeting_and_download_its_calendar_entry(client, member, other):
+def test_invited_members_see_the_meeting_and_download_its_calendar_entry(client, alice, bob):
     meeting = Meeting.objects.create(
-        committee=member.committee,
+        committee=alice.committee,
         title="Spring review session",
         place="Building A, room 402",
         starts_at=timezone.now() + dt.timedelta(days=7),
         agenda="Applications; mentoring",
     )
-    meeting.invitees.add(member)
-    client.force_login(member.user)
+    meeting.invitees.add(alice)
+    client.force_login(alice.user)
 
     assert "Spring review session" in client.get("/advisory/").content.decode()
     ics = client.get(f"/advisory/meetings/{meeting.pk}/calendar.ics")
@@ -65,27 +34,23 @@ def test_invited_members_see_the_meeting_and_download_its_calendar_entry(client,
     assert (
         "BEGIN:VEVENT" in body and "SUMMARY:Spring review session" in body and "LOCATION:Building A\\, room 402" in body
     )
-    client.force_login(other.user)
+    client.force_login(bob.user)
     assert client.get(f"/advisory/meetings/{meeting.pk}/calendar.ics").status_code == 404
 
 
-def test_resident_asks_for_counsel_member_logs_a_session_company_sees_the_outcome(client, member, other):
-    application = ApplicationFactory(campus=member.committee.campus, company__campus=member.committee.campus)
-    application.company.status = CompanyStatus.RESIDENT
-    application.company.save()
-    session = client.session
-    session["applicant"] = {"application": application.pk, "email": "ceo@co.example"}
-    session.save()
+def test_resident_asks_for_counsel_member_logs_a_session_company_sees_the_outcome(client, campus, alice, bob):
+    application = ApplicationFactory(campus=campus, company__campus=campus, company__status=CompanyStatus.RESIDENT)
+    applicant_following(application, "ceo@co.example", client)
 
     client.post("/apply/consultations/", {"topic": "Regulatory path", "question": "NMPA class II or III?"})
     consultation = Consultation.objects.get()
     assert consultation.requested_by == "ceo@co.example"
-    consultation_assign(consultation=consultation, member=member)
+    consultation_assign(consultation=consultation, member=alice)
 
     from django.test import Client
 
     member_client = Client()
-    member_client.force_login(member.user)
+    member_client.force_login(alice.user)
     member_client.post(
         f"/advisory/consultations/{consultation.pk}/",
         {"held_on": "2026-03-01", "duration_minutes": "60", "notes": "internal only", "notes_for_company": "Class II."},
@@ -94,15 +59,12 @@ def test_resident_asks_for_counsel_member_logs_a_session_company_sees_the_outcom
     assert "Class II." in page and "internal only" not in page
 
     outsider = Client()
-    outsider.force_login(other.user)
+    outsider.force_login(bob.user)
     assert outsider.get(f"/advisory/consultations/{consultation.pk}/").status_code == 404
 
 
-def test_applicants_cannot_ask_for_counsel_before_approval(client, member):
-    application = ApplicationFactory(campus=member.committee.campus, company__campus=member.committee.campus)
-    session = client.session
-    session["applicant"] = {"application": application.pk, "email": ""}
-    session.save()
+def test_applicants_cannot_ask_for_counsel_before_approval(client, campus, alice):
+    applicant_following(ApplicationFactory(campus=campus, company__campus=campus), client=client)
 
     response = client.post("/apply/consultations/", {"topic": "T", "question": "Q"})
 

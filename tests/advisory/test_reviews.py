@@ -5,17 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from advisory.models import AdvisoryCommittee, AdvisoryMember, Review
 from advisory.services import likely_conflict, review_assign, review_declare, review_save, reviews_auto_assign
 from tenants.choices import ApplicationStatus as S
 from tenants.exceptions import InvalidTransition
-from tenants.models import ApplicationDocument
 from tenants.services import application_transition
-from tests.tenants.factories import ApplicationFactory
-from tests.tenants.helpers import PDF
+from tests.advisory.factories import AdvisoryMemberFactory
+from tests.personas import MEMBER_PASSWORD
+from tests.tenants.factories import ApplicationDocumentFactory, ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,49 +29,13 @@ SCORES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
-def application(db):
-    application = ApplicationFactory(status=S.COMMITTEE_REVIEW, company__name="Helix Diagnostics")
-    document = ApplicationDocument(
-        application=application,
-        kind="pitch_deck",
-        original_name="deck.pdf",
-        content_type="application/pdf",
-        extension=".pdf",
-        size=len(PDF),
+def application(campus):
+    application = ApplicationFactory(
+        status=S.COMMITTEE_REVIEW, campus=campus, company__campus=campus, company__name="Helix Diagnostics"
     )
-    document.file.save("deck.pdf", ContentFile(PDF), save=True)
+    ApplicationDocumentFactory(application=application)
     return application
-
-
-def _member(application, django_user_model, name, organisation="Demo University"):
-    committee, _ = AdvisoryCommittee.objects.get_or_create(campus=application.campus)
-    user = django_user_model.objects.create_user(username=name.lower().replace(" ", ""), password="pw-" + name)
-    return AdvisoryMember.objects.create(
-        committee=committee,
-        user=user,
-        name=name,
-        email=f"{user.username}@example.org",
-        organisation=organisation,
-        sector="university",
-        origin="domestic",
-        term_starts_on=dt.date(2020, 1, 1),
-    )
-
-
-@pytest.fixture
-def alice(application, django_user_model):
-    return _member(application, django_user_model, "Alice Reviewer")
-
-
-@pytest.fixture
-def bob(application, django_user_model):
-    return _member(application, django_user_model, "Bob Reviewer")
 
 
 def _client_for(client, member):
@@ -190,10 +153,8 @@ def test_members_whose_term_ended_cannot_be_assigned(application, alice, staff_u
         review_assign(application=application, member=alice, actor=staff_user)
 
 
-def test_likely_conflicts_are_flagged_and_left_out_of_automatic_assignment(
-    application, alice, django_user_model, staff_user
-):
-    insider = _member(application, django_user_model, "Insider", organisation="Helix Diagnostics")
+def test_likely_conflicts_are_flagged_and_left_out_of_automatic_assignment(application, alice, staff_user):
+    insider = AdvisoryMemberFactory(committee=alice.committee, name="Insider", organisation="Helix Diagnostics")
 
     assert likely_conflict(insider, application) and not likely_conflict(alice, application)
     assigned = reviews_auto_assign(application=application, actor=staff_user, count=3)
@@ -244,12 +205,12 @@ def test_sign_in_attempts_are_limited(client, alice, settings):
     ]
 
     assert codes[:4] == [200] * 4 and codes[4:] == [429, 429]
-    right = client.post("/advisory/login/", {"username": alice.user.username, "password": "pw-Alice Reviewer"})
+    right = client.post("/advisory/login/", {"username": alice.user.username, "password": MEMBER_PASSWORD})
     assert right.status_code == 429 and "_auth_user_id" not in client.session
 
 
 def test_member_signs_in_to_the_dashboard(client, alice):
-    response = client.post("/advisory/login/", {"username": alice.user.username, "password": "pw-Alice Reviewer"})
+    response = client.post("/advisory/login/", {"username": alice.user.username, "password": MEMBER_PASSWORD})
 
     assert response.status_code == 302 and response["Location"] == "/advisory/"
 

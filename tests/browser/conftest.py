@@ -11,11 +11,10 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
-def page(request, settings, tmp_path):
+def page(request):
     playwright = pytest.importorskip("playwright.sync_api")
     # Playwright runs an event loop in this thread; the ORM calls here are plain synchronous ones.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,

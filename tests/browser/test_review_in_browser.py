@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from advisory.models import AdvisoryCommittee, AdvisoryMember, Review
+from advisory.models import Review
 from advisory.services import review_assign, review_declare, review_save
 from tenants.choices import ApplicationStatus
 from tenants.models import Application
+from tests.personas import MEMBER_PASSWORD
 from tests.tenants.factories import ApplicationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,25 +23,15 @@ SCORES = {
 }
 
 
-def _member(committee, django_user_model, name):
-    username = name.split()[0].lower()
-    user = django_user_model.objects.create_user(username=username, password=f"{username}-Passw0rd!")
-    return AdvisoryMember.objects.create(
-        committee=committee,
-        user=user,
-        name=name,
-        email=f"{username}@example.org",
-        organisation="Demo University",
-        sector="university",
-        origin="overseas",
-        term_starts_on=dt.date(2020, 1, 1),
+def test_member_reviews_and_staff_decide_with_the_reviews_counted(
+    page, live_server, django_user_model, campus, alice, bob
+):
+    application = ApplicationFactory(
+        status=ApplicationStatus.COMMITTEE_REVIEW,
+        campus=campus,
+        company__campus=campus,
+        company__name="Helix Diagnostics",
     )
-
-
-def test_member_reviews_and_staff_decide_with_the_reviews_counted(page, live_server, django_user_model):
-    application = ApplicationFactory(status=ApplicationStatus.COMMITTEE_REVIEW, company__name="Helix Diagnostics")
-    committee = AdvisoryCommittee.objects.create(campus=application.campus)
-    alice, bob = (_member(committee, django_user_model, n) for n in ("Alice Reviewer", "Bob Reviewer"))
     staff = django_user_model.objects.create_superuser(
         username="chair", email="c@example.org", password="chair-Passw0rd!"
     )
@@ -51,7 +40,7 @@ def test_member_reviews_and_staff_decide_with_the_reviews_counted(page, live_ser
 
     page.goto(f"{live_server.url}/advisory/login/")
     page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("alice-Passw0rd!")
+    page.get_by_label("Password").fill(MEMBER_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Helix Diagnostics").click()
     page.get_by_label("No, I have no conflict of interest").check()

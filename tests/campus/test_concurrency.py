@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from functools import partial
 
 import pytest
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -12,6 +13,7 @@ from campus.exceptions import AllocationConflict
 from campus.models import Allocation
 from campus.services import allocation_create
 from tests.campus.factories import SpaceFactory
+from tests.concurrency import at_once
 from tests.tenants.factories import CompanyFactory
 
 D = dt.date
@@ -19,24 +21,12 @@ D = dt.date
 
 def _race(space, companies, periods):
     """Run allocation_create for each (company, period) in its own thread and connection at once."""
-    barrier = threading.Barrier(len(companies))
-    outcomes: list[object] = []
-
-    def attempt(company, period):
-        try:
-            barrier.wait(timeout=10)
-            outcomes.append(allocation_create(space=space, company=company, starts_on=period[0], ends_on=period[1]))
-        except Exception as exc:  # collected and asserted below
-            outcomes.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt, args=pair) for pair in zip(companies, periods, strict=True)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
+    return at_once(
+        *(
+            partial(allocation_create, space=space, company=company, starts_on=starts_on, ends_on=ends_on)
+            for company, (starts_on, ends_on) in zip(companies, periods, strict=True)
+        )
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import factory
+from rest_framework.test import APIClient
 
 from partners.models import Partner
 from partners.tokens import partner_token_create
@@ -19,3 +20,10 @@ class PartnerFactory(factory.django.DjangoModelFactory):
 
 def token_for(partner, scopes=None, **kwargs) -> str:
     return partner_token_create(partner=partner, scopes=scopes, **kwargs)[1]
+
+
+def client_with(token: str) -> APIClient:
+    """An API client sending ``token`` as its bearer token."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client

@@ -11,8 +11,7 @@ from rest_framework.test import APIClient
 from partners.models import PartnerToken
 from partners.tokens import partner_token_revoke
 from tests.campus.factories import CampusFactory
-from tests.partners.conftest import client_with
-from tests.partners.factories import token_for
+from tests.partners.factories import client_with, token_for
 
 pytestmark = pytest.mark.django_db
 

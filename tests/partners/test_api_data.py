@@ -5,21 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import threading
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from partners.models import IdempotencyKey, PartnerToken, Referral
 from tenants.choices import ApplicationStatus, CompanyStatus
 from tenants.models import Application
 from tests.campus.factories import AllocationFactory, CampusFactory, SpaceFactory
-from tests.partners.conftest import client_with
-from tests.partners.factories import token_for
+from tests.concurrency import at_once
+from tests.partners.factories import client_with, token_for
 from tests.tenants.factories import ApplicationFactory, CompanyFactory
 
 pytestmark = pytest.mark.django_db
@@ -211,26 +209,14 @@ def test_a_key_stored_with_a_hash_of_the_raw_body_still_replays_that_body(api_a,
 def test_two_concurrent_requests_with_one_key_create_one_referral(partner_a):
     CampusFactory(slug="icampus")
     secret = token_for(partner_a)
-    barrier = threading.Barrier(2)
-    codes = []
 
     def post():
         client = client_with(secret)
-        try:
-            barrier.wait(timeout=10)
-            codes.append(
-                client.post(
-                    "/api/v1/referrals/", referral_body(), format="json", HTTP_IDEMPOTENCY_KEY="race"
-                ).status_code
-            )
-        finally:
-            connection.close()
+        return client.post(
+            "/api/v1/referrals/", referral_body(), format="json", HTTP_IDEMPOTENCY_KEY="race"
+        ).status_code
 
-    threads = [threading.Thread(target=post) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    codes = at_once(post, post)
 
     assert Referral.objects.count() == 1
     assert sorted(codes) in ([201, 201], [201, 409])

@@ -16,8 +16,7 @@ from partners.choices import PartnerStatus
 from partners.models import PartnerToken
 from partners.tokens import partner_token_revoke
 from tenants.models import Company, FocusArea
-from tests.partners.conftest import client_with
-from tests.partners.factories import token_for
+from tests.partners.factories import client_with, token_for
 from tests.tenants.factories import CompanyFactory
 
 

@@ -35,7 +35,7 @@ def start_draft(client, campus, name="Helix Diagnostics", contact=("Ada Lovelace
 
 
 @pytest.fixture
-def applicant(client, campus):
+def drafting_applicant(client, campus):
     """A company that started its own draft at /apply/; the client holds its session."""
     start_draft(client, campus)
     mail.outbox.clear()
@@ -67,7 +67,7 @@ def withdraw(client):
 
 
 def test_referral_naming_an_applicants_draft_gives_its_contact_no_way_in(
-    applicant, api_a, django_capture_on_commit_callbacks
+    drafting_applicant, api_a, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = refer(api_a, company_name="helix diagnostics ")
@@ -80,7 +80,7 @@ def test_referral_naming_an_applicants_draft_gives_its_contact_no_way_in(
     assert Referral.objects.get().attribution == "pending"
 
 
-def test_a_pending_referral_shows_its_state_and_nothing_of_the_application(applicant, api_a):
+def test_a_pending_referral_shows_its_state_and_nothing_of_the_application(drafting_applicant, api_a):
     created = refer(api_a)
     Application.objects.update(status="submitted")
 
@@ -122,30 +122,30 @@ def test_another_partners_referral_of_a_referred_draft_waits_too(api_a, api_b, c
 # --- The applicant's answer --------------------------------------------------------------------
 
 
-def test_the_status_page_asks_about_a_pending_referral_only(applicant, api_a):
-    assert QUESTION not in applicant.get("/apply/status/").content.decode()
+def test_the_status_page_asks_about_a_pending_referral_only(drafting_applicant, api_a):
+    assert QUESTION not in drafting_applicant.get("/apply/status/").content.decode()
 
     refer(api_a)
-    page = applicant.get("/apply/status/").content.decode()
+    page = drafting_applicant.get("/apply/status/").content.decode()
 
     assert QUESTION in page
     referral = Referral.objects.get()
     assert f'action="/apply/referrals/{referral.pk}/"' in page
 
 
-def test_yes_links_the_referral_and_records_who_and_when(applicant, api_a, httpserver, partner_a):
+def test_yes_links_the_referral_and_records_who_and_when(drafting_applicant, api_a, httpserver, partner_a):
     referral_id = refer(api_a).json()["id"]
     answered = dt.datetime(2026, 11, 28, 9, 30, tzinfo=dt.UTC)
 
     with time_machine.travel(answered, tick=False):
-        response = answer(applicant, referral_id, "yes")
+        response = answer(drafting_applicant, referral_id, "yes")
 
     assert response.status_code == 302 and response["Location"] == "/apply/status/"
     referral = Referral.objects.get()
     assert (referral.attribution, referral.attribution_answered_by) == ("confirmed", APPLICANT)
     assert referral.attribution_answered_at == answered
     assert api_a.get(f"/api/v1/referrals/{referral_id}/").json()["status"] == "draft"
-    assert QUESTION not in applicant.get("/apply/status/").content.decode()
+    assert QUESTION not in drafting_applicant.get("/apply/status/").content.decode()
 
 
 @pytest.fixture
@@ -156,13 +156,13 @@ def hooked(api_a, httpserver):
 
 
 def test_after_yes_status_changes_reach_the_partner_by_webhook(
-    applicant, api_a, hooked, httpserver, django_capture_on_commit_callbacks
+    drafting_applicant, api_a, hooked, httpserver, django_capture_on_commit_callbacks
 ):
     referral_id = refer(api_a).json()["id"]
-    assert answer(applicant, referral_id, "yes").status_code == 302
+    assert answer(drafting_applicant, referral_id, "yes").status_code == 302
 
     with django_capture_on_commit_callbacks(execute=True):
-        withdraw(applicant)
+        withdraw(drafting_applicant)
 
     assert [request.path for request, _response in httpserver.log] == ["/a"]
     delivery = WebhookDelivery.objects.get()
@@ -171,24 +171,26 @@ def test_after_yes_status_changes_reach_the_partner_by_webhook(
     assert delivery.payload["data"]["status"] == "withdrawn"
 
 
-def test_a_pending_referral_gets_no_webhooks(applicant, api_a, hooked, httpserver, django_capture_on_commit_callbacks):
+def test_a_pending_referral_gets_no_webhooks(
+    drafting_applicant, api_a, hooked, httpserver, django_capture_on_commit_callbacks
+):
     referral_id = refer(api_a).json()["id"]
 
     with django_capture_on_commit_callbacks(execute=True):
-        withdraw(applicant)
+        withdraw(drafting_applicant)
 
     assert httpserver.log == [] and not WebhookDelivery.objects.exists()
     assert api_a.get(f"/api/v1/referrals/{referral_id}/").json()["status"] == "pending_attribution"
 
 
 def test_no_records_a_declined_attribution_and_the_partner_never_sees_the_status(
-    applicant, api_a, hooked, httpserver, django_capture_on_commit_callbacks
+    drafting_applicant, api_a, hooked, httpserver, django_capture_on_commit_callbacks
 ):
     referral_id = refer(api_a).json()["id"]
 
-    assert answer(applicant, referral_id, "no").status_code == 302
+    assert answer(drafting_applicant, referral_id, "no").status_code == 302
     with django_capture_on_commit_callbacks(execute=True):
-        withdraw(applicant)
+        withdraw(drafting_applicant)
 
     referral = Referral.objects.get()
     assert (referral.attribution, referral.attribution_answered_by) == ("declined", APPLICANT)
@@ -197,32 +199,32 @@ def test_no_records_a_declined_attribution_and_the_partner_never_sees_the_status
     assert (body["attribution"], body["status"]) == ("declined", "attribution_declined")
     assert api_a.get("/api/v1/referrals/").json()["results"][0]["status"] == "attribution_declined"
     assert httpserver.log == [] and not WebhookDelivery.objects.exists()
-    assert QUESTION not in applicant.get("/apply/status/").content.decode()
+    assert QUESTION not in drafting_applicant.get("/apply/status/").content.decode()
 
 
-def test_answering_twice_keeps_the_first_answer(applicant, api_a):
+def test_answering_twice_keeps_the_first_answer(drafting_applicant, api_a):
     referral_id = refer(api_a).json()["id"]
-    answer(applicant, referral_id, "yes")
+    answer(drafting_applicant, referral_id, "yes")
     first = Referral.objects.get()
 
-    assert answer(applicant, referral_id, "no").status_code == 302
-    assert answer(applicant, referral_id, "yes").status_code == 302
+    assert answer(drafting_applicant, referral_id, "no").status_code == 302
+    assert answer(drafting_applicant, referral_id, "yes").status_code == 302
 
     again = Referral.objects.get()
     assert (again.attribution, again.attribution_answered_at) == ("confirmed", first.attribution_answered_at)
 
 
-def test_an_answer_that_is_neither_yes_nor_no_changes_nothing(applicant, api_a):
+def test_an_answer_that_is_neither_yes_nor_no_changes_nothing(drafting_applicant, api_a):
     referral_id = refer(api_a).json()["id"]
 
-    assert answer(applicant, referral_id, "maybe").status_code == 302
+    assert answer(drafting_applicant, referral_id, "maybe").status_code == 302
     assert Referral.objects.get().attribution == "pending"
 
 
 # --- Who may answer ---------------------------------------------------------------------------
 
 
-def test_only_the_session_following_the_application_may_answer(applicant, api_a, campus):
+def test_only_the_session_following_the_application_may_answer(drafting_applicant, api_a, campus):
     referral_id = refer(api_a).json()["id"]
     other_applicant = Client()
     start_draft(other_applicant, campus, name="Other Bio", contact=("Bob", "bob@other.example.com"))
@@ -235,17 +237,17 @@ def test_only_the_session_following_the_application_may_answer(applicant, api_a,
     assert Referral.objects.get().attribution == "pending"
 
 
-def test_the_answer_needs_the_csrf_token(applicant, api_a):
+def test_the_answer_needs_the_csrf_token(drafting_applicant, api_a):
     referral_id = refer(api_a).json()["id"]
     browser = Client(enforce_csrf_checks=True)
-    browser.cookies = applicant.cookies
+    browser.cookies = drafting_applicant.cookies
 
     assert browser.post(f"/apply/referrals/{referral_id}/", {"referred": "yes"}).status_code == 403
     assert Referral.objects.get().attribution == "pending"
 
 
 def test_a_company_becoming_resident_is_told_only_to_linked_referrers(
-    applicant, api_a, hooked, httpserver, django_capture_on_commit_callbacks
+    drafting_applicant, api_a, hooked, httpserver, django_capture_on_commit_callbacks
 ):
     from tenants.models import Company
     from tenants.signals import company_became_resident
@@ -257,7 +259,7 @@ def test_a_company_becoming_resident_is_told_only_to_linked_referrers(
         company_became_resident.send(sender=Company, company_id=company.pk, event_id=1)
     assert httpserver.log == [] and not WebhookDelivery.objects.exists()
 
-    answer(applicant, referral_id, "yes")
+    answer(drafting_applicant, referral_id, "yes")
     with django_capture_on_commit_callbacks(execute=True):
         company_became_resident.send(sender=Company, company_id=company.pk, event_id=2)
     assert [WebhookDelivery.objects.get().event_type] == ["company.became_resident"]
@@ -267,7 +269,7 @@ def test_a_company_becoming_resident_is_told_only_to_linked_referrers(
 # --- Staff and the schema ----------------------------------------------------------------------
 
 
-def test_staff_filter_referrals_by_attribution(applicant, api_a, staff_client):
+def test_staff_filter_referrals_by_attribution(drafting_applicant, api_a, staff_client):
     refer(api_a)
     refer(api_a, company_name="Neuro Robotics", contact_email="ivan@neuro.example.com")
 
@@ -297,8 +299,8 @@ def test_the_schema_documents_attribution_and_the_partner_statuses(client):
     assert {"attribution", "status"} <= set(referral["required"])
 
 
-def test_the_dashboard_credits_a_partner_only_with_linked_referrals(applicant, api_a, api_b, staff_client):
-    answer(applicant, refer(api_a).json()["id"], "no")
+def test_the_dashboard_credits_a_partner_only_with_linked_referrals(drafting_applicant, api_a, api_b, staff_client):
+    answer(drafting_applicant, refer(api_a).json()["id"], "no")
     refer(api_b, company_name="Neuro Robotics", contact_email="ivan@neuro.example.com")
 
     table = next(t for t in staff_client.get("/staff/").context["tables"] if t.key == "referrals")

@@ -15,21 +15,27 @@ BEFORE = [("partners", "0002_audit_history")]
 AFTER = [("partners", "0003_referral_attribution")]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_existing_referrals_that_joined_an_application_wait_for_its_applicant():
+def before_attribution():
+    """The database migrated back to before attribution: its Partner and Referral models."""
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     apps = executor.loader.project_state(BEFORE).apps
-    Partner = apps.get_model("partners", "Partner")
-    Referral = apps.get_model("partners", "Referral")
+    return apps.get_model("partners", "Partner"), apps.get_model("partners", "Referral")
+
+
+def old_partner(Partner, slug: str, country: str = "GB"):
+    return Partner.objects.create(
+        slug=slug, name=slug.upper(), country=country, kind="investor", relationship="cooperation_agreement"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_referrals_that_joined_an_application_wait_for_its_applicant():
+    Partner, Referral = before_attribution()
 
     campus = CampusFactory()
-    partner_a = Partner.objects.create(
-        slug="a", name="A", country="RU", kind="investor", relationship="cooperation_agreement"
-    )
-    partner_b = Partner.objects.create(
-        slug="b", name="B", country="GB", kind="investor", relationship="cooperation_agreement"
-    )
+    partner_a = old_partner(Partner, "a", country="RU")
+    partner_b = old_partner(Partner, "b")
 
     def application(name: str):
         return ApplicationFactory(campus=campus, company__campus=campus, company__name=name)
@@ -63,16 +69,10 @@ def test_the_contact_a_joining_referral_added_loses_its_way_into_the_application
     from tenants.models import AccessLink, ApplicationContact
     from tenants.services import access_link_issue
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    apps = executor.loader.project_state(BEFORE).apps
-    Partner = apps.get_model("partners", "Partner")
-    Referral = apps.get_model("partners", "Referral")
+    Partner, Referral = before_attribution()
     campus = CampusFactory()
     victim = ApplicationFactory(campus=campus, company__campus=campus, company__name="Helix Diagnostics")
-    partner = Partner.objects.create(
-        slug="m", name="M", country="GB", kind="investor", relationship="cooperation_agreement"
-    )
+    partner = old_partner(Partner, "m")
     # What the old code did when a referral named a company that had applied already:
     ApplicationContact.objects.create(application=victim, name="Mallory", email="mallory@partner.example.com")
     access_link_issue(application=victim, email="mallory@partner.example.com")

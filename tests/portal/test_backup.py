@@ -14,12 +14,11 @@ pytestmark = pytest.mark.django_db(transaction=True)  # pg_dump and SQLite's bac
 
 
 @pytest.fixture
-def documents(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    folder = settings.PRIVATE_MEDIA_ROOT / "applications" / "1"
+def documents(private_media):
+    folder = private_media / "applications" / "1"
     folder.mkdir(parents=True)
     (folder / "deck.pdf").write_bytes(b"%PDF-1.4 business plan")
-    return settings.PRIVATE_MEDIA_ROOT
+    return private_media
 
 
 def latest(root: Path) -> Path:

@@ -14,8 +14,7 @@ from partners.models import Referral, WebhookDelivery
 from portal.generate import generate
 from tenants.choices import CompanyStatus
 from tenants.models import Application, ApplicationTransition, Company
-from tests.partners.conftest import client_with
-from tests.partners.factories import PartnerFactory, token_for
+from tests.partners.factories import PartnerFactory, client_with, token_for
 
 ANCHOR = dt.date(2026, 6, 30)
 

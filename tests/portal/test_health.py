@@ -94,7 +94,6 @@ def test_health_endpoints_refuse_writes(client):
 
 @pytest.mark.django_db
 def test_readyz_names_the_documents_folder_when_it_cannot_be_written(client, settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     assert client.get("/readyz").status_code == 200
 
     blocker = tmp_path / "not-a-folder"

@@ -18,8 +18,7 @@ from tenants.choices import ApplicationStatus
 from tenants.models import Application, Notification
 from tenants.onboarding import relay_pending_notifications
 from tests.campus.factories import CampusFactory
-from tests.partners.conftest import client_with
-from tests.partners.factories import PartnerFactory, token_for
+from tests.partners.factories import PartnerFactory, client_with, token_for
 from tests.tenants.helpers import fill_draft
 
 # Each test starts its own redis-server (own_redis), so it runs without REDIS_URL too.
@@ -27,9 +26,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def redis_everywhere(own_redis, broker, settings, tmp_path):
+def redis_everywhere(own_redis, broker, settings):
     """The cache and the Celery broker both on the test's own Redis, as in a deployment."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
     settings.CELERY_BROKER_URL = own_redis.url
     settings.API_THROTTLE_RATE = "20/day"
     caches = {

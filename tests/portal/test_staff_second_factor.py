@@ -84,9 +84,8 @@ def _urls(route: str, ids: list[int], slugs: list[str]) -> list[str]:
 
 
 @pytest.fixture
-def objects(settings, tmp_path):
+def objects():
     """One object of each kind a staff-only URL names, with its file where it has one."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
     document = ApplicationDocumentFactory()
     application = document.application
     plan = onboarding_start(application=application, approved_on=timezone.localdate())

@@ -5,6 +5,7 @@ import factory
 from tenants.choices import ApplicationStatus, CompanyStatus
 from tenants.models import Application, ApplicationContact, ApplicationDocument, Company, ComplianceDocument
 from tests.campus.factories import CampusFactory
+from tests.tenants.helpers import PDF
 
 
 class CompanyFactory(factory.django.DjangoModelFactory):
@@ -35,10 +36,18 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             )
 
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+class _PdfFactory(factory.django.DjangoModelFactory):
+    """A private document holding a small PDF."""
+
+    class Meta:
+        abstract = True
+
+    content_type = "application/pdf"
+    extension = ".pdf"
+    size = len(PDF)
 
 
-class ApplicationDocumentFactory(factory.django.DjangoModelFactory):
+class ApplicationDocumentFactory(_PdfFactory):
     """A PDF attached to an application, its file in PRIVATE_MEDIA_ROOT."""
 
     class Meta:
@@ -47,20 +56,16 @@ class ApplicationDocumentFactory(factory.django.DjangoModelFactory):
     application = factory.SubFactory(ApplicationFactory, status=ApplicationStatus.SUBMITTED)
     kind = "pitch_deck"
     original_name = "deck.pdf"
-    content_type = "application/pdf"
-    extension = ".pdf"
-    size = len(PDF_BYTES)
-    file = factory.django.FileField(filename="deck.pdf", data=PDF_BYTES)
+    file = factory.django.FileField(filename="deck.pdf", data=PDF)
 
 
-class ComplianceDocumentFactory(factory.django.DjangoModelFactory):
+class ComplianceDocumentFactory(_PdfFactory):
+    """A company's compliance document (an insurance certificate unless told), staff-only."""
+
     class Meta:
         model = ComplianceDocument
 
     company = factory.SubFactory(CompanyFactory)
     kind = "insurance_certificate"
     original_name = "certificate.pdf"
-    content_type = "application/pdf"
-    extension = ".pdf"
-    size = len(PDF_BYTES)
-    file = factory.django.FileField(filename="certificate.pdf", data=PDF_BYTES)
+    file = factory.django.FileField(filename="certificate.pdf", data=PDF)

@@ -29,10 +29,8 @@ pytestmark = pytest.mark.django_db(transaction=True)  # mail goes out after comm
 
 
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+def _settings(settings):
     settings.CAMPUS_STAFF_EMAILS = ["screening@campus.example.org"]
-    return settings.PRIVATE_MEDIA_ROOT
 
 
 def test_full_application_is_submitted_and_confirmed(client, campus):
@@ -444,3 +442,23 @@ def test_the_session_keeps_only_the_hash_of_an_opened_link(client, campus):
 
     stored = [session.session_data + str(session.get_decoded()) for session in Session.objects.all()]
     assert stored and not any(token in data for data in stored)
+
+
+def test_starting_again_forgets_the_application_in_this_browser_and_keeps_it_saved(applicant):
+    assert applicant.client.get("/apply/").status_code == 302  # to the application's status
+
+    response = applicant.client.post("/apply/new/")
+
+    assert response.status_code == 302 and response["Location"] == "/apply/"
+    start = applicant.client.get("/apply/")
+    assert start.status_code == 200 and applicant.application.company.name not in start.content.decode()
+    assert applicant.client.get("/apply/status/").status_code == 403
+    kept = Application.objects.get(pk=applicant.application.pk)
+    assert kept.status == ApplicationStatus.SUBMITTED and kept.company.name == applicant.application.company.name
+
+
+def test_opening_the_start_again_address_only_leads_to_the_form(applicant):
+    response = applicant.client.get("/apply/new/")
+
+    assert response.status_code == 302 and response["Location"] == "/apply/"
+    assert applicant.client.get("/apply/status/").status_code == 200

@@ -15,11 +15,6 @@ from tests.tenants.helpers import fill_draft
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def _private(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
-
-
 def test_submission_while_the_broker_is_down_is_confirmed_and_mailed_once_it_returns(client, campus, broker):
     fill_draft(client, campus)
     broker.down()

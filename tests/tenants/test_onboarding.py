@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection
 
 from tenants.choices import ApplicationStatus as S
 from tenants.choices import CompanyStatus, TaskOwner, TaskState
@@ -24,6 +22,7 @@ from tenants.onboarding import (
 )
 from tenants.services import application_transition
 from tenants.signals import company_became_resident
+from tests.concurrency import at_once
 from tests.tenants.factories import ApplicationFactory
 from tests.tenants.helpers import pdf
 
@@ -33,9 +32,8 @@ APPROVED_ON = dt.date(2026, 3, 2)
 
 
 @pytest.fixture(autouse=True)
-def _settings(settings, tmp_path):
+def _settings(settings):
     settings.APPLICATION_MIN_REVIEWS = 0
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
     settings.CAMPUS_STAFF_EMAILS = ["staff@campus.example.org"]
 
 
@@ -84,23 +82,12 @@ def test_repeating_the_start_keeps_one_plan(plan):
 def test_concurrent_approvals_create_one_plan(staff_user, settings):
     settings.APPLICATION_MIN_REVIEWS = 0
     application = ApplicationFactory(status=S.COMMITTEE_REVIEW)
-    barrier = threading.Barrier(2)
-    errors = []
 
     def approve():
-        try:
-            barrier.wait(timeout=10)
-            application_transition(application=application, to=S.APPROVED, actor=staff_user)
-        except InvalidTransition as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
+        return application_transition(application=application, to=S.APPROVED, actor=staff_user)
 
-    threads = [threading.Thread(target=approve) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = at_once(approve, approve)
+    errors = [outcome for outcome in outcomes if isinstance(outcome, InvalidTransition)]
 
     assert OnboardingPlan.objects.filter(application=application).count() == 1
     assert len(errors) == 1  # the second approval found it approved already

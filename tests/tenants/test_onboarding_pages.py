@@ -14,17 +14,17 @@ from tenants.choices import ComplianceKind, TaskState
 from tenants.models import ComplianceDocument, OnboardingPlan
 from tenants.onboarding import check_compliance_documents
 from tenants.services import application_transition
-from tests.tenants.factories import ApplicationFactory, CompanyFactory
+from tests.personas import applicant_following
+from tests.tenants.factories import ApplicationFactory, CompanyFactory, ComplianceDocumentFactory
 from tests.tenants.files import docx, pixel_bomb_png
-from tests.tenants.helpers import PDF, pdf
+from tests.tenants.helpers import pdf
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _settings(settings, tmp_path):
+def _settings(settings):
     settings.APPLICATION_MIN_REVIEWS = 0
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
     settings.CAMPUS_STAFF_EMAILS = ["staff@campus.example.org"]
 
 
@@ -37,10 +37,7 @@ def plan(staff_user):
 
 @pytest.fixture
 def company_client(client, plan):
-    session = client.session
-    session["applicant"] = {"application": plan.application.pk, "email": "ceo@applicant.example.com"}
-    session.save()
-    return client
+    return applicant_following(plan.application, "ceo@applicant.example.com", client).client
 
 
 def test_company_sees_its_checklist_and_completes_its_task_with_a_certificate(company_client, plan):
@@ -168,21 +165,12 @@ def test_admin_waive_action_asks_for_a_reason(staff_client, plan):
     assert (task.state, task.waived_reason) == (TaskState.WAIVED, "Met already.")
 
 
-def _document(company, expires_on, kind=ComplianceKind.INSURANCE_CERTIFICATE):
-    from django.core.files.base import ContentFile
-
-    document = ComplianceDocument(
-        company=company, kind=kind, original_name="c.pdf", content_type="application/pdf", extension=".pdf", size=9
-    )
-    document.expires_on = expires_on
-    document.file.save("c.pdf", ContentFile(PDF), save=True)
-    return document
-
-
 def test_expiring_documents_remind_the_company_and_expired_ones_escalate_once(plan, django_capture_on_commit_callbacks):
     today = dt.date(2026, 6, 1)
-    _document(plan.company, today + dt.timedelta(days=20))
-    _document(plan.company, today - dt.timedelta(days=1), kind=ComplianceKind.BIOSAFETY_PERMIT)
+    ComplianceDocumentFactory(company=plan.company, expires_on=today + dt.timedelta(days=20))
+    ComplianceDocumentFactory(
+        company=plan.company, expires_on=today - dt.timedelta(days=1), kind=ComplianceKind.BIOSAFETY_PERMIT
+    )
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -198,7 +186,7 @@ def test_expiring_documents_remind_the_company_and_expired_ones_escalate_once(pl
 
 def test_admin_flags_companies_with_expired_documents(staff_client):
     lapsed = CompanyFactory(name="Lapsed Ltd")
-    _document(lapsed, dt.date(2020, 1, 1))
+    ComplianceDocumentFactory(company=lapsed, expires_on=dt.date(2020, 1, 1))
     CompanyFactory(name="Current Ltd")
 
     response = staff_client.get(reverse("admin:tenants_company_changelist"), {"documents": "expired"})

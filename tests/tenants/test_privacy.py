@@ -10,9 +10,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tenants import privacy
 from tenants.choices import ApplicationStatus
 from tenants.models import Application, ApplicationDocument, Company, DataRequest
 from tenants.tasks import erase_expired
+from tests.personas import staff_in_role
 from tests.tenants.factories import ApplicationFactory
 from tests.tenants.helpers import company_data, contacts_data, fill_draft
 
@@ -20,10 +22,8 @@ pytestmark = pytest.mark.django_db(transaction=True)  # mail goes out after comm
 
 
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+def _settings(settings):
     settings.CAMPUS_STAFF_EMAILS = ["screening@campus.example.org"]
-    return settings.PRIVATE_MEDIA_ROOT
 
 
 def submitted(campus) -> tuple[Client, Application]:
@@ -107,3 +107,41 @@ def test_retention_erases_only_rejected_and_withdrawn_applications_past_the_peri
         assert application.erased_at is None and application.contacts.exists()
     assert DataRequest.objects.filter(kind="retention", state="done").count() == 2
     assert erase_expired.delay().get() == 0  # nothing twice
+
+
+def test_asking_for_erasure_twice_records_one_request(applicant):
+    answers = [applicant.client.post("/apply/erase/", {"confirm": "yes"}, follow=True) for _ in range(2)]
+
+    for answer in answers:  # the second time, the same acknowledgement: the request stands
+        assert "Campus staff will erase your data within 15 days" in answer.content.decode()
+    data_request = DataRequest.objects.get()
+    assert (data_request.kind, data_request.state) == ("erasure", "pending")
+    assert data_request.requested_by == applicant.email
+
+
+def test_staff_without_the_right_to_delete_applications_cannot_erase(client, applicant):
+    data_request = privacy.request_erasure(applicant.application, applicant.email)
+    auditor = staff_in_role("auditor")
+    client.force_login(auditor)
+    assert data_request.application.company.name in client.get("/admin/tenants/datarequest/").content.decode()
+
+    response = client.post(
+        "/admin/tenants/datarequest/", {"action": "erase_now", "_selected_action": [data_request.pk]}
+    )
+
+    assert response.status_code == 403
+    data_request.refresh_from_db()
+    application = Application.objects.get(pk=applicant.application.pk)
+    assert data_request.state == "pending" and not application.erased_at
+    assert application.contacts.filter(email=applicant.email).exists()
+
+
+def test_a_campus_manager_carries_out_erasure_requests(client, applicant, campus_manager):
+    data_request = privacy.request_erasure(applicant.application, applicant.email)
+    client.force_login(campus_manager)
+
+    client.post("/admin/tenants/datarequest/", {"action": "erase_now", "_selected_action": [data_request.pk]})
+
+    data_request.refresh_from_db()
+    assert data_request.state == "done" and data_request.handled_by == campus_manager
+    assert Application.objects.get(pk=applicant.application.pk).erased_at

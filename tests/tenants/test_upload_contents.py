@@ -23,12 +23,6 @@ from tests.tenants.helpers import company_data
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    return settings.PRIVATE_MEDIA_ROOT
-
-
 @pytest.fixture
 def documents_step(client, campus):
     client.post("/apply/", company_data(campus))
