@@ -165,13 +165,3 @@ def assign_reviewers_automatically(modeladmin, request, queryset):
             _("%(count)s application(s) skipped: not in committee review.") % {"count": skipped},
             messages.WARNING,
         )
-
-
-def _add_application_action() -> None:
-    from tenants.models import Application
-
-    application_admin = admin.site.get_model_admin(Application)
-    application_admin.actions = [*(application_admin.actions or []), assign_reviewers_automatically]
-
-
-_add_application_action()

@@ -9,11 +9,12 @@ class AdvisoryConfig(AppConfig):
     verbose_name = _("Advisory committee")
 
     def ready(self) -> None:
-        from tenants import rules
-        from tenants.views import register_comment_source, register_download_check
+        from tenants import hooks as tenants_hooks
 
-        from . import services
+        from . import hooks
 
-        rules.register_review_counter(services.completed_review_count)
-        register_download_check(services.member_may_download)
-        register_comment_source(services.shared_comments)
+        tenants_hooks.review_counter.connect(hooks.review_count, dispatch_uid="advisory.review_count")
+        tenants_hooks.download_permission.connect(hooks.reviewer_download, dispatch_uid="advisory.download")
+        tenants_hooks.shared_comments.connect(hooks.review_comments, dispatch_uid="advisory.comments")
+        tenants_hooks.status_panels.connect(hooks.consultations_panel, dispatch_uid="advisory.consultations")
+        tenants_hooks.application_admin_actions.connect(hooks.application_actions, dispatch_uid="advisory.actions")

@@ -214,13 +214,18 @@ def meeting_ics(meeting) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-@transaction.atomic
-def consultation_request(*, company, topic: str, question: str, requested_by: str = ""):
+def counsel_offered_to(company) -> bool:
+    """Counsel is for companies on campus: resident, or onboarding after approval."""
     from tenants.choices import CompanyStatus
 
+    return company.status in {CompanyStatus.RESIDENT, CompanyStatus.ONBOARDING}
+
+
+@transaction.atomic
+def consultation_request(*, company, topic: str, question: str, requested_by: str = ""):
     from .models import Consultation
 
-    if company.status not in {CompanyStatus.RESIDENT, CompanyStatus.ONBOARDING}:
+    if not counsel_offered_to(company):
         raise AdvisoryError(_("Counsel is offered to resident companies."))
     return Consultation.objects.create(company=company, topic=topic, question=question, requested_by=requested_by)
 

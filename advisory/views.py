@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from common.staff import staff_required
+from tenants.applicants import applicant_from
 from tenants.models import Application, ApplicationDocument
 
 from . import services
@@ -136,12 +137,8 @@ def consultation_detail(request, pk: int):
 
 
 def _applicant_company(request):
-    from tenants.selectors import application_for_applicant
-    from tenants.views import SESSION_KEY
-
-    data = request.session.get(SESSION_KEY)
-    application = application_for_applicant(data["application"]) if data else None
-    return (application.company, data.get("email", "")) if application else (None, "")
+    applicant = applicant_from(request)
+    return (applicant.application.company, applicant.email) if applicant else (None, "")
 
 
 def company_consultations(request):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from tenants.views import status_session
+from tenants.applicants import applicant_from
 
 from .choices import Attribution, PartnerStatus
 from .models import Partner, Referral
@@ -44,10 +44,10 @@ class AttributionForm(forms.Form):
 @require_POST
 def referral_attribution(request, pk: int):
     """Only the browser following this referral's application answers; anyone else gets a 404."""
-    session = status_session(request)
-    if session is None:
+    applicant = applicant_from(request)
+    if applicant is None:
         raise Http404
-    application, answered_by = session
+    application, answered_by = applicant.application, applicant.requester
     referral = get_object_or_404(Referral, pk=pk, application=application)
     form = AttributionForm(request.POST)
     if not form.is_valid():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
@@ -19,7 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from common.uploads import check_upload
 
-from . import privacy, rules
+from . import hooks, privacy, rules
 from .choices import TaskState
 from .exceptions import InvalidTransition
 from .forms import TransitionForm
@@ -213,6 +214,17 @@ class ApplicationAdmin(ExportMixin, SimpleHistoryAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # applications come from applicants (and partners' referrals)
+
+    def get_actions(self, request):
+        """The admin's actions and those higher apps add (``hooks.application_admin_actions``)."""
+        actions = super().get_actions(request)
+        if self.actions is None or IS_POPUP_VAR in request.GET:
+            return actions  # no actions on this page, as Django decides
+        extra = [self.get_action(action) for action in hooks.admin_actions_for(self, request)]
+        # Django's own check of each action's ``permissions``, as for the actions listed above.
+        for func, name, description in self._filter_actions_by_permissions(request, extra):
+            actions.setdefault(name, (func, name, description))
+        return actions
 
     @admin.display(description=_("country or region"), ordering="company__country")
     def country(self, obj: Application):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from . import hooks
 from .choices import ApplicationStatus as S
 
 TRANSITIONS: dict[str, set[str]] = {
@@ -34,18 +33,10 @@ STEP_TITLES = {
     "review": _("Review and submit"),
 }
 
-ReviewCounter = Callable[[object], int]
-_review_counter: ReviewCounter | None = None
-
-
-def register_review_counter(counter: ReviewCounter) -> None:
-    """Called by the advisory app: how many completed reviews an application has."""
-    global _review_counter
-    _review_counter = counter
-
 
 def completed_review_count(application) -> int:
-    return _review_counter(application) if _review_counter is not None else 0
+    """Completed reviews, as the advisory app counts them (``hooks.review_counter``); 0 without it."""
+    return hooks.reviews_completed(application)
 
 
 def reviews_missing(application) -> int:

@@ -20,10 +20,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
-from common.staff import is_staff_session, staff_required
+from common.staff import staff_required
 from common.tokens import hash_token
 
-from . import outcomes, privacy, rules, services
+from . import hooks, outcomes, privacy, rules, services
+from .applicants import applicant_email, applicant_enter, applicant_from, applicant_leave
 from .choices import DocumentKind, TaskOwner, TaskState
 from .exceptions import ApplicationIncomplete, ApplicationLocked, InvalidLink, InvalidTransition
 from .filters import ResidentFilter
@@ -49,9 +50,9 @@ from .models import (
     OutcomeSurvey,
 )
 from .onboarding import onboarding_task_complete, onboarding_task_waive, plans_for_board
-from .selectors import application_for_applicant, residents_for_directory
+from .permissions import can_download, can_download_compliance
+from .selectors import residents_for_directory
 
-SESSION_KEY = "applicant"
 LINK_SESSION_KEY = "applicant_link"
 STEP_ORDER = (*rules.STEPS, "review")
 
@@ -60,19 +61,16 @@ STEP_ORDER = (*rules.STEPS, "review")
 
 
 def _session_application(request) -> Application | None:
-    data = request.session.get(SESSION_KEY)
-    if not data:
-        return None
-    return application_for_applicant(data["application"])
+    applicant = applicant_from(request)
+    return applicant.application if applicant else None
 
 
 def _editor_email(request) -> str:
-    return (request.session.get(SESSION_KEY) or {}).get("email", "")
+    return applicant_email(request)
 
 
 def _enter(request, application: Application, email: str = "") -> None:
-    request.session.cycle_key()
-    request.session[SESSION_KEY] = {"application": application.pk, "email": email}
+    applicant_enter(request, application, email)
 
 
 def _too_many(request, group: str, rate: str, method=("POST",)) -> HttpResponse | None:
@@ -344,7 +342,7 @@ def apply_invite(request):
 def apply_restart(request):
     """Forget the application in this browser (it stays saved) and start a new one."""
     if request.method == "POST":
-        request.session.pop(SESSION_KEY, None)
+        applicant_leave(request)
         return redirect("tenants:apply")
     return redirect("tenants:apply")
 
@@ -446,8 +444,8 @@ def apply_status(request, task_forms: dict | None = None, status: int = 200, sur
             "transitions": application.transitions.all(),
             "plan": plan,
             "tasks": tasks,
-            "shared_comments": shared_comments(application),
-            "status_panels": status_panels(request, application),
+            "shared_comments": hooks.comments_shared(application),
+            "status_panels": hooks.panels_for(request, application),
             "survey_form": survey_form or _pending_survey_form(application),
         },
         status=status,
@@ -528,20 +526,15 @@ def apply_withdraw(request):
 # --- Personal data (PIPL / GDPR) ------------------------------------------------------------
 
 
-def _requester(request, application) -> str:
-    """Who asks: the address the link was sent to, or (the browser that filled in the form) the primary contact."""
-    contact = application.primary_contact
-    return _editor_email(request) or (contact.email if contact else "")
-
-
 @never_cache
 @require_POST
 def apply_my_data(request):
     """Download, as JSON, everything held about the application of this status link."""
-    application = _session_application(request)
-    if application is None:
+    applicant = applicant_from(request)
+    if applicant is None:
         return redirect("tenants:link_request")
-    privacy.record_export(application, _requester(request, application))
+    application = applicant.application
+    privacy.record_export(application, applicant.requester)
     body = json.dumps(privacy.export(application), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="icampus-application-{application.reference}.json"'
@@ -552,13 +545,13 @@ def apply_my_data(request):
 @require_POST
 def apply_erase(request):
     """Ask for the application's personal data to be erased; campus staff carry it out."""
-    application = _session_application(request)
-    if application is None:
+    applicant = applicant_from(request)
+    if applicant is None:
         return redirect("tenants:link_request")
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tick the box to confirm that you want your data erased."))
         return redirect("tenants:apply_status")
-    privacy.request_erasure(application, _requester(request, application))
+    privacy.request_erasure(applicant.application, applicant.requester)
     messages.success(
         request,
         _(
@@ -583,7 +576,7 @@ def document_download(request, pk: int):
 def compliance_download(request, pk: int):
     """Compliance documents are for campus staff only."""
     document = get_object_or_404(ComplianceDocument, pk=pk)
-    if not (is_staff_session(request.user) and request.user.has_perm("tenants.view_compliancedocument")):
+    if not can_download_compliance(request.user):
         raise Http404
     return _attachment(document)
 
@@ -640,54 +633,6 @@ def staff_onboarding_task(request, pk: int):
         else:
             messages.success(request, _("“%(task)s” updated.") % {"task": task.title})
     return redirect(reverse("tenants:staff_onboarding") + f"#plan-{task.plan_id}")
-
-
-_download_checks = []
-_comment_sources = []
-_status_panels = []
-
-
-def register_comment_source(source) -> None:
-    """Later apps (advisory reviews) add comments staff chose to share with the applicant."""
-    _comment_sources.append(source)
-
-
-def shared_comments(application) -> list[str]:
-    return [comment for source in _comment_sources for comment in source(application)]
-
-
-def register_status_panel(panel) -> None:
-    """Later apps (partners asking about referrals) add a section to the status page.
-
-    ``panel(request, application)`` returns the section's HTML, or "" when it has nothing to show.
-    """
-    if panel not in _status_panels:
-        _status_panels.append(panel)
-
-
-def status_panels(request, application) -> list[str]:
-    return [html for panel in _status_panels if (html := panel(request, application))]
-
-
-def status_session(request) -> tuple[Application, str] | None:
-    """For later apps' forms on the status page: the application this browser follows, and who it is."""
-    application = _session_application(request)
-    if application is None:
-        return None
-    return application, _requester(request, application)
-
-
-def register_download_check(check) -> None:
-    """Later apps (advisory reviewers) add who else may download an application's documents."""
-    _download_checks.append(check)
-
-
-def can_download(user, document: ApplicationDocument) -> bool:
-    if not user.is_authenticated:
-        return False
-    if is_staff_session(user) and user.has_perm("tenants.view_applicationdocument"):
-        return True
-    return any(check(user, document) for check in _download_checks)
 
 
 # --- Resident directory -------------------------------------------------------------------

@@ -7,7 +7,7 @@ import itertools
 import pytest
 from django.core import mail
 
-from tenants import rules
+from tenants import hooks, rules
 from tenants.choices import ApplicationStatus as S
 from tenants.choices import CompanyStatus
 from tenants.exceptions import InvalidTransition
@@ -75,12 +75,15 @@ def test_a_decision_needs_the_minimum_number_of_reviews_or_a_recorded_override(s
 
 def test_a_decision_with_enough_reviews_needs_no_override(staff_user):
     application = ApplicationFactory(status=S.COMMITTEE_REVIEW)
-    previous = rules._review_counter
-    rules.register_review_counter(lambda app: 2)
+
+    def two_more_reviews(sender, **kwargs) -> int:
+        return 2
+
+    hooks.review_counter.connect(two_more_reviews, dispatch_uid="test.two_more_reviews")
     try:
         application_transition(application=application, to=S.APPROVED, actor=staff_user)
     finally:
-        rules.register_review_counter(previous)
+        hooks.review_counter.disconnect(dispatch_uid="test.two_more_reviews")
 
     assert application.transitions.get().override_reason == ""
 
