@@ -23,7 +23,7 @@ from django_ratelimit.core import is_ratelimited
 from common.staff import is_staff_session, staff_required
 from common.tokens import hash_token
 
-from . import outcomes, privacy, rules, services
+from . import links, outcomes, privacy, rules, services
 from .choices import DocumentKind, TaskOwner, TaskState
 from .exceptions import ApplicationIncomplete, ApplicationLocked, InvalidLink, InvalidTransition
 from .filters import ResidentFilter
@@ -386,9 +386,9 @@ def link_open(request):
     shown = request.method == "POST" and secrets.compare_digest(request.POST.get("link", ""), pending["code"])
     try:
         if shown:
-            link = services.access_link_redeem(token_hash=pending["token_hash"])
+            link = links.access_link_redeem(token_hash=pending["token_hash"])
         else:
-            link = services.access_link_find(token_hash=pending["token_hash"])
+            link = links.access_link_find(token_hash=pending["token_hash"])
     except InvalidLink as exc:  # the dead link stays, so the page survives a language switch
         return render(
             request, "tenants/apply/link_invalid.html", {"message": exc.message, "form": EmailForm()}, status=404
