@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campus.models import Campus
-from common.jobs import enqueue_on_commit
+from tenants.notifications import notify_staff
 from tenants.services import application_for_referral
 
 from .choices import Attribution, DeliveryState
@@ -208,11 +208,14 @@ def _record_attempt(
 
 
 def _disable(endpoint: WebhookEndpoint, reason: str) -> None:
-    from .tasks import tell_staff
-
+    """Turn the endpoint off and tell the portal's staff, through the e-mail outbox."""
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(is_active=False, disabled_reason=reason)
-    subject = _("Webhook endpoint of %(partner)s disabled") % {"partner": endpoint.partner}
-    enqueue_on_commit(tell_staff, subject, f"{endpoint.url}\n{reason}")
+    notify_staff(
+        campus=None,
+        kind="partners:webhook_disabled",
+        template="partners/email/webhook_disabled",
+        context={"partner": str(endpoint.partner), "url": endpoint.url, "reason": reason},
+    )
 
 
 def deliveries_due(limit: int = 500) -> list[int]:

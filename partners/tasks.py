@@ -6,7 +6,6 @@ import datetime as dt
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.utils import timezone
 
 from . import services
@@ -34,13 +33,3 @@ def prune_idempotency_keys() -> int:
     cutoff = timezone.now() - dt.timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
     deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
     return deleted
-
-
-@shared_task(bind=True, acks_late=True, max_retries=5)
-def tell_staff(self, subject: str, body: str) -> None:
-    recipients = list(settings.CAMPUS_STAFF_EMAILS)
-    if recipients:
-        try:
-            send_mail(subject, body, None, recipients)
-        except OSError as exc:
-            raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc

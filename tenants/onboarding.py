@@ -1,4 +1,4 @@
-"""Onboarding of approved companies, and the scheduled jobs that keep it moving.
+"""Onboarding of approved companies, compliance documents, and the scheduled jobs that keep them moving.
 
 Every function that a schedule runs is safe to run twice: each effect is guarded by a unique
 row or a conditional update, so a second run (or a retried worker) finds nothing to do.
@@ -22,14 +22,13 @@ from .models import (
     Application,
     Company,
     ComplianceDocument,
-    Notification,
     OnboardingPlan,
     OnboardingReminder,
     OnboardingTask,
     OnboardingTemplate,
     OnboardingTemplateTask,
 )
-from .services import access_link_issue, link_url, notify, staff_emails
+from .notifications import notify_contacts, notify_staff
 
 logger = logging.getLogger(__name__)
 
@@ -90,15 +89,9 @@ def onboarding_start(*, application: Application, approved_on: dt.date) -> Onboa
     company = Company.objects.select_for_update().get(pk=application.company_id)
     company.status = CompanyStatus.ONBOARDING
     company.save(update_fields=["status", "updated_at"])  # saved, so the audit history records it
-    for contact in application.contacts.all():
-        token = access_link_issue(application=application, email=contact.email)
-        notify(
-            application=application,
-            kind="onboarding:welcome",
-            recipient=contact.email,
-            template="welcome",
-            context={"plan": plan, "link": link_url("status", token), "contact": contact},
-        )
+    notify_contacts(
+        application=application, kind="onboarding:welcome", template="welcome", context={"plan": plan}, link="status"
+    )
     if not plan.tasks.exists():
         _finish_if_complete(plan.pk)
     return plan
@@ -171,12 +164,6 @@ def _finish_if_complete(plan_id: int) -> None:
 # --- Scheduled jobs -------------------------------------------------------------------------
 
 
-def _owner_emails(task: OnboardingTask) -> list[str]:
-    if task.owned_by_company:
-        return [contact.email for contact in task.plan.application.contacts.all()]
-    return staff_emails(task.plan.campus)
-
-
 def send_overdue_reminders(today: dt.date | None = None) -> int:
     """Remind the owner of each overdue task, at most once per task per day."""
     today = today or timezone.localdate()
@@ -187,15 +174,11 @@ def send_overdue_reminders(today: dt.date | None = None) -> int:
             _reminder, created = OnboardingReminder.objects.get_or_create(task=task, sent_on=today)
             if not created:
                 continue  # reminded today already
-            for email in _owner_emails(task):
-                notify(
-                    application=task.plan.application,
-                    kind="onboarding:reminder",
-                    recipient=email,
-                    template="task_reminder",
-                    context={"task": task},
-                    language=None if task.owned_by_company else settings.LANGUAGE_CODE,
-                )
+            reminder = {"kind": "onboarding:reminder", "template": "task_reminder", "context": {"task": task}}
+            if task.owned_by_company:
+                notify_contacts(application=task.plan.application, **reminder)
+            else:
+                notify_staff(campus=task.plan.campus, application=task.plan.application, **reminder)
             sent += 1
     return sent
 
@@ -210,56 +193,25 @@ def escalate_overdue(now: dt.datetime | None = None) -> int:
         with transaction.atomic():
             if not OnboardingTask.objects.filter(pk=task.pk, escalated_at__isnull=True).update(escalated_at=now):
                 continue
-            for email in staff_emails(task.plan.campus):
-                notify(
-                    application=task.plan.application,
-                    kind="onboarding:escalation",
-                    recipient=email,
-                    template="task_escalation",
-                    context={"task": task, "days": (timezone.localdate(now) - task.due_on).days},
-                    language=settings.LANGUAGE_CODE,
-                )
+            notify_staff(
+                campus=task.plan.campus,
+                application=task.plan.application,
+                kind="onboarding:escalation",
+                template="task_escalation",
+                context={"task": task, "days": (timezone.localdate(now) - task.due_on).days},
+            )
             escalated += 1
     return escalated
 
 
-def remind_stale_drafts(now: dt.datetime | None = None) -> int:
-    """One reminder for drafts untouched for DRAFT_REMINDER_DAYS; never after submission or withdrawal."""
-    now = now or timezone.now()
-    stale = Application.objects.filter(
-        status=ApplicationStatus.DRAFT,
-        draft_reminded_at__isnull=True,
-        updated_at__lt=now - dt.timedelta(days=settings.DRAFT_REMINDER_DAYS),
-    )
-    reminded = 0
-    for application in stale.select_related("company").prefetch_related("contacts"):
-        with transaction.atomic():
-            claimed = Application.objects.filter(
-                pk=application.pk, status=ApplicationStatus.DRAFT, draft_reminded_at__isnull=True
-            ).update(draft_reminded_at=now)
-            if not claimed:
-                continue
-            for contact in application.contacts.all():
-                token = access_link_issue(application=application, email=contact.email)
-                notify(
-                    application=application,
-                    kind="draft:reminder",
-                    recipient=contact.email,
-                    template="draft_reminder",
-                    context={"link": link_url("resume", token), "contact": contact},
-                )
-            reminded += 1
-    return reminded
-
-
-def _company_contacts(company: Company) -> tuple[Application | None, list[str]]:
-    application = (
+def _approved_application(company: Company) -> Application | None:
+    """The company's latest approved application: its contacts speak for the resident."""
+    return (
         company.applications.filter(status=ApplicationStatus.APPROVED)
         .prefetch_related("contacts")
         .order_by("-decided_at")
         .first()
     )
-    return application, [c.email for c in application.contacts.all()] if application else []
 
 
 def check_compliance_documents(today: dt.date | None = None) -> dict[str, int]:
@@ -276,12 +228,11 @@ def check_compliance_documents(today: dt.date | None = None) -> dict[str, int]:
         with transaction.atomic():
             if not ComplianceDocument.objects.filter(pk=document.pk, reminded_at__isnull=True).update(reminded_at=now):
                 continue
-            application, emails = _company_contacts(document.company)
-            for email in emails:
-                notify(
+            application = _approved_application(document.company)
+            if application is not None:
+                notify_contacts(
                     application=application,
                     kind="compliance:expiring",
-                    recipient=email,
                     template="compliance_expiring",
                     context={"document": document},
                 )
@@ -293,35 +244,15 @@ def check_compliance_documents(today: dt.date | None = None) -> dict[str, int]:
                 escalated_at=now
             ):
                 continue
-            for email in staff_emails(document.company.campus):
-                notify(
-                    company=document.company,
-                    kind="compliance:expired",
-                    recipient=email,
-                    template="compliance_expired",
-                    context={"document": document},
-                    language=settings.LANGUAGE_CODE,
-                )
+            notify_staff(
+                campus=document.company.campus,
+                company=document.company,
+                kind="compliance:expired",
+                template="compliance_expired",
+                context={"document": document},
+            )
             counts["escalated"] += 1
     return counts
-
-
-def relay_pending_notifications(older_than_seconds: int = 60, limit: int = 500) -> int:
-    """Publish e-mails whose job never reached the broker (e.g. Redis was down). Sending stays once-only."""
-    from .tasks import deliver_notification
-
-    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
-    pending = list(
-        Notification.objects.filter(
-            sent_at__isnull=True, created_at__lt=cutoff, attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS
-        )
-        .exclude(claimed_until__gt=timezone.now())  # being sent right now
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    for pk in pending:
-        deliver_notification.apply_async(args=[pk])
-    return len(pending)
 
 
 def plans_for_board():

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from .choices import ApplicationStatus
 from .models import Company, OutcomeSurvey
-from .services import access_link_issue, link_url, notify
+from .notifications import notify_contacts
 
 
 def send_outcome_surveys(year: int | None = None) -> int:
@@ -28,15 +28,13 @@ def send_outcome_surveys(year: int | None = None) -> int:
             )
             if not created:
                 continue  # asked this year already
-            for contact in application.contacts.all():
-                token = access_link_issue(application=application, email=contact.email)
-                notify(
-                    application=application,
-                    kind="outcome_survey",
-                    recipient=contact.email,
-                    template="outcome_survey",
-                    context={"link": link_url("status", token), "year": year},
-                )
+            notify_contacts(
+                application=application,
+                kind="outcome_survey",
+                template="outcome_survey",
+                context={"year": year},
+                link="status",
+            )
             sent += 1
     return sent
 

@@ -8,31 +8,27 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campus.models import Campus
-from common.jobs import enqueue_on_commit
-from common.tokens import hash_token, new_token
 
 from . import rules
 from .choices import ApplicationStatus as S
 from .choices import CompanyStatus
 from .events import event_record
-from .exceptions import ApplicationIncomplete, ApplicationLocked, InvalidLink, InvalidTransition
+from .exceptions import ApplicationIncomplete, ApplicationLocked, InvalidTransition
 from .models import (
-    AccessLink,
     Application,
     ApplicationContact,
     ApplicationDocument,
     ApplicationEdit,
     ApplicationTransition,
     Company,
-    Notification,
 )
+from .notifications import notify_contacts, notify_staff
+from .onboarding import onboarding_start
 
 # --- Drafts ------------------------------------------------------------------------------
 
@@ -89,6 +85,27 @@ def document_attach(*, application: Application, kind: str, upload, editor_email
         application=application, step="documents", editor_email=editor_email, fields=[f"document:{kind}"]
     )
     return document
+
+
+def remind_stale_drafts(now: dt.datetime | None = None) -> int:
+    """One reminder for drafts untouched for DRAFT_REMINDER_DAYS; never after submission or withdrawal."""
+    now = now or timezone.now()
+    stale = Application.objects.filter(
+        status=S.DRAFT,
+        draft_reminded_at__isnull=True,
+        updated_at__lt=now - dt.timedelta(days=settings.DRAFT_REMINDER_DAYS),
+    )
+    reminded = 0
+    for application in stale.select_related("company").prefetch_related("contacts"):
+        with transaction.atomic():
+            claimed = Application.objects.filter(
+                pk=application.pk, status=S.DRAFT, draft_reminded_at__isnull=True
+            ).update(draft_reminded_at=now)
+            if not claimed:
+                continue
+            notify_contacts(application=application, kind="draft:reminder", template="draft_reminder", link="resume")
+            reminded += 1
+    return reminded
 
 
 def missing_for_submission(application: Application) -> list[str]:
@@ -178,8 +195,6 @@ def application_transition(
     )
     _notify_transition(application=locked, transition=transition)
     if to == S.APPROVED:
-        from .onboarding import onboarding_start
-
         onboarding_start(application=locked, approved_on=timezone.localdate(now))
     event_record(
         type="application.status_changed",
@@ -198,40 +213,7 @@ def application_withdraw(*, application: Application, actor_email: str, reason: 
     return application_transition(application=application, to=S.WITHDRAWN, actor_email=actor_email, reason=reason)
 
 
-# --- Links ---------------------------------------------------------------------------------
-
-
-def access_link_issue(*, application: Application, email: str) -> str:
-    """A new single-use link for ``email``; returns the token, which is stored only as a hash."""
-    token = new_token()
-    AccessLink.objects.create(
-        application=application,
-        email=email.lower(),
-        token_hash=hash_token(token),
-        expires_at=timezone.now() + dt.timedelta(days=settings.APPLICATION_LINK_DAYS),
-    )
-    return token
-
-
-def access_link_find(*, token_hash: str) -> AccessLink:
-    """The usable link whose token hashes to ``token_hash``, or InvalidLink (unknown, used or expired alike)."""
-    link = (
-        AccessLink.objects.select_related("application__company")
-        .filter(token_hash=token_hash, used_at__isnull=True, expires_at__gt=timezone.now())
-        .first()
-    )
-    if link is None:
-        raise InvalidLink(_("This link is not valid any more. Ask for a new one below."))
-    return link
-
-
-def access_link_redeem(*, token_hash: str) -> AccessLink:
-    """Use a link once: a second use, even at the same moment, fails."""
-    link = access_link_find(token_hash=token_hash)
-    used = AccessLink.objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=timezone.now())
-    if not used:
-        raise InvalidLink(_("This link is not valid any more. Ask for a new one below."))
-    return link
+# --- Links by e-mail ------------------------------------------------------------------------
 
 
 def links_request(*, email: str) -> int:
@@ -239,17 +221,10 @@ def links_request(*, email: str) -> int:
     sent = 0
     contacts = ApplicationContact.objects.filter(email__iexact=email.strip()).select_related("application__company")
     for contact in contacts:
-        application = contact.application
-        token = access_link_issue(application=application, email=contact.email)
-        kind = "resume" if application.is_editable else "status"
-        notify(
-            application=application,
-            kind=f"{kind}_link",
-            recipient=contact.email,
-            template=f"{kind}_link",
-            context={"link": link_url(kind, token), "contact": contact},
+        link = "resume" if contact.application.is_editable else "status"
+        sent += notify_contacts(
+            application=contact.application, to=[contact], kind=f"{link}_link", template=f"{link}_link", link=link
         )
-        sent += 1
     return sent
 
 
@@ -261,13 +236,13 @@ def colleague_invite(*, application: Application, name: str, email: str, invited
     contact = ApplicationContact.objects.filter(application=application, email__iexact=email).first()
     if contact is None:
         contact = ApplicationContact.objects.create(application=application, name=name, email=email)
-    token = access_link_issue(application=application, email=email)
-    notify(
+    notify_contacts(
         application=application,
+        to=[email],  # as typed: the address the colleague was invited at
         kind="invitation",
-        recipient=email,
         template="invitation",
-        context={"link": link_url("resume", token), "contact": contact, "invited_by": invited_by},
+        context={"contact": contact, "invited_by": invited_by},
+        link="resume",
     )
     ApplicationEdit.objects.create(
         application=application, step="contacts", editor_email=invited_by, fields=[f"invited:{email}"]
@@ -277,124 +252,29 @@ def colleague_invite(*, application: Application, name: str, email: str, invited
 
 def save_for_later(*, application: Application, email: str) -> None:
     """E-mail a link to come back to the draft."""
-    token = access_link_issue(application=application, email=email)
-    notify(
-        application=application,
-        kind="resume_link",
-        recipient=email,
-        template="resume_link",
-        context={"link": link_url("resume", token), "contact": None},
-    )
-
-
-def link_url(kind: str, token: str) -> str:
-    name = "tenants:resume_link" if kind == "resume" else "tenants:status_link"
-    return settings.SITE_URL.rstrip("/") + reverse(name, kwargs={"token": token})
-
-
-# --- E-mail --------------------------------------------------------------------------------
-
-
-def notify(
-    *,
-    kind: str,
-    recipient: str,
-    template: str,
-    context: dict,
-    application: Application | None = None,
-    company: Company | None = None,
-    language: str | None = None,
-) -> Notification:
-    """Write an e-mail in the recipient's language and deliver it after commit."""
-    from .tasks import deliver_notification
-
-    company = company or (application.company if application else None)
-    language = language or (application.language if application else settings.LANGUAGE_CODE)
-    with translation.override(language):
-        ctx = {"application": application, "company": company, "site_url": settings.SITE_URL, **context}
-        subject = " ".join(render_to_string(f"tenants/email/{template}_subject.txt", ctx).split())
-        body = render_to_string(f"tenants/email/{template}.txt", ctx)
-    notification = Notification.objects.create(
-        application=application,
-        company=company,
-        kind=kind,
-        recipient=recipient,
-        language=language,
-        subject=subject,
-        body=body,
-    )
-    enqueue_on_commit(deliver_notification, notification.pk)
-    return notification
-
-
-def staff_emails(campus) -> list[str]:
-    """Who hears of a campus's new applications and escalations."""
-    return campus.staff_email_list or list(settings.CAMPUS_STAFF_EMAILS)
+    notify_contacts(application=application, to=[email], kind="resume_link", template="resume_link", link="resume")
 
 
 def _notify_transition(*, application: Application, transition: ApplicationTransition) -> None:
-    recipients = list(application.contacts.values_list("email", flat=True))
-    status_link = None
-    for email in recipients:
-        token = access_link_issue(application=application, email=email)
-        status_link = link_url("status", token)
-        template = "submitted" if transition.to_status == S.SUBMITTED else "status_changed"
-        notify(
-            application=application,
-            kind=f"status:{transition.to_status}",
-            recipient=email,
-            template=template,
-            context={"transition": transition, "link": status_link},
-        )
-    if transition.to_status == S.SUBMITTED:
-        for email in staff_emails(application.campus):
-            notify(
-                application=application,
-                kind="staff:submitted",
-                recipient=email,
-                template="staff_submitted",
-                language=settings.LANGUAGE_CODE,
-                context={
-                    "admin_url": settings.SITE_URL.rstrip("/")
-                    + reverse("admin:tenants_application_change", args=[application.pk])
-                },
-            )
-
-
-# How long a job owns an e-mail it is sending: more than a send may take (EMAIL_TIMEOUT per
-# server operation). A job that dies mid-send leaves the e-mail to the relay after this.
-NOTIFICATION_CLAIM = dt.timedelta(minutes=5)
-
-
-def deliver(notification_id: int) -> bool:
-    """Send one pending e-mail; a second delivery of the same one sends nothing.
-
-    Claim, send, record: the row is claimed by a conditional update that commits at once, so no
-    row lock is held while the mail server is slow. A failure is counted on the row (and re-raised
-    for the job to retry); after NOTIFICATION_MAX_ATTEMPTS failures the relay stops publishing it
-    and staff see it in the admin.
-    """
-    from django.core.mail import send_mail
-
-    now = timezone.now()
-    claimed = (
-        Notification.objects.filter(pk=notification_id, sent_at__isnull=True)
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
-        .update(claimed_until=now + NOTIFICATION_CLAIM)
+    """Tell the contacts (each with a status link) and, for a submission, the campus's staff."""
+    notify_contacts(
+        application=application,
+        kind=f"status:{transition.to_status}",
+        template="submitted" if transition.to_status == S.SUBMITTED else "status_changed",
+        context={"transition": transition},
+        link="status",
     )
-    if not claimed:
-        return False  # sent already, or another job is sending it
-    notification = Notification.objects.get(pk=notification_id)
-    try:
-        send_mail(notification.subject, notification.body, None, [notification.recipient])
-    except Exception as exc:
-        Notification.objects.filter(pk=notification_id).update(
-            attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:255], claimed_until=None
+    if transition.to_status == S.SUBMITTED:
+        notify_staff(
+            campus=application.campus,
+            application=application,
+            kind="staff:submitted",
+            template="staff_submitted",
+            context={
+                "admin_url": settings.SITE_URL.rstrip("/")
+                + reverse("admin:tenants_application_change", args=[application.pk])
+            },
         )
-        raise
-    Notification.objects.filter(pk=notification_id).update(sent_at=timezone.now(), body="", claimed_until=None)
-    logger.info("Sent e-mail %s (%s)", notification_id, notification.kind)  # never the address or body
-    return True
 
 
 @transaction.atomic
@@ -428,12 +308,12 @@ def application_for_referral(
     contact = ApplicationContact.objects.create(
         application=application, name=contact_name, email=contact_email, is_primary=True
     )
-    token = access_link_issue(application=application, email=contact.email)
-    notify(
+    notify_contacts(
         application=application,
+        to=[contact],
         kind="referral_invitation",
-        recipient=contact.email,
         template="referral_invitation",
-        context={"link": link_url("resume", token), "contact": contact, "referred_by": referred_by},
+        context={"referred_by": referred_by},
+        link="resume",
     )
     return application, True

@@ -2,32 +2,18 @@
 
 Every job is acknowledged late (a worker killed mid-job leaves it to another) and safe to run
 twice; retries are bounded and back off exponentially.
+
+The e-mail outbox's jobs, ``deliver_notification`` and ``relay_pending_notifications``, sit with
+the outbox in ``tenants/notifications.py`` under their names here; importing it registers them.
 """
 
 from __future__ import annotations
 
-import smtplib
-
 from celery import shared_task
 
-from . import events, onboarding, outcomes, privacy, services
+from . import events, notifications, onboarding, outcomes, privacy, services
 
-TRANSIENT = (OSError, smtplib.SMTPException)
-
-
-@shared_task(bind=True, max_retries=8, acks_late=True, reject_on_worker_lost=True)
-def deliver_notification(self, notification_id: int) -> bool:
-    """Send a pending e-mail; retried with backoff while the mail server fails, then left for the relay."""
-    try:
-        return services.deliver(notification_id)
-    except TRANSIENT as exc:
-        raise self.retry(exc=exc, countdown=min(3600, 30 * 2**self.request.retries)) from exc
-
-
-@shared_task(acks_late=True)
-def relay_pending_notifications() -> int:
-    """Every minute: publish e-mails whose job was lost (broker down when they were written)."""
-    return onboarding.relay_pending_notifications()
+OUTBOX_JOBS = (notifications.deliver_notification, notifications.relay_pending_notifications)
 
 
 @shared_task(acks_late=True)
@@ -51,7 +37,7 @@ def onboarding_escalations() -> int:
 @shared_task(acks_late=True)
 def draft_reminders() -> int:
     """Daily: one reminder for drafts left unfinished for DRAFT_REMINDER_DAYS."""
-    return onboarding.remind_stale_drafts()
+    return services.remind_stale_drafts()
 
 
 @shared_task(acks_late=True)

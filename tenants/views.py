@@ -23,7 +23,7 @@ from django_ratelimit.core import is_ratelimited
 from common.staff import staff_required
 from common.tokens import hash_token
 
-from . import hooks, outcomes, privacy, rules, services
+from . import hooks, links, outcomes, privacy, rules, services
 from .applicants import applicant_email, applicant_enter, applicant_from, applicant_leave
 from .choices import DocumentKind, TaskOwner, TaskState
 from .exceptions import ApplicationIncomplete, ApplicationLocked, InvalidLink, InvalidTransition
@@ -384,9 +384,9 @@ def link_open(request):
     shown = request.method == "POST" and secrets.compare_digest(request.POST.get("link", ""), pending["code"])
     try:
         if shown:
-            link = services.access_link_redeem(token_hash=pending["token_hash"])
+            link = links.access_link_redeem(token_hash=pending["token_hash"])
         else:
-            link = services.access_link_find(token_hash=pending["token_hash"])
+            link = links.access_link_find(token_hash=pending["token_hash"])
     except InvalidLink as exc:  # the dead link stays, so the page survives a language switch
         return render(
             request, "tenants/apply/link_invalid.html", {"message": exc.message, "form": EmailForm()}, status=404

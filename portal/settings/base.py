@@ -190,7 +190,7 @@ CELERY_TIMEZONE = "UTC"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 globals().update(EMAIL_CONFIG)
 # Seconds a mail-server operation may take before the send fails (and is retried). An e-mail job
-# claims its row for 5 minutes (tenants.services.NOTIFICATION_CLAIM), well beyond this.
+# claims its row for 5 minutes (tenants.notifications.NOTIFICATION_CLAIM), well beyond this.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="I·Campus Portal <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import pytest
 from django.core import mail
 
-from tenants.services import access_link_issue
+from tenants.links import access_link_issue
 from tests.tenants.factories import ApplicationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

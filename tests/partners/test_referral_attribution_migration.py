@@ -66,8 +66,8 @@ def test_existing_referrals_that_joined_an_application_wait_for_its_applicant():
 def test_the_contact_a_joining_referral_added_loses_its_way_into_the_application():
     from django.test import Client
 
+    from tenants.links import access_link_issue
     from tenants.models import AccessLink, ApplicationContact
-    from tenants.services import access_link_issue
 
     Partner, Referral = before_attribution()
     campus = CampusFactory()

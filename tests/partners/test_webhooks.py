@@ -271,6 +271,33 @@ def test_410_disables_and_redirects_are_not_followed(api_a, httpserver):
     assert "/elsewhere" not in [request.path for request, _ in httpserver.log]
 
 
+def test_a_disabled_endpoint_is_told_to_staff_through_the_email_outbox(
+    api_a, httpserver, settings, django_capture_on_commit_callbacks
+):
+    from partners.events import queue_delivery
+    from tenants.models import Notification
+    from tenants.notifications import relay_pending_notifications
+
+    settings.CAMPUS_STAFF_EMAILS = ["staff@campus.example.org", "ops@campus.example.org"]
+    httpserver.expect_request("/gone").respond_with_data("", status=410)
+    url = httpserver.url_for("/gone")
+    endpoint = WebhookEndpoint.objects.select_related("partner").get(pk=_register(api_a, url)["id"])
+    delivery = queue_delivery(endpoint=endpoint, event_type="ping", event_key="gone", data={})
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=False):  # the broker never gets the job
+        delivery_attempt(delivery.pk)
+
+    assert mail.outbox == []
+    written = Notification.objects.filter(sent_at__isnull=True, recipient__endswith="@campus.example.org")
+    assert sorted(written.values_list("recipient", flat=True)) == ["ops@campus.example.org", "staff@campus.example.org"]
+    assert relay_pending_notifications(older_than_seconds=0) == 2  # the relay sends what the broker missed
+    assert sorted(m.to for m in mail.outbox) == [["ops@campus.example.org"], ["staff@campus.example.org"]]
+    assert {m.subject for m in mail.outbox} == {f"Webhook endpoint of {endpoint.partner} disabled"}
+    assert {m.body for m in mail.outbox} == {f"{url}\nThe endpoint answered 410 Gone."}
+    assert relay_pending_notifications(older_than_seconds=0) == 0  # sent once
+
+
 def test_a_partner_replays_a_delivery(api_a, httpserver, django_capture_on_commit_callbacks):
     httpserver.expect_request("/hooks").respond_with_data("ok")
     endpoint = _register(api_a, httpserver.url_for("/hooks"))

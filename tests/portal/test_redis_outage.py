@@ -16,7 +16,7 @@ from django.test import Client, override_settings
 
 from tenants.choices import ApplicationStatus
 from tenants.models import Application, Notification
-from tenants.onboarding import relay_pending_notifications
+from tenants.notifications import relay_pending_notifications
 from tests.campus.factories import CampusFactory
 from tests.partners.factories import PartnerFactory, client_with, token_for
 from tests.tenants.helpers import fill_draft

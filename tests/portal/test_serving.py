@@ -28,7 +28,7 @@ from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
 from django.db import connection
 from django.utils.log import configure_logging
 
-from tenants.services import access_link_issue
+from tenants.links import access_link_issue
 from tests.tenants.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the server reads what the test wrote

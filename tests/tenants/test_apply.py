@@ -409,7 +409,7 @@ def test_a_confirmation_page_left_open_never_uses_a_link_opened_after_it(client,
     the applicant still looks at names the applicant's company and must not enter the other one."""
     from django.test import Client
 
-    from tenants.services import access_link_issue
+    from tenants.links import access_link_issue
     from tests.tenants.factories import ApplicationFactory
 
     mine = ApplicationFactory(campus=campus, company__campus=campus, company__name="Victim Bio")
@@ -434,7 +434,7 @@ def test_a_confirmation_page_left_open_never_uses_a_link_opened_after_it(client,
 def test_the_session_keeps_only_the_hash_of_an_opened_link(client, campus):
     from django.contrib.sessions.models import Session
 
-    from tenants.services import access_link_issue
+    from tenants.links import access_link_issue
     from tests.tenants.factories import ApplicationFactory
 
     token = access_link_issue(application=ApplicationFactory(campus=campus), email="v@victim.example")

@@ -9,7 +9,7 @@ from django.core import mail
 
 from tenants.choices import ApplicationStatus as S
 from tenants.models import Application, Notification
-from tenants.onboarding import relay_pending_notifications
+from tenants.notifications import relay_pending_notifications
 from tests.tenants.helpers import fill_draft
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -17,10 +17,9 @@ from tenants.onboarding import (
     onboarding_start,
     onboarding_task_complete,
     onboarding_task_waive,
-    remind_stale_drafts,
     send_overdue_reminders,
 )
-from tenants.services import application_transition
+from tenants.services import application_transition, remind_stale_drafts
 from tenants.signals import company_became_resident
 from tests.concurrency import at_once
 from tests.tenants.factories import ApplicationFactory

@@ -12,7 +12,8 @@ from tenants.choices import ApplicationStatus as S
 from tenants.choices import CompanyStatus
 from tenants.exceptions import InvalidTransition
 from tenants.models import Application, Notification
-from tenants.services import application_transition, deliver
+from tenants.notifications import deliver
+from tenants.services import application_transition
 from tenants.signals import application_status_changed
 from tests.tenants.factories import ApplicationFactory
 
@@ -161,7 +162,7 @@ def retries_run_here():
 def test_delivery_is_retried_on_smtp_errors_then_sent_once(staff_user, monkeypatch, retries_run_here):
     import smtplib
 
-    from tenants.tasks import deliver_notification
+    from tenants.notifications import deliver_notification
 
     application = ApplicationFactory(status=S.SUBMITTED)
     application_transition(application=application, to=S.SCREENING, actor=staff_user)
@@ -187,8 +188,7 @@ def test_delivery_is_retried_on_smtp_errors_then_sent_once(staff_user, monkeypat
 def test_delivery_gives_up_after_a_bounded_number_of_tries(staff_user, monkeypatch, settings, retries_run_here):
     import smtplib
 
-    from tenants.onboarding import relay_pending_notifications
-    from tenants.tasks import deliver_notification
+    from tenants.notifications import deliver_notification, relay_pending_notifications
 
     application = ApplicationFactory(status=S.SUBMITTED)
     application_transition(application=application, to=S.SCREENING, actor=staff_user)
