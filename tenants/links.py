@@ -1,6 +1,6 @@
 """The applicants' links: random, stored only as a hash, used once, expiring.
 
-E-mails carry them (``tenants.notifications``); the public pages redeem them (``tenants.views``).
+E-mails carry them (``tenants.notifications``); the public pages redeem them (``tenants.views.links``).
 """
 
 from __future__ import annotations

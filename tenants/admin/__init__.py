@@ -1,0 +1,8 @@
+"""Admin pages of the tenants app, one module per feature, as in ``tenants.models``.
+
+Importing this package registers them all (``admin.autodiscover`` imports ``tenants.admin``).
+"""
+
+from . import applications, directory, onboarding, outbox, privacy
+
+__all__ = ["applications", "directory", "onboarding", "outbox", "privacy"]

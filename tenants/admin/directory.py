@@ -1,0 +1,77 @@
+"""Companies and the intake batches they arrived with."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db import models
+from django.db.models import Count, Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from ..models import Company, ComplianceDocument, IntakeBatch
+from ..resources import CompanyResource
+from ._common import IntakeBatchFilter
+
+
+@admin.register(IntakeBatch)
+class IntakeBatchAdmin(admin.ModelAdmin):
+    list_display = ["name", "campus", "signed_on", "announced_size", "named_companies"]
+    list_filter = ["campus"]
+    search_fields = ["name", "signed_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("campus").annotate(named=Count("companies"))
+
+    @admin.display(description=_("companies on record"), ordering="named")
+    def named_companies(self, obj: IntakeBatch) -> int:
+        return obj.named
+
+
+class ExpiredDocumentsFilter(admin.SimpleListFilter):
+    title = _("compliance documents")
+    parameter_name = "documents"
+
+    def lookups(self, request, model_admin):
+        return [("expired", _("Some expired"))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(has_expired_documents=True) if self.value() == "expired" else queryset
+
+
+@admin.register(Company)
+class CompanyAdmin(ExportMixin, SimpleHistoryAdmin):
+    resource_classes = [CompanyResource]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = [
+        "name",
+        "country",
+        "campus",
+        "status",
+        "platform_stage",
+        "resident_since",
+        "intake_batch",
+        "documents_expired",
+    ]
+    list_filter = [
+        "campus",
+        "status",
+        ExpiredDocumentsFilter,
+        "platform_stage",
+        "business_areas",
+        "focus_areas",
+        ("intake_batch", IntakeBatchFilter),
+        "country",
+    ]
+    search_fields = ["name", "name_zh", "website", "description"]
+    list_select_related = ["campus", "intake_batch__campus"]
+    filter_horizontal = ["business_areas", "focus_areas", "disease_stages"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        expired = ComplianceDocument.objects.expired().filter(company=OuterRef("pk"))
+        return super().get_queryset(request).annotate(has_expired_documents=Exists(expired))
+
+    @admin.display(description=_("expired documents"), boolean=True, ordering="has_expired_documents")
+    def documents_expired(self, obj) -> bool:
+        return obj.has_expired_documents

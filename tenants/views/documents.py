@@ -1,0 +1,39 @@
+"""Downloads of private documents, for those allowed to read them."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+
+from ..models import ApplicationDocument, ComplianceDocument
+from ..permissions import can_download, can_download_compliance
+
+
+def document_download(request, pk: int):
+    """Stream a document to someone allowed to read it; everybody else gets a 404."""
+    document = get_object_or_404(ApplicationDocument.objects.select_related("application"), pk=pk)
+    if not can_download(request.user, document):
+        raise Http404
+    return _attachment(document)
+
+
+def compliance_download(request, pk: int):
+    """Compliance documents are for campus staff only."""
+    document = get_object_or_404(ComplianceDocument, pk=pk)
+    if not can_download_compliance(request.user):
+        raise Http404
+    return _attachment(document)
+
+
+def _attachment(document) -> FileResponse:
+    """A private document as a download the browser will not render or sniff."""
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
