@@ -8,13 +8,9 @@ from .applications import (
     ApplicationEdit,
     ApplicationQuerySet,
     ApplicationTransition,
-    Company,
-    CompanyQuerySet,
-    DiseaseStage,
-    FocusArea,
-    IntakeBatch,
     Notification,
 )
+from .companies import Company, CompanyQuerySet, DiseaseStage, FocusArea, IntakeBatch
 from .onboarding import (
     ComplianceDocument,
     DomainEvent,

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from campus.models import Campus, chinese_requested
 
 from ..choices import ComplianceKind, TaskOwner, TaskState
-from .applications import Application, Company, PrivateDocument, _private_storage
+from .applications import Application, PrivateDocument, _private_storage
+from .companies import Company
 
 
 class OnboardingTemplate(models.Model):

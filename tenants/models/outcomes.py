@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .applications import Application, Company
+from .applications import Application
+from .companies import Company
 
 
 class OutcomeSurvey(models.Model):

@@ -1,0 +1,160 @@
+"""Companies, the intake batches they arrive with, and the areas they work in.
+
+Invariants live here; workflows live in ``services.py`` and the directory's reads in ``selectors.py``.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from campus.choices import PlatformStages
+from campus.models import BusinessArea, Campus, ChoiceLookup, chinese_requested
+from common.history import history_user
+
+from ..choices import CompanySize, CompanyStatus, DiseaseStages, FocusAreas
+
+
+class FocusArea(ChoiceLookup):
+    choices_class = FocusAreas
+    code = models.CharField(_("code"), max_length=40, unique=True, choices=FocusAreas.choices)
+
+    class Meta(ChoiceLookup.Meta):
+        verbose_name = _("focus area")
+        verbose_name_plural = _("focus areas")
+
+
+class DiseaseStage(ChoiceLookup):
+    choices_class = DiseaseStages
+    code = models.CharField(_("code"), max_length=40, unique=True, choices=DiseaseStages.choices)
+
+    class Meta(ChoiceLookup.Meta):
+        verbose_name = _("disease-management stage")
+        verbose_name_plural = _("disease-management stages")
+
+
+class IntakeBatch(models.Model):
+    """Companies that joined a campus together, e.g. the first batch signed at the opening."""
+
+    campus = models.ForeignKey(
+        Campus, on_delete=models.PROTECT, related_name="intake_batches", verbose_name=_("campus")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_at = models.CharField(_("signed at"), max_length=200, blank=True)
+    announced_size = models.PositiveSmallIntegerField(
+        _("announced number of companies"),
+        null=True,
+        blank=True,
+        help_text=_("As announced; it may count companies that were never named."),
+    )
+
+    class Meta:
+        ordering = ["campus__name", "signed_on", "name"]
+        verbose_name = _("intake batch")
+        verbose_name_plural = _("intake batches")
+        constraints = [models.UniqueConstraint(fields=["campus", "name"], name="tenants_batch_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.campus})"
+
+
+class CompanyQuerySet(models.QuerySet):
+    def residents(self) -> CompanyQuerySet:
+        return self.filter(status=CompanyStatus.RESIDENT)
+
+
+class Company(models.Model):
+    campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="companies", verbose_name=_("campus"))
+    name = models.CharField(_("name"), max_length=200)
+    name_zh = models.CharField(_("Chinese name"), max_length=200, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, editable=False)
+    country = CountryField(_("country or region"))
+    website = models.URLField(_("website"), blank=True)
+    founded_year = models.PositiveSmallIntegerField(
+        _("founding year"), null=True, blank=True, validators=[MinValueValidator(1800)]
+    )
+    size = models.CharField(_("size"), max_length=20, choices=CompanySize.choices, blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    business_areas = models.ManyToManyField(
+        BusinessArea, verbose_name=_("business areas"), blank=True, related_name="companies"
+    )
+    focus_areas = models.ManyToManyField(FocusArea, verbose_name=_("focus areas"), blank=True, related_name="companies")
+    disease_stages = models.ManyToManyField(
+        DiseaseStage, verbose_name=_("disease-management stages"), blank=True, related_name="companies"
+    )
+    # The codes of business_areas and focus_areas, kept in step with them (refresh_area_codes) so
+    # that directory lists read one row per company.
+    business_area_codes = models.JSONField(_("business area codes"), default=list, blank=True, editable=False)
+    focus_area_codes = models.JSONField(_("focus area codes"), default=list, blank=True, editable=False)
+    platform_stage = models.CharField(_("platform stage"), max_length=40, choices=PlatformStages.choices, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CompanyStatus.choices, default=CompanyStatus.APPLICANT
+    )
+    resident_since = models.DateField(_("resident since"), null=True, blank=True)
+    intake_batch = models.ForeignKey(
+        IntakeBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="companies",
+        verbose_name=_("intake batch"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CompanyQuerySet.as_manager()
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        indexes = [
+            # The resident directory (by name) and the partner API (filtered by country).
+            models.Index(fields=["status", "name"], name="tenants_company_status_name"),
+            models.Index(fields=["country", "status"], name="tenants_company_country"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = f"{slugify(self.name)[:60] or 'company'}-{uuid.uuid4().hex[:8]}"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("tenants:resident_detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def refresh_area_codes(cls, company_ids) -> None:
+        """Copy the codes of these companies' business and focus areas onto their rows, in lookup order."""
+        codes: dict[int, dict[str, list[str]]] = {
+            pk: {"business_area_codes": [], "focus_area_codes": []} for pk in company_ids
+        }
+        for field_name, column in (("business_areas", "business_area_codes"), ("focus_areas", "focus_area_codes")):
+            through = getattr(cls, field_name).through
+            target = getattr(cls, field_name).field.m2m_reverse_field_name()
+            rows = (
+                through.objects.filter(company_id__in=codes)
+                .order_by(f"{target}__position", f"{target}__code")
+                .values_list("company_id", f"{target}__code")
+            )
+            for company_id, code in rows:
+                codes[company_id][column].append(code)
+        for pk, values in codes.items():
+            cls.objects.filter(pk=pk).update(**values)
+
+    @property
+    def display_name(self) -> str:
+        """The Chinese name on Chinese pages when there is one."""
+        return self.name_zh if chinese_requested() and self.name_zh else self.name
