@@ -3,6 +3,6 @@
 Importing this package registers them all (``admin.autodiscover`` imports ``tenants.admin``).
 """
 
-from . import applications, directory, onboarding, outbox, privacy
+from . import applications, companies, onboarding, outbox, privacy
 
-__all__ = ["applications", "directory", "onboarding", "outbox", "privacy"]
+__all__ = ["applications", "companies", "onboarding", "outbox", "privacy"]

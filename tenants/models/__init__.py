@@ -8,18 +8,17 @@ from .applications import (
     ApplicationEdit,
     ApplicationQuerySet,
     ApplicationTransition,
-    Notification,
 )
 from .companies import Company, CompanyQuerySet, DiseaseStage, FocusArea, IntakeBatch
 from .onboarding import (
     ComplianceDocument,
-    DomainEvent,
     OnboardingPlan,
     OnboardingReminder,
     OnboardingTask,
     OnboardingTemplate,
     OnboardingTemplateTask,
 )
+from .outbox import DomainEvent, Notification
 from .outcomes import OutcomeSurvey
 from .privacy import DataRequest
 

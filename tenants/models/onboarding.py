@@ -204,30 +204,3 @@ class ComplianceDocument(PrivateDocument):
 
     def is_expired(self, today: dt.date | None = None) -> bool:
         return self.expires_on is not None and self.expires_on < (today or timezone.localdate())
-
-
-class DomainEvent(models.Model):
-    """Something that happened which other apps (partners' webhooks) act on: the events' outbox.
-
-    Written once, in the transaction of the change; announced after commit and marked published,
-    or announced later by the relay when that did not happen.
-    """
-
-    type = models.CharField(_("type"), max_length=60, db_index=True)
-    key = models.CharField(_("deduplication key"), max_length=120, unique=True)
-    payload = models.JSONField(_("payload"), default=dict)
-    occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now)
-    published_at = models.DateTimeField(_("announced at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-occurred_at"]
-        verbose_name = _("domain event")
-        verbose_name_plural = _("domain events")
-        indexes = [
-            models.Index(
-                fields=["occurred_at"], condition=Q(published_at__isnull=True), name="tenants_event_unpublished"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.type} · {self.occurred_at:%Y-%m-%d %H:%M}"
