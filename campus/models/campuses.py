@@ -1,0 +1,115 @@
+"""Campuses and the targets their managers set."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from common.history import history_user
+
+from ..choices import (
+    TargetComparison,
+    TargetMetric,
+)
+from .lookups import BusinessArea, PlatformStage, chinese_requested
+
+
+class Campus(models.Model):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    district = models.CharField(_("district"), max_length=200, blank=True)
+    province = models.CharField(_("province or state"), max_length=100, blank=True)
+    country = CountryField(_("country or region"))
+    rd_area_m2 = models.PositiveIntegerField(_("R&D area (m²)"))
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    mission = models.TextField(_("mission"), blank=True)
+    co_builders = models.TextField(_("co-builders"), blank=True, help_text=_("One organisation per line."))
+    platform_stages = models.ManyToManyField(
+        PlatformStage, verbose_name=_("platform stages"), blank=True, related_name="campuses"
+    )
+    business_areas = models.ManyToManyField(
+        BusinessArea, verbose_name=_("business areas"), blank=True, related_name="campuses"
+    )
+    staff_emails = models.TextField(
+        _("staff e-mail addresses"),
+        blank=True,
+        help_text=_("Who hears of new applications and escalations, one address per line."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("campus")
+        verbose_name_plural = _("campuses")
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("campus_detail", kwargs={"slug": self.slug})
+
+    @property
+    def display_name(self) -> str:
+        """The name in the language of the request, falling back to English."""
+        if chinese_requested() and self.name_zh:
+            return self.name_zh
+        return self.name
+
+    @property
+    def staff_email_list(self) -> list[str]:
+        return [line.strip() for line in self.staff_emails.splitlines() if line.strip()]
+
+    @property
+    def co_builder_list(self) -> list[str]:
+        return [line.strip() for line in self.co_builders.splitlines() if line.strip()]
+
+
+class CampusTarget(models.Model):
+    """A goal the campus set itself, e.g. more than 50 resident companies by 2022-09-20."""
+
+    campus = models.ForeignKey(Campus, on_delete=models.CASCADE, related_name="targets", verbose_name=_("campus"))
+    metric = models.CharField(_("metric"), max_length=40, choices=TargetMetric.choices)
+    comparison = models.CharField(_("comparison"), max_length=20, choices=TargetComparison.choices)
+    value = models.PositiveIntegerField(_("value"))
+    due_on = models.DateField(_("due on"))
+    label = models.CharField(_("label as announced"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.UniqueConstraint(fields=["campus", "metric", "due_on"], name="campus_target_unique_metric_date")
+        ]
+
+    def __str__(self) -> str:
+        return self.sentence
+
+    @property
+    def sentence(self) -> str:
+        """The target as a translated sentence, e.g. "More than 50 resident companies by 20 Sept 2022"."""
+        templates = {
+            (TargetMetric.RESIDENT_COMPANIES, TargetComparison.MORE_THAN): _(
+                "More than %(value)s resident companies by %(date)s"
+            ),
+            (TargetMetric.RESIDENT_COMPANIES, TargetComparison.AT_LEAST): _(
+                "At least %(value)s resident companies by %(date)s"
+            ),
+        }
+        template = templates[(self.metric, self.comparison)]
+        return template % {"value": self.value, "date": formats.date_format(self.due_on)}
+
+    def is_met_by(self, count: int) -> bool:
+        if self.comparison == TargetComparison.MORE_THAN:
+            return count > self.value
+        return count >= self.value

@@ -1,0 +1,137 @@
+"""Buildings and the spaces in them, with the invariants that always hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from common.history import history_user
+
+from ..choices import (
+    BiosafetyLevel,
+    CleanRoomClass,
+    SpaceKind,
+)
+from .allocations import Allocation
+from .campuses import Campus
+from .lookups import Gas, PlatformStage
+
+# Kinds of space that can carry laboratory installations.
+LAB_KINDS = frozenset({SpaceKind.LABORATORY, SpaceKind.CLEAN_ROOM, SpaceKind.PILOT_PLANT})
+
+
+class Building(models.Model):
+    campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("campus"))
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=200)
+    floors = models.PositiveSmallIntegerField(_("floors above ground"), null=True, blank=True)
+    gross_floor_area_m2 = models.PositiveIntegerField(_("gross floor area (m²)"))
+    is_demo = models.BooleanField(
+        _("illustrative demo data"),
+        default=False,
+        help_text=_("Set on buildings invented for demonstrations, so nobody mistakes them for real ones."),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["campus__name", "code"]
+        verbose_name = _("building")
+        verbose_name_plural = _("buildings")
+        constraints = [models.UniqueConstraint(fields=["campus", "code"], name="campus_building_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+
+class SpaceQuerySet(models.QuerySet):
+    def with_location(self) -> SpaceQuerySet:
+        return self.select_related("building__campus")
+
+    def allocated_between(self, start: dt.date, end: dt.date | None) -> SpaceQuerySet:
+        return self.filter(Exists(Allocation.objects.filter(space=OuterRef("pk")).overlapping(start, end)))
+
+    def available_between(self, start: dt.date, end: dt.date | None) -> SpaceQuerySet:
+        """Spaces with no allocation touching any day from ``start`` to ``end`` (inclusive; None = open)."""
+        return self.exclude(Exists(Allocation.objects.filter(space=OuterRef("pk")).overlapping(start, end)))
+
+    def available_on(self, day: dt.date) -> SpaceQuerySet:
+        return self.available_between(day, day)
+
+    def with_allocated_on(self, day: dt.date) -> SpaceQuerySet:
+        """Annotate ``allocated_on_day``: whether the space is taken on ``day``, in the same query."""
+        return self.annotate(
+            allocated_on_day=Exists(Allocation.objects.filter(space=OuterRef("pk")).overlapping(day, day))
+        )
+
+
+class Space(models.Model):
+    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="spaces", verbose_name=_("building"))
+    code = models.CharField(_("code"), max_length=30)
+    floor = models.SmallIntegerField(_("floor"), default=1)
+    kind = models.CharField(_("kind"), max_length=30, choices=SpaceKind.choices)
+    area_m2 = models.DecimalField(
+        _("area (m²)"), max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    platform_stages = models.ManyToManyField(
+        PlatformStage,
+        verbose_name=_("suits platform stages"),
+        blank=True,
+        related_name="spaces",
+    )
+    biosafety_level = models.CharField(_("biosafety level"), max_length=10, choices=BiosafetyLevel.choices, blank=True)
+    cleanroom_class = models.CharField(_("clean-room class"), max_length=10, choices=CleanRoomClass.choices, blank=True)
+    fume_hoods = models.PositiveSmallIntegerField(_("fume hoods"), default=0)
+    has_cold_room = models.BooleanField(_("cold room"), default=False)
+    gases = models.ManyToManyField(Gas, verbose_name=_("gas supplies"), blank=True, related_name="spaces")
+    power_notes = models.TextField(_("power"), blank=True, help_text=_("Supply, backup power, special circuits."))
+    floor_load_notes = models.TextField(_("floor load"), blank=True, help_text=_("E.g. 5 kN/m² for heavy equipment."))
+    description = models.TextField(_("description"), blank=True)
+
+    objects = SpaceQuerySet.as_manager()
+
+    history = HistoricalRecords(get_user=history_user)
+
+    class Meta:
+        ordering = ["building__campus__name", "building__code", "code"]
+        verbose_name = _("space")
+        verbose_name_plural = _("spaces")
+        constraints = [
+            models.UniqueConstraint(fields=["building", "code"], name="campus_space_unique_code"),
+            models.CheckConstraint(condition=Q(area_m2__gt=0), name="campus_space_area_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.building.code}-{self.code}" if self.building_id else self.code
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.kind not in LAB_KINDS:
+            if self.biosafety_level:
+                errors["biosafety_level"] = _("Only laboratories, clean rooms and pilot plants have a biosafety level.")
+            if self.cleanroom_class:
+                errors["cleanroom_class"] = _(
+                    "Only laboratories, clean rooms and pilot plants have a clean-room class."
+                )
+            if self.fume_hoods:
+                errors["fume_hoods"] = _("Only laboratories, clean rooms and pilot plants have fume hoods.")
+        if self.pk and self.area_m2 is not None:
+            largest = (
+                self.allocations.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=dt.date.today()))
+                .order_by("-area_m2")
+                .first()
+            )
+            if largest and largest.area_m2 > self.area_m2:
+                errors["area_m2"] = _("%(company)s is allocated %(area)s m² of this space; it cannot be smaller.") % {
+                    "company": largest.company,
+                    "area": formats.number_format(largest.area_m2),
+                }
+        if errors:
+            raise ValidationError(errors)
