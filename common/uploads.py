@@ -3,8 +3,8 @@
 Each file is checked to its end: an image must decode completely within a pixel limit, and a Word
 document must unpack within size and ratio limits and hold no macros or embedded programs.
 
-Files are stored under ``PRIVATE_MEDIA_ROOT`` with a name the server chooses; no URL maps to
-that folder, so documents only leave through the permission-checked download view.
+Files are stored in ``common.storage.private_storage`` with a name the server chooses; none has a
+public URL, so documents only leave through the permission-checked download views.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image
@@ -38,25 +37,6 @@ class CheckedUpload:
     extension: str
     original_name: str
     size: int
-
-
-class PrivateStorage(FileSystemStorage):
-    """Files under PRIVATE_MEDIA_ROOT (read at each use); they have no public URL."""
-
-    @property
-    def base_location(self) -> str:
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self) -> str:
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Private files have no public URL; serve them through a permission-checked view.")
-
-
-def private_storage() -> PrivateStorage:
-    return PrivateStorage()
 
 
 def clean_filename(name: str) -> str:

@@ -54,9 +54,9 @@ def _agreement_path(instance: Agreement, filename: str) -> str:
 
 
 def _private_storage():
-    from common.uploads import private_storage
+    from common.storage import private_storage
 
-    return private_storage()
+    return private_storage
 
 
 class Agreement(models.Model):

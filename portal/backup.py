@@ -1,9 +1,12 @@
-"""Backups of the database and the private documents folder, and proof that they restore.
+"""Backups of the database and the private documents, and proof that they restore.
 
 A backup is a folder holding ``database.dump`` (pg_dump's custom format on PostgreSQL, a copy
 made with SQLite's online backup on SQLite), ``documents.tar.gz`` and ``manifest.json`` (row counts
 of every table and a SHA-256 of every document). ``verify`` restores the dump into a scratch
 database and the archive into a scratch folder and compares both with the manifest.
+
+Documents are read and written through ``common.storage.private_storage``: the local folder, or
+the S3 bucket when one is configured, so a backup of either restores into either.
 """
 
 from __future__ import annotations
@@ -20,22 +23,47 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
 from django.db import connection
+
+from common.storage import PROBE_FOLDER, private_storage, stored_names
 
 
 class BackupError(Exception):
     pass
 
 
-def _documents_root() -> Path:
-    return Path(settings.PRIVATE_MEDIA_ROOT)
+CHUNK = 1024 * 1024
+
+
+def _documents() -> list[str]:
+    """The names of every stored document, but /readyz's probes."""
+    return [name for name in stored_names(private_storage) if not name.startswith(f"{PROBE_FOLDER}/")]
 
 
 def _checksums(root: Path) -> dict[str, str]:
+    """SHA-256 of every file below a restored folder, by its name relative to it."""
     sums = {}
     if root.exists():
-        for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".readyz-")):
-            sums[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            sums[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return sums
+
+
+def _archive_documents(archive: tarfile.TarFile) -> dict[str, str]:
+    """Add every stored document to ``archive`` under ``documents/``; returns their SHA-256s."""
+    sums = {}
+    for name in _documents():
+        digest = hashlib.sha256()
+        with tempfile.TemporaryFile() as copy, private_storage.open(name, "rb") as stored:
+            while chunk := stored.read(CHUNK):
+                digest.update(chunk)
+                copy.write(chunk)
+            info = tarfile.TarInfo(f"documents/{name}")
+            info.size = copy.tell()
+            copy.seek(0)
+            archive.addfile(info, copy)
+        sums[name] = digest.hexdigest()
     return sums
 
 
@@ -76,15 +104,13 @@ def backup(target: Path) -> Path:
             connection.connection.backup(copy)
     else:
         raise BackupError(f"No backup for {connection.vendor}.")
-    root = _documents_root()
     with tarfile.open(folder / "documents.tar.gz", "w:gz") as archive:
-        if root.exists():
-            archive.add(root, arcname="documents", filter=lambda info: None if ".readyz-" in info.name else info)
+        documents = _archive_documents(archive)
     manifest = {
         "created_at": dt.datetime.now(dt.UTC).isoformat(),
         "engine": connection.vendor,
         "rows": counts,
-        "documents": _checksums(root),
+        "documents": documents,
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
     return folder
@@ -140,7 +166,7 @@ def _restored_counts(folder: Path, engine: str, scratch: Path) -> dict[str, int]
 
 
 def restore(folder: Path) -> None:
-    """Replace the database and the documents folder with the backup's (stop web and workers first)."""
+    """Replace the database and the stored documents with the backup's (stop web and workers first)."""
     folder = Path(folder)
     manifest = json.loads((folder / "manifest.json").read_text())
     if manifest["engine"] != connection.vendor:
@@ -157,12 +183,19 @@ def restore(folder: Path) -> None:
         connection.ensure_connection()
         with sqlite3.connect(folder / "database.dump") as source:
             source.backup(connection.connection)
-    root = _documents_root()
     with tempfile.TemporaryDirectory() as scratch:
-        documents = _extract(folder, Path(scratch))
-        if root.exists():
-            shutil.rmtree(root)
-        if documents.exists():
-            shutil.copytree(documents, root)
-        else:
-            root.mkdir(parents=True)
+        _restore_documents(_extract(folder, Path(scratch)))
+
+
+def _restore_documents(restored: Path) -> None:
+    """Make the stored documents exactly those below ``restored``, under the same names."""
+    for name in _documents():
+        private_storage.delete(name)
+    if not restored.exists():
+        return
+    for path in sorted(p for p in restored.rglob("*") if p.is_file()):
+        name = path.relative_to(restored).as_posix()
+        with path.open("rb") as content:
+            saved = private_storage.save(name, File(content))
+        if saved != name:
+            raise BackupError(f"document {name} was stored as {saved}; restore into empty storage.")

@@ -56,15 +56,14 @@ def _check_broker() -> None:
 
 
 def _check_documents() -> None:
-    """Uploaded documents can be written where they are kept (a full or read-only disk fails this)."""
-    import os
-    import tempfile
+    """Documents can be written where they are kept (a full or read-only disk, or a bucket this
+    machine cannot reach or write to, fails this)."""
+    from django.core.files.base import ContentFile
 
-    root = settings.PRIVATE_MEDIA_ROOT
-    os.makedirs(root, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=root, prefix=".readyz-") as probe:
-        probe.write(b"ok")
-        probe.flush()
+    from common.storage import PROBE_FOLDER, private_storage
+
+    name = private_storage.save(f"{PROBE_FOLDER}/{uuid.uuid4().hex}", ContentFile(b"ok"))
+    private_storage.delete(name)
 
 
 def _check_heartbeat(role: str):

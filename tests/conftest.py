@@ -20,6 +20,7 @@ from django.db import connection
 
 from tests.advisory.factories import AdvisoryMemberFactory
 from tests.campus.factories import CampusFactory
+from tests.object_storage import bucket, s3_server  # noqa: F401 - fixtures for every test module
 from tests.partners.factories import PartnerFactory, client_with, token_for
 from tests.personas import MEMBER_PASSWORD, applicant_following, staff_in_role
 from tests.tenants.factories import ApplicationFactory

@@ -265,8 +265,49 @@ STORAGES = {
         )
     },
 }
-# Private documents never live below a public URL; later apps serve them through views.
+# Private documents (common.storage) never live below a public URL; views serve them after their
+# permission checks. A local folder by default; with S3_BUCKET, an S3-compatible bucket that every
+# web machine and worker shares. DOCUMENT_DOWNLOAD_REDIRECT hands a permitted download to the
+# bucket as a presigned URL valid for DOCUMENT_URL_MAX_AGE_SECONDS (at most 60) instead of
+# streaming it through the web process.
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private")))
+DOCUMENT_DOWNLOAD_REDIRECT = _env_bool("DOCUMENT_DOWNLOAD_REDIRECT", False)
+DOCUMENT_URL_MAX_AGE_SECONDS = env.int("DOCUMENT_URL_MAX_AGE_SECONDS", default=30)
+if not 1 <= DOCUMENT_URL_MAX_AGE_SECONDS <= 60:
+    raise ImproperlyConfigured("DOCUMENT_URL_MAX_AGE_SECONDS must be between 1 and 60.")
+
+
+def _s3_storage() -> dict:
+    """The bucket stays private: objects are written with no ACL (the bucket's own, which must
+    block public access), encrypted at rest by the server, never overwritten, and read only
+    through URLs signed for DOCUMENT_URL_MAX_AGE_SECONDS."""
+    encryption = {"ServerSideEncryption": env.str("S3_SERVER_SIDE_ENCRYPTION", default="AES256")}
+    if kms_key := env.str("S3_KMS_KEY_ID", default=""):
+        encryption["SSEKMSKeyId"] = kms_key
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("S3_BUCKET"),
+            "location": env.str("S3_PREFIX", default="documents"),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            # Unset keys leave boto3 its own chain: an instance role, AWS_* variables, ~/.aws.
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "default_acl": None,
+            "object_parameters": encryption,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": DOCUMENT_URL_MAX_AGE_SECONDS,
+            "signature_version": "s3v4",
+            "addressing_style": env.str("S3_ADDRESSING_STYLE", default="path"),
+        },
+    }
+
+
+STORAGES["private"] = (
+    _s3_storage() if env.str("S3_BUCKET", default="") else {"BACKEND": "common.storage.LocalPrivateStorage"}
+)
 
 # --- Logging --------------------------------------------------------------------------
 # Logs: one line per record, JSON in production (LOG_FORMAT=json) with the request id that

@@ -169,9 +169,9 @@ class ApplicationContact(models.Model):
 
 
 def _private_storage():
-    from common.uploads import private_storage
+    from common.storage import private_storage
 
-    return private_storage()
+    return private_storage
 
 
 def _document_path(instance: ApplicationDocument, filename: str) -> str:
