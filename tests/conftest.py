@@ -23,6 +23,7 @@ from tests.campus.factories import CampusFactory
 from tests.object_storage import bucket, s3_server  # noqa: F401 - fixtures for every test module
 from tests.partners.factories import PartnerFactory, client_with, token_for
 from tests.personas import MEMBER_PASSWORD, applicant_following, staff_in_role
+from tests.served import serve  # noqa: F401 - a real gunicorn, for the tests of serving
 from tests.tenants.factories import ApplicationFactory
 
 
