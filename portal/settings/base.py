@@ -380,6 +380,9 @@ CONTENT_SECURITY_POLICY = {
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
 # A Celery worker or beat that has not said it is alive for this long is named missing by /readyz.
 HEARTBEAT_MAX_AGE_SECONDS = env.int("HEARTBEAT_MAX_AGE_SECONDS", default=60)
+# Only the beat holding a lock on Redis sends scheduled jobs (portal.schedulers); a standby beat
+# takes over this long after the one holding it stopped without releasing it.
+BEAT_LOCK_SECONDS = env.int("BEAT_LOCK_SECONDS", default=30)
 
 # --- Applications -----------------------------------------------------------------------
 APPLICATION_UPLOAD_MAX_BYTES = env.int("APPLICATION_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
