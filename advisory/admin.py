@@ -13,9 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.errors import DomainError
+
 from .models import AdvisoryCommittee, AdvisoryMember, Consultation, ConsultationSession, Meeting, Review
 from .resources import ReviewResource
-from .services import AdvisoryError, consultation_assign, review_assign
+from .services import consultation_assign, review_assign
 from .views import reset_link_options
 
 
@@ -88,7 +90,7 @@ class ReviewAdmin(ExportMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         try:
             review = review_assign(application=obj.application, member=obj.member, actor=request.user)
-        except AdvisoryError as exc:
+        except DomainError as exc:
             self.message_user(request, exc.message, messages.ERROR)
             return
         obj.pk, obj._state.adding = review.pk, False
@@ -141,7 +143,7 @@ class ConsultationAdmin(admin.ModelAdmin):
             obj.save()
             try:
                 consultation_assign(consultation=obj, member=member)
-            except AdvisoryError as exc:
+            except DomainError as exc:
                 self.message_user(request, exc.message, messages.ERROR)
             return
         obj.save()

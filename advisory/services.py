@@ -10,18 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.errors import DomainError
 from tenants.choices import ApplicationStatus
 from tenants.models import Application, ApplicationDocument
 
 from .models import CRITERIA, AdvisoryMember, Review
-
-
-class AdvisoryError(Exception):
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
 
 # --- Rules other apps use ------------------------------------------------------------------
 
@@ -69,11 +62,11 @@ def likely_conflict(member: AdvisoryMember, application: Application, names: set
 def review_assign(*, application: Application, member: AdvisoryMember, actor) -> Review:
     """Ask a serving member of the campus's committee to review an application in committee review."""
     if application.status != ApplicationStatus.COMMITTEE_REVIEW:
-        raise AdvisoryError(_("Only applications in committee review can be assigned."))
+        raise DomainError(_("Only applications in committee review can be assigned."))
     if member.committee.campus_id != application.campus_id:
-        raise AdvisoryError(_("%(member)s is not on this campus's committee.") % {"member": member.name})
+        raise DomainError(_("%(member)s is not on this campus's committee.") % {"member": member.name})
     if not member.is_serving():
-        raise AdvisoryError(_("The term of %(member)s has ended.") % {"member": member.name})
+        raise DomainError(_("The term of %(member)s has ended.") % {"member": member.name})
     review, _created = Review.objects.get_or_create(
         application=application, member=member, defaults={"assigned_by": actor}
     )
@@ -104,7 +97,7 @@ def reviews_auto_assign(*, application: Application, actor, count: int = 3) -> l
 def _own(review: Review, member: AdvisoryMember) -> Review:
     locked = Review.objects.select_for_update().get(pk=review.pk)
     if locked.member_id != member.pk:
-        raise AdvisoryError(_("This review is assigned to someone else."))
+        raise DomainError(_("This review is assigned to someone else."))
     return locked
 
 
@@ -113,9 +106,9 @@ def review_declare(*, review: Review, member: AdvisoryMember, has_conflict: bool
     """The member's declaration of interests, made once before anything of the application is shown."""
     review = _own(review, member)
     if review.has_conflict is not None:
-        raise AdvisoryError(_("The declaration has been made already."))
+        raise DomainError(_("The declaration has been made already."))
     if has_conflict and not note.strip():
-        raise AdvisoryError(_("Describe the conflict briefly."), field="note")
+        raise DomainError(_("Describe the conflict briefly."), field="note")
     review.has_conflict, review.conflict_note, review.declared_at = has_conflict, note.strip(), timezone.now()
     review.save(update_fields=["has_conflict", "conflict_note", "declared_at", "updated_at"])
     return review
@@ -126,16 +119,16 @@ def review_save(*, review: Review, member: AdvisoryMember, data: dict, submit: b
     """Save the scores as a draft, or submit them (all five scores and a recommendation); then locked."""
     review = _own(review, member)
     if review.has_conflict is not False:
-        raise AdvisoryError(_("Declare that you have no conflict of interest before scoring."))
+        raise DomainError(_("Declare that you have no conflict of interest before scoring."))
     if review.is_submitted:
-        raise AdvisoryError(_("This review has been submitted and can no longer be changed."))
+        raise DomainError(_("This review has been submitted and can no longer be changed."))
     for name in (*CRITERIA, "recommendation", "comment"):
         if name in data:
             setattr(review, name, data[name] if data[name] is not None else (None if name in CRITERIA else ""))
     if submit:
         missing = [name for name in (*CRITERIA, "recommendation") if not getattr(review, name)]
         if missing:
-            raise AdvisoryError(_("Score every criterion and give a recommendation to submit."), field=missing[0])
+            raise DomainError(_("Score every criterion and give a recommendation to submit."), field=missing[0])
         review.submitted_at = timezone.now()
     review.full_clean(exclude=["application", "member"])
     review.save()
@@ -226,7 +219,7 @@ def consultation_request(*, company, topic: str, question: str, requested_by: st
     from .models import Consultation
 
     if not counsel_offered_to(company):
-        raise AdvisoryError(_("Counsel is offered to resident companies."))
+        raise DomainError(_("Counsel is offered to resident companies."))
     return Consultation.objects.create(company=company, topic=topic, question=question, requested_by=requested_by)
 
 
@@ -235,7 +228,7 @@ def consultation_assign(*, consultation, member: AdvisoryMember):
     from .models import Consultation, ConsultationStatus
 
     if member.committee.campus_id != consultation.company.campus_id or not member.is_serving():
-        raise AdvisoryError(_("Choose a serving member of this campus's committee."))
+        raise DomainError(_("Choose a serving member of this campus's committee."))
     Consultation.objects.filter(pk=consultation.pk).update(member=member, status=ConsultationStatus.ASSIGNED)
     consultation.refresh_from_db()
     return consultation
@@ -246,7 +239,7 @@ def consultation_log_session(*, consultation, member: AdvisoryMember, **fields):
     from .models import ConsultationSession
 
     if consultation.member_id != member.pk:
-        raise AdvisoryError(_("This consultation is assigned to someone else."))
+        raise DomainError(_("This consultation is assigned to someone else."))
     session = ConsultationSession(consultation=consultation, **fields)
     session.full_clean(exclude=["consultation"])
     session.save()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
+from common.errors import DomainError
 from common.staff import staff_required
 from tenants.applicants import applicant_from
 from tenants.models import Application, ApplicationDocument
@@ -128,7 +129,7 @@ def consultation_detail(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.consultation_log_session(consultation=consultation, member=request.member, **form.cleaned_data)
-        except (services.AdvisoryError, ValidationError) as exc:
+        except (DomainError, ValidationError) as exc:
             form.add_error(None, getattr(exc, "message", str(exc)))
         else:
             messages.success(request, _("Session logged."))
@@ -150,7 +151,7 @@ def company_consultations(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.consultation_request(company=company, requested_by=email, **form.cleaned_data)
-        except services.AdvisoryError as exc:
+        except DomainError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Your request has been sent to the campus."))
@@ -200,7 +201,7 @@ def review_detail(request, pk: int):
                     if submit:
                         return redirect("advisory:dashboard")
                     return redirect("advisory:review", pk=pk)
-        except services.AdvisoryError as exc:
+        except DomainError as exc:
             target = declaration if "declare" in request.POST else form
             target.add_error(exc.field if exc.field in target.fields else None, exc.message)
     return render(
@@ -234,7 +235,7 @@ def staff_reviews(request, application_id: int):
                 if services.likely_conflict(member, application):
                     messages.warning(request, _("%(member)s may have a conflict of interest.") % {"member": member})
                 return redirect("advisory:staff_reviews", application_id=application.pk)
-        except services.AdvisoryError as exc:
+        except DomainError as exc:
             form.add_error(None, exc.message)
     summary = services.review_summary(application)
     members = form.fields["member"].queryset

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campus.models import Campus
+from common.errors import DomainError
 from tenants.notifications import notify_staff
 from tenants.services import application_for_referral
 
@@ -20,13 +21,6 @@ from .models import Partner, PartnerToken, Referral, WebhookAttempt, WebhookDeli
 from .webhooks import AttemptResult, check_destination, new_secret, next_delay, post
 
 logger = logging.getLogger(__name__)
-
-
-class PartnerError(Exception):
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 @transaction.atomic
@@ -104,7 +98,7 @@ def webhook_ping(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
     from .events import queue_delivery
 
     if not endpoint.is_active:
-        raise PartnerError(_("This endpoint is disabled; register it again to use it."))
+        raise DomainError(_("This endpoint is disabled; register it again to use it."))
     return queue_delivery(endpoint=endpoint, event_type="ping", event_key=f"ping:{timezone.now().timestamp()}", data={})
 
 

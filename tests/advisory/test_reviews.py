@@ -147,9 +147,9 @@ def test_decision_counts_completed_reviews(application, alice, bob, staff_user):
 def test_members_whose_term_ended_cannot_be_assigned(application, alice, staff_user):
     alice.term_ends_on = dt.date(2021, 1, 1)
     alice.save()
-    from advisory.services import AdvisoryError
+    from common.errors import DomainError
 
-    with pytest.raises(AdvisoryError, match="term"):
+    with pytest.raises(DomainError, match="term"):
         review_assign(application=application, member=alice, actor=staff_user)
 
 
