@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.actors import Actor, actor_label, actor_user
 from common.errors import DomainError
 from tenants.choices import ApplicationStatus
 from tenants.models import Application, ApplicationDocument
@@ -59,7 +60,7 @@ def likely_conflict(member: AdvisoryMember, application: Application, names: set
 
 
 @transaction.atomic
-def review_assign(*, application: Application, member: AdvisoryMember, actor) -> Review:
+def review_assign(*, application: Application, member: AdvisoryMember, actor: Actor) -> Review:
     """Ask a serving member of the campus's committee to review an application in committee review."""
     if application.status != ApplicationStatus.COMMITTEE_REVIEW:
         raise DomainError(_("Only applications in committee review can be assigned."))
@@ -68,13 +69,13 @@ def review_assign(*, application: Application, member: AdvisoryMember, actor) ->
     if not member.is_serving():
         raise DomainError(_("The term of %(member)s has ended.") % {"member": member.name})
     review, _created = Review.objects.get_or_create(
-        application=application, member=member, defaults={"assigned_by": actor}
+        application=application, member=member, defaults={"assigned_by": actor_user(actor)}
     )
     return review
 
 
 @transaction.atomic
-def reviews_auto_assign(*, application: Application, actor, count: int = 3) -> list[Review]:
+def reviews_auto_assign(*, application: Application, actor: Actor, count: int = 3) -> list[Review]:
     """Assign serving members without a likely conflict, those with the fewest open reviews first."""
     from django.db.models import Count, Q
 
@@ -94,17 +95,23 @@ def reviews_auto_assign(*, application: Application, actor, count: int = 3) -> l
 # --- The member's side ----------------------------------------------------------------------
 
 
-def _own(review: Review, member: AdvisoryMember) -> Review:
-    locked = Review.objects.select_for_update().get(pk=review.pk)
-    if locked.member_id != member.pk:
+def _own(review: Review, actor: Actor) -> Review:
+    """The review, locked, when it is assigned to the member whose account ``actor`` is."""
+    locked = Review.objects.select_for_update(of=("self",)).select_related("member").get(pk=review.pk)
+    if not _is_member(locked.member, actor):
         raise DomainError(_("This review is assigned to someone else."))
     return locked
 
 
+def _is_member(member: AdvisoryMember | None, actor: Actor) -> bool:
+    user = actor_user(actor)
+    return member is not None and user is not None and member.user_id == user.pk
+
+
 @transaction.atomic
-def review_declare(*, review: Review, member: AdvisoryMember, has_conflict: bool, note: str = "") -> Review:
+def review_declare(*, review: Review, actor: Actor, has_conflict: bool, note: str = "") -> Review:
     """The member's declaration of interests, made once before anything of the application is shown."""
-    review = _own(review, member)
+    review = _own(review, actor)
     if review.has_conflict is not None:
         raise DomainError(_("The declaration has been made already."))
     if has_conflict and not note.strip():
@@ -115,9 +122,9 @@ def review_declare(*, review: Review, member: AdvisoryMember, has_conflict: bool
 
 
 @transaction.atomic
-def review_save(*, review: Review, member: AdvisoryMember, data: dict, submit: bool) -> Review:
+def review_save(*, review: Review, actor: Actor, data: dict, submit: bool) -> Review:
     """Save the scores as a draft, or submit them (all five scores and a recommendation); then locked."""
-    review = _own(review, member)
+    review = _own(review, actor)
     if review.has_conflict is not False:
         raise DomainError(_("Declare that you have no conflict of interest before scoring."))
     if review.is_submitted:
@@ -215,12 +222,12 @@ def counsel_offered_to(company) -> bool:
 
 
 @transaction.atomic
-def consultation_request(*, company, topic: str, question: str, requested_by: str = ""):
+def consultation_request(*, company, topic: str, question: str, actor: Actor = None):
     from .models import Consultation
 
     if not counsel_offered_to(company):
         raise DomainError(_("Counsel is offered to resident companies."))
-    return Consultation.objects.create(company=company, topic=topic, question=question, requested_by=requested_by)
+    return Consultation.objects.create(company=company, topic=topic, question=question, requested_by=actor_label(actor))
 
 
 @transaction.atomic
@@ -235,10 +242,10 @@ def consultation_assign(*, consultation, member: AdvisoryMember):
 
 
 @transaction.atomic
-def consultation_log_session(*, consultation, member: AdvisoryMember, **fields):
+def consultation_log_session(*, consultation, actor: Actor, **fields):
     from .models import ConsultationSession
 
-    if consultation.member_id != member.pk:
+    if not _is_member(consultation.member, actor):
         raise DomainError(_("This consultation is assigned to someone else."))
     session = ConsultationSession(consultation=consultation, **fields)
     session.full_clean(exclude=["consultation"])

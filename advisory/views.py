@@ -123,12 +123,14 @@ def meeting_calendar(request, pk: int):
 @member_required
 def consultation_detail(request, pk: int):
     consultation = get_object_or_404(
-        Consultation.objects.select_related("company").prefetch_related("sessions"), pk=pk, member=request.member
+        Consultation.objects.select_related("company", "member").prefetch_related("sessions"),
+        pk=pk,
+        member=request.member,
     )
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.consultation_log_session(consultation=consultation, member=request.member, **form.cleaned_data)
+            services.consultation_log_session(consultation=consultation, actor=request.user, **form.cleaned_data)
         except (DomainError, ValidationError) as exc:
             form.add_error(None, getattr(exc, "message", str(exc)))
         else:
@@ -150,7 +152,7 @@ def company_consultations(request):
     form = ConsultationRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.consultation_request(company=company, requested_by=email, **form.cleaned_data)
+            services.consultation_request(company=company, actor=email, **form.cleaned_data)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -187,7 +189,7 @@ def review_detail(request, pk: int):
                 if declaration.is_valid():
                     services.review_declare(
                         review=review,
-                        member=request.member,
+                        actor=request.user,
                         has_conflict=declaration.cleaned_data["has_conflict"],
                         note=declaration.cleaned_data["note"],
                     )
@@ -196,7 +198,7 @@ def review_detail(request, pk: int):
                 form = ScoreForm(request.POST, instance=review)
                 if form.is_valid():
                     submit = "submit" in request.POST
-                    services.review_save(review=review, member=request.member, data=form.cleaned_data, submit=submit)
+                    services.review_save(review=review, actor=request.user, data=form.cleaned_data, submit=submit)
                     messages.success(request, _("Review submitted. Thank you.") if submit else _("Draft saved."))
                     if submit:
                         return redirect("advisory:dashboard")

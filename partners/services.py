@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campus.models import Campus
+from common.actors import Actor, actor_label
 from common.errors import DomainError
 from tenants.notifications import notify_staff
 from tenants.services import application_for_referral
@@ -64,11 +65,11 @@ def referral_create(
 
 
 @transaction.atomic
-def referral_attribution_answer(*, referral: Referral, referred: bool, answered_by: str) -> Referral:
+def referral_attribution_answer(*, referral: Referral, referred: bool, actor: Actor) -> Referral:
     """The applicant says whether this partner referred them. Only the first answer counts."""
     answer = Attribution.CONFIRMED if referred else Attribution.DECLINED
     Referral.objects.filter(pk=referral.pk, attribution=Attribution.PENDING).update(
-        attribution=answer, attribution_answered_at=timezone.now(), attribution_answered_by=answered_by
+        attribution=answer, attribution_answered_at=timezone.now(), attribution_answered_by=actor_label(actor)
     )
     referral.refresh_from_db()
     return referral

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from common.actors import Actor, actor_user
+
 from .choices import ApplicationStatus, CompanyStatus
 from .models import Application, Company, DataRequest
 
@@ -108,7 +110,9 @@ def _digest(email: str) -> str:
 
 
 @transaction.atomic
-def erase(application: Application, *, request: DataRequest | None = None, actor=None, reason: str = "") -> DataRequest:
+def erase(
+    application: Application, *, request: DataRequest | None = None, actor: Actor = None, reason: str = ""
+) -> DataRequest:
     """Remove the personal data of ``application``; returns the anonymised record of what was done."""
     application = Application.objects.select_for_update(of=("self",)).select_related("company").get(pk=application.pk)
     company = application.company
@@ -145,7 +149,7 @@ def erase(application: Application, *, request: DataRequest | None = None, actor
     request.state = DataRequest.State.DONE
     request.requested_by = _digest(request.requested_by) if "@" in request.requested_by else request.requested_by
     request.handled_at = timezone.now()
-    request.handled_by = actor
+    request.handled_by = actor_user(actor)
     request.outcome = f"{outcome} {reason}".strip()
     request.save()
     return request

@@ -216,7 +216,7 @@ class ComplianceDocumentAdmin(admin.ModelAdmin):
                 kind=obj.kind,
                 upload=upload,
                 expires_on=obj.expires_on,
-                by=request.user.email or request.user.get_username(),
+                actor=request.user,
             )
             obj.pk, obj.file = document.pk, document.file
             obj._state.adding = False

@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from campus.choices import BiosafetyLevel, CleanRoomClass, PlatformStages, SpaceKind
 from campus.models import Campus, Gas
+from common.actors import Actor, actor_label
 from common.history import history_user
 from common.uploads import check_upload
 
@@ -192,11 +193,11 @@ class PrivateDocument(models.Model):
     class Meta:
         abstract = True
 
-    def store(self, upload, *, by: str = "") -> None:
-        """Check ``upload`` (size, type by content), record what it is, and save it under our own name."""
+    def store(self, upload, *, actor: Actor = None) -> None:
+        """Check ``upload`` (size, type by content), record what it is and who gave it, and save it under our name."""
         checked = check_upload(upload)
         self.original_name, self.content_type = checked.original_name, checked.content_type
-        self.extension, self.size, self.uploaded_by = checked.extension, checked.size, by
+        self.extension, self.size, self.uploaded_by = checked.extension, checked.size, actor_label(actor)
         self.file.save(checked.original_name, upload, save=False)
         self.save()
 

@@ -129,7 +129,7 @@ def _company_step(request, application):
                     save=_only_its_fields(form),
                     changed=form.changed_data,
                     language=get_language(),
-                    editor_email=applicant_email(request),
+                    actor=applicant_email(request),
                 )
             return redirect(_next_url(application, "company", request))
     return _render_step(request, application, "company", form=form)
@@ -176,7 +176,7 @@ def _documents_step(request, application):
         def save():
             for kind, upload in uploaded:
                 services.document_attach(
-                    application=application, kind=kind, upload=upload, editor_email=applicant_email(request)
+                    application=application, kind=kind, upload=upload, actor=applicant_email(request)
                 )
 
         _save(request, application, "documents", save, [f"document:{kind}" for kind, _upload in uploaded])
@@ -203,7 +203,7 @@ def _save(request, application, step, save, changed):
         save=save,
         changed=changed,
         language=get_language(),
-        editor_email=applicant_email(request),
+        actor=applicant_email(request),
     )
 
 
@@ -220,7 +220,7 @@ def apply_review(request):
         if limited := too_many(request, "apply-submit", settings.APPLY_RATE):
             return limited
         try:
-            services.application_submit(application=application, editor_email=applicant_email(request))
+            services.application_submit(application=application, actor=applicant_email(request))
         except ApplicationIncomplete as exc:
             problems = exc.problems
         except InvalidTransition:
@@ -274,7 +274,7 @@ def apply_invite(request):
                 application=application,
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["email"],
-                invited_by=applicant_email(request),
+                actor=applicant_email(request),
             )
         except ApplicationLocked as exc:
             messages.error(request, exc.message)
@@ -347,7 +347,7 @@ def apply_withdraw(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.application_withdraw(
-                application=application, actor_email=applicant_email(request), reason=form.cleaned_data["reason"]
+                application=application, actor=applicant_email(request), reason=form.cleaned_data["reason"]
             )
         except InvalidTransition as exc:
             messages.error(request, exc.message)

@@ -41,7 +41,7 @@ def onboarding_task_done(request, pk: int):
     try:
         onboarding_task_complete(
             task=task,
-            actor_email=applicant_email(request),
+            actor=applicant_email(request),
             upload=form.cleaned_data.get("file"),
             expires_on=form.cleaned_data.get("expires_on"),
         )

@@ -107,9 +107,9 @@ def test_company_task_needs_its_document(plan):
     task = plan.tasks.get(owner=TaskOwner.COMPANY, title_en="Sign the residency agreement")
 
     with pytest.raises(InvalidTransition):
-        onboarding_task_complete(task=task, actor_email="ada@example.com")
+        onboarding_task_complete(task=task, actor="ada@example.com")
 
-    onboarding_task_complete(task=task, actor_email="ada@example.com", upload=pdf("agreement.pdf"))
+    onboarding_task_complete(task=task, actor="ada@example.com", upload=pdf("agreement.pdf"))
     task.refresh_from_db()
     assert task.state == TaskState.DONE and task.document.original_name == "agreement.pdf"
 
@@ -136,9 +136,7 @@ def test_finishing_every_task_makes_the_company_a_resident_once(plan, staff_user
         with django_capture_on_commit_callbacks(execute=True):
             for task in plan.tasks.all():
                 if task.requires_document:
-                    onboarding_task_complete(
-                        task=task, actor_email="a@b.c", upload=pdf(), expires_on=dt.date(2030, 1, 1)
-                    )
+                    onboarding_task_complete(task=task, actor="a@b.c", upload=pdf(), expires_on=dt.date(2030, 1, 1))
                 else:
                     onboarding_task_complete(task=task, actor=staff_user)
     finally:
