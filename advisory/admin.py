@@ -14,6 +14,7 @@ from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.errors import DomainError
+from tenants.choices import ApplicationStatus
 
 from .models import AdvisoryCommittee, AdvisoryMember, Consultation, ConsultationSession, Meeting, Review
 from .resources import ReviewResource
@@ -156,7 +157,7 @@ def assign_reviewers_automatically(modeladmin, request, queryset):
 
     assigned, skipped = 0, 0
     for application in queryset.select_related("company", "campus"):
-        if application.status != "committee_review":
+        if application.status != ApplicationStatus.COMMITTEE_REVIEW:
             skipped += 1
             continue
         assigned += len(reviews_auto_assign(application=application, actor=request.user))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from common.actors import Actor, actor_label, actor_user
 from common.errors import DomainError
-from tenants.choices import ApplicationStatus
+from tenants.choices import ON_CAMPUS, ApplicationStatus
 from tenants.models import Application, ApplicationDocument
 
 from .models import CRITERIA, AdvisoryMember, Review
@@ -216,9 +216,7 @@ def meeting_ics(meeting) -> str:
 
 def counsel_offered_to(company) -> bool:
     """Counsel is for companies on campus: resident, or onboarding after approval."""
-    from tenants.choices import CompanyStatus
-
-    return company.status in {CompanyStatus.RESIDENT, CompanyStatus.ONBOARDING}
+    return company.status in ON_CAMPUS
 
 
 @transaction.atomic

@@ -104,15 +104,18 @@ def residents_breakdown(campus: Campus) -> list[Table]:
 
 def funnel(campus: Campus, start: dt.date, end: dt.date) -> Table:
     """Applications submitted in the period, by intake batch, and how far they got."""
-    reached = {state: Q(transitions__to_status=state) for state in ("screening", "committee_review", "approved")}
+
+    def reached(status: str) -> Count:
+        return Count("pk", filter=Q(transitions__to_status=status), distinct=True)
+
     rows = (
         Application.objects.filter(_period("submitted_at", start, end), campus=campus)
         .values("intake_batch__name")
         .annotate(
             submitted=Count("pk", distinct=True),
-            screened=Count("pk", filter=reached["screening"], distinct=True),
-            reviewed=Count("pk", filter=reached["committee_review"], distinct=True),
-            approved=Count("pk", filter=reached["approved"], distinct=True),
+            screened=reached(ApplicationStatus.SCREENING),
+            reviewed=reached(ApplicationStatus.COMMITTEE_REVIEW),
+            approved=reached(ApplicationStatus.APPROVED),
         )
         .order_by("intake_batch__name")
     )

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from common.actors import Actor, actor_user
 
-from .choices import ApplicationStatus, CompanyStatus
+from .choices import ENDED_WITHOUT_PLACE, ON_CAMPUS
 from .models import Application, Company, DataRequest
 
 
@@ -132,7 +132,7 @@ def erase(
     application.erased_at = timezone.now()
     application.save(update_fields=["erased_at"])
     company_erased = not (
-        company.status in {CompanyStatus.RESIDENT, CompanyStatus.ONBOARDING}
+        company.status in ON_CAMPUS
         or company.applications.exclude(pk=application.pk).filter(erased_at__isnull=True).exists()
     )
     if company_erased:
@@ -160,7 +160,7 @@ def erase_expired(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.APPLICATION_RETENTION_DAYS)
     due = Application.objects.filter(
-        status__in=[ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN],
+        status__in=ENDED_WITHOUT_PLACE,
         decided_at__lt=cutoff,
         erased_at__isnull=True,
     )

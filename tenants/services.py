@@ -16,8 +16,8 @@ from campus.models import Campus
 from common.actors import Actor, actor_email, actor_label, actor_user
 
 from . import rules
+from .choices import DECISIONS, CompanyStatus
 from .choices import ApplicationStatus as S
-from .choices import CompanyStatus
 from .events import event_record
 from .exceptions import ApplicationIncomplete, ApplicationLocked, InvalidTransition
 from .models import (
@@ -162,7 +162,7 @@ def application_transition(
     reason, override_reason = reason.strip(), override_reason.strip()
     if actor_user(actor) is not None and to in rules.REASON_REQUIRED_FROM_STAFF and not reason:
         raise InvalidTransition(_("Give a reason for this change; the applicant will see it."), field="reason")
-    if to in rules.DECISIONS:
+    if to in DECISIONS:
         missing = rules.reviews_missing(locked)
         if missing and not override_reason:
             raise InvalidTransition(
@@ -180,7 +180,7 @@ def application_transition(
     updates = {"status": to, "updated_at": now}
     if to == S.SUBMITTED:
         updates["submitted_at"] = now
-    if to in rules.DECISIONS:
+    if to in DECISIONS:
         updates["decided_at"] = now
     for name, value in updates.items():
         setattr(locked, name, value)

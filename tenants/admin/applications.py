@@ -14,6 +14,7 @@ from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import hooks, rules
+from ..choices import IN_REVIEW
 from ..exceptions import InvalidTransition
 from ..forms import TransitionForm
 from ..models import (
@@ -133,7 +134,7 @@ class ApplicationAdmin(ExportMixin, SimpleHistoryAdmin):
 
     @admin.display(description=_("free spaces"))
     def matching_spaces(self, obj: Application):
-        if obj.status not in {"submitted", "screening", "committee_review"}:
+        if obj.status not in IN_REVIEW:
             return _("Shown while the application is being screened or reviewed.")
         spaces = list(spaces_matching(obj)[:20])
         if not spaces:

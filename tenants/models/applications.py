@@ -23,10 +23,7 @@ from common.actors import Actor, actor_label
 from common.history import history_user
 from common.uploads import check_upload
 
-from ..choices import (
-    ApplicationStatus,
-    DocumentKind,
-)
+from ..choices import DECISIONS, UNDECIDED, ApplicationStatus, DocumentKind
 from .companies import Company, IntakeBatch
 
 # --- Applications ---------------------------------------------------------------------
@@ -34,18 +31,11 @@ from .companies import Company, IntakeBatch
 
 class ApplicationQuerySet(models.QuerySet):
     def undecided(self) -> ApplicationQuerySet:
-        return self.filter(status__in=Application.UNDECIDED)
+        return self.filter(status__in=UNDECIDED)
 
 
 class Application(models.Model):
     """A company's application to a campus, from the first saved step to the decision."""
-
-    UNDECIDED = (
-        ApplicationStatus.DRAFT,
-        ApplicationStatus.SUBMITTED,
-        ApplicationStatus.SCREENING,
-        ApplicationStatus.COMMITTEE_REVIEW,
-    )
 
     # What the applicant states about the space and platform it needs (one step of the form).
     NEEDS_FIELDS = (
@@ -130,11 +120,11 @@ class Application(models.Model):
 
     @property
     def is_decided(self) -> bool:
-        return self.status in {ApplicationStatus.APPROVED, ApplicationStatus.REJECTED}
+        return self.status in DECISIONS
 
     @property
     def can_withdraw(self) -> bool:
-        return self.status in self.UNDECIDED
+        return self.status in UNDECIDED
 
     @property
     def primary_contact(self) -> ApplicationContact | None:
