@@ -65,7 +65,7 @@ def residents_target(campus: Campus) -> dict:
     )
     results = []
     for target in campus.targets.all():
-        needed = target.value + 1 if target.comparison == "more_than" else target.value
+        needed = target.threshold
         reached = dates[needed - 1] if len(dates) >= needed else None
         results.append(
             {
