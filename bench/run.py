@@ -395,9 +395,9 @@ def run_jobs(reminders: int, webhooks: int) -> dict:
     from partners import services
     from partners.models import Partner, WebhookDelivery, WebhookEndpoint
     from portal.celery import app
-    from tenants import onboarding
     from tenants.choices import ApplicationStatus, TaskOwner
     from tenants.models import Application, Notification, OnboardingPlan, OnboardingTask
+    from tenants.services import onboarding
 
     app.control.purge()
     # Reminders: overdue company tasks on approved applications; the daily job writes one e-mail

@@ -15,7 +15,7 @@ from campus.models import Campus
 from common.actors import Actor, actor_label
 from common.errors import DomainError
 from tenants.notifications import notify_staff
-from tenants.services import application_for_referral
+from tenants.services.applications import application_for_referral
 
 from .choices import Attribution, DeliveryState
 from .models import Partner, PartnerToken, Referral, WebhookAttempt, WebhookDelivery, WebhookEndpoint

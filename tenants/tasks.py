@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import events, notifications, onboarding, outcomes, privacy, services
+from . import events, notifications
+from .services import applications, onboarding, outcomes, privacy
 
 OUTBOX_JOBS = (notifications.deliver_notification, notifications.relay_pending_notifications)
 
@@ -37,7 +38,7 @@ def onboarding_escalations() -> int:
 @shared_task(acks_late=True)
 def draft_reminders() -> int:
     """Daily: one reminder for drafts left unfinished for DRAFT_REMINDER_DAYS."""
-    return services.remind_stale_drafts()
+    return applications.remind_stale_drafts()
 
 
 @shared_task(acks_late=True)

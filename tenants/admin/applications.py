@@ -27,7 +27,7 @@ from ..models import (
 )
 from ..resources import ApplicationResource
 from ..selectors import spaces_matching
-from ..services import application_transition
+from ..services.applications import application_transition
 from ._common import IntakeBatchFilter, ReadOnlyInline
 
 

@@ -15,7 +15,7 @@ from common.uploads import check_upload
 from ..choices import TaskState
 from ..exceptions import InvalidTransition
 from ..models import ComplianceDocument, OnboardingPlan, OnboardingTask, OnboardingTemplate, OnboardingTemplateTask
-from ..onboarding import compliance_document_add, onboarding_task_complete, onboarding_task_waive
+from ..services.onboarding import compliance_document_add, onboarding_task_complete, onboarding_task_waive
 from ._common import ReadOnlyInline
 
 

@@ -6,8 +6,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from .. import privacy
 from ..models import DataRequest
+from ..services import privacy
 
 
 @admin.register(DataRequest)

@@ -1,6 +1,6 @@
 """Companies' applications to a campus, and the records kept about them.
 
-Invariants live here; workflows (submitting, moving an application) live in ``services.py``.
+Invariants live here; workflows (submitting, moving an application) live in ``services/applications.py``.
 """
 
 from __future__ import annotations

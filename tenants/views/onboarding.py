@@ -20,7 +20,7 @@ from ..choices import TaskOwner, TaskState
 from ..exceptions import InvalidTransition
 from ..forms import StaffTaskForm, TaskCompleteForm
 from ..models import OnboardingTask
-from ..onboarding import onboarding_task_complete, onboarding_task_waive, plans_for_board
+from ..services.onboarding import onboarding_task_complete, onboarding_task_waive, plans_for_board
 from ._common import session_application
 from .applications import apply_status
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from .. import privacy
 from ..applicants import applicant_from
+from ..services import privacy
 
 
 @never_cache

@@ -11,7 +11,7 @@ from advisory.models import AdvisoryCommittee, AdvisoryMember, Review
 from advisory.services import likely_conflict, review_assign, review_declare, review_save, reviews_auto_assign
 from tenants.choices import ApplicationStatus as S
 from tenants.exceptions import InvalidTransition
-from tenants.services import application_transition
+from tenants.services.applications import application_transition
 from tests.advisory.factories import AdvisoryMemberFactory
 from tests.personas import MEMBER_PASSWORD
 from tests.tenants.factories import ApplicationDocumentFactory, ApplicationFactory

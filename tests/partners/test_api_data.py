@@ -67,7 +67,7 @@ def test_referral_of_a_company_with_an_open_application_links_to_it(api_a, api_b
 
 
 def test_referral_status_follows_the_application(api_a, campus, staff_user):
-    from tenants.services import application_transition
+    from tenants.services.applications import application_transition
 
     referral_id = api_a.post("/api/v1/referrals/", referral_body(), format="json").json()["id"]
     application = Application.objects.get()

@@ -127,7 +127,7 @@ def test_an_announced_event_is_marked_published_and_not_relayed_again(
 def test_a_change_rolled_back_leaves_no_event(api_a, httpserver, staff_user):
     from django.db import transaction
 
-    from tenants.services import application_transition
+    from tenants.services.applications import application_transition
 
     _secret, referral = _partner_with_a_referral(api_a, httpserver)
     with pytest.raises(RuntimeError), transaction.atomic():

@@ -68,7 +68,7 @@ def test_during_rotation_both_secrets_sign(api_a, httpserver, django_capture_on_
 def test_partners_receive_only_events_about_their_own_referrals(
     api_a, api_b, partner_a, httpserver, staff_user, django_capture_on_commit_callbacks
 ):
-    from tenants.services import application_transition
+    from tenants.services.applications import application_transition
 
     CampusFactory(slug="icampus")
     httpserver.expect_request("/a").respond_with_data("ok")

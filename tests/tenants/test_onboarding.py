@@ -12,14 +12,14 @@ from tenants.choices import ApplicationStatus as S
 from tenants.choices import CompanyStatus, TaskOwner, TaskState
 from tenants.exceptions import InvalidTransition
 from tenants.models import DomainEvent, OnboardingPlan, OnboardingTask
-from tenants.onboarding import (
+from tenants.services.applications import application_transition, remind_stale_drafts
+from tenants.services.onboarding import (
     escalate_overdue,
     onboarding_start,
     onboarding_task_complete,
     onboarding_task_waive,
     send_overdue_reminders,
 )
-from tenants.services import application_transition, remind_stale_drafts
 from tenants.signals import company_became_resident
 from tests.concurrency import at_once
 from tests.tenants.factories import ApplicationFactory

@@ -12,8 +12,8 @@ from django.urls import reverse
 from tenants.choices import ApplicationStatus as S
 from tenants.choices import ComplianceKind, TaskState
 from tenants.models import ComplianceDocument, OnboardingPlan
-from tenants.onboarding import check_compliance_documents
-from tenants.services import application_transition
+from tenants.services.applications import application_transition
+from tenants.services.onboarding import check_compliance_documents
 from tests.personas import applicant_following
 from tests.tenants.factories import ApplicationFactory, CompanyFactory, ComplianceDocumentFactory
 from tests.tenants.files import docx, pixel_bomb_png

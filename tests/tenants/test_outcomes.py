@@ -9,7 +9,7 @@ from django.core import mail
 
 from tenants.choices import CompanyStatus
 from tenants.models import OutcomeSurvey
-from tenants.outcomes import send_outcome_surveys
+from tenants.services.outcomes import send_outcome_surveys
 from tests.campus.factories import AllocationFactory
 from tests.tenants.factories import ApplicationFactory, CompanyFactory
 

@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tenants import privacy
 from tenants.choices import ApplicationStatus
 from tenants.models import Application, ApplicationDocument, Company, DataRequest
+from tenants.services import privacy
 from tenants.tasks import erase_expired
 from tests.personas import staff_in_role
 from tests.tenants.factories import ApplicationFactory

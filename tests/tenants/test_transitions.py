@@ -13,7 +13,7 @@ from tenants.choices import CompanyStatus
 from tenants.exceptions import InvalidTransition
 from tenants.models import Application, Notification
 from tenants.notifications import deliver
-from tenants.services import application_transition
+from tenants.services.applications import application_transition
 from tenants.signals import application_status_changed
 from tests.tenants.factories import ApplicationFactory
 

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from campus.models import Campus
 from common.actors import Actor, actor_email, actor_label, actor_user
 
-from . import rules
-from .choices import DECISIONS, CompanyStatus
-from .choices import ApplicationStatus as S
-from .events import event_record
-from .exceptions import ApplicationIncomplete, ApplicationLocked, InvalidTransition
-from .models import (
+from .. import rules
+from ..choices import DECISIONS, CompanyStatus
+from ..choices import ApplicationStatus as S
+from ..events import event_record
+from ..exceptions import ApplicationIncomplete, ApplicationLocked, InvalidTransition
+from ..models import (
     Application,
     ApplicationContact,
     ApplicationDocument,
@@ -28,7 +28,7 @@ from .models import (
     ApplicationTransition,
     Company,
 )
-from .notifications import notify_contacts, notify_staff
+from ..notifications import notify_contacts, notify_staff
 from .onboarding import onboarding_start
 
 # --- Drafts ------------------------------------------------------------------------------

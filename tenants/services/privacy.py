@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from common.actors import Actor, actor_user
 
-from .choices import ENDED_WITHOUT_PLACE, ON_CAMPUS
-from .models import Application, Company, DataRequest
+from ..choices import ENDED_WITHOUT_PLACE, ON_CAMPUS
+from ..models import Application, Company, DataRequest
 
 
 def export(application: Application) -> dict:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from .choices import ApplicationStatus
-from .models import Company, OutcomeSurvey
-from .notifications import notify_contacts
+from ..choices import ApplicationStatus
+from ..models import Company, OutcomeSurvey
+from ..notifications import notify_contacts
 
 
 def send_outcome_surveys(year: int | None = None) -> int:

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from common.actors import Actor, actor_email, actor_user
 
-from .choices import ApplicationStatus, CompanyStatus, ComplianceKind, TaskOwner, TaskState
-from .events import event_record
-from .exceptions import InvalidTransition
-from .models import (
+from ..choices import ApplicationStatus, CompanyStatus, ComplianceKind, TaskOwner, TaskState
+from ..events import event_record
+from ..exceptions import InvalidTransition
+from ..models import (
     Application,
     Company,
     ComplianceDocument,
@@ -30,7 +30,7 @@ from .models import (
     OnboardingTemplate,
     OnboardingTemplateTask,
 )
-from .notifications import notify_contacts, notify_staff
+from ..notifications import notify_contacts, notify_staff
 
 logger = logging.getLogger(__name__)
 
