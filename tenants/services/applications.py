@@ -90,7 +90,7 @@ def document_attach(*, application: Application, kind: str, upload, actor: Actor
     return document
 
 
-def remind_stale_drafts(now: dt.datetime | None = None) -> int:
+def stale_drafts_remind(now: dt.datetime | None = None) -> int:
     """One reminder for drafts untouched for DRAFT_REMINDER_DAYS; never after submission or withdrawal."""
     now = now or timezone.now()
     stale = Application.objects.filter(

@@ -166,7 +166,7 @@ def _finish_if_complete(plan_id: int) -> None:
 # --- Scheduled jobs -------------------------------------------------------------------------
 
 
-def send_overdue_reminders(today: dt.date | None = None) -> int:
+def overdue_tasks_remind(today: dt.date | None = None) -> int:
     """Remind the owner of each overdue task, at most once per task per day."""
     today = today or timezone.localdate()
     sent = 0
@@ -185,7 +185,7 @@ def send_overdue_reminders(today: dt.date | None = None) -> int:
     return sent
 
 
-def escalate_overdue(now: dt.datetime | None = None) -> int:
+def overdue_tasks_escalate(now: dt.datetime | None = None) -> int:
     """Tell campus staff about tasks overdue for longer than ONBOARDING_ESCALATION_DAYS. Once per task."""
     now = now or timezone.now()
     cutoff = timezone.localdate(now) - dt.timedelta(days=settings.ONBOARDING_ESCALATION_DAYS)
@@ -216,7 +216,7 @@ def _approved_application(company: Company) -> Application | None:
     )
 
 
-def check_compliance_documents(today: dt.date | None = None) -> dict[str, int]:
+def compliance_documents_check(today: dt.date | None = None) -> dict[str, int]:
     """Remind companies before a document expires; tell staff once it has expired. Once each."""
     today = today or timezone.localdate()
     now = timezone.now()

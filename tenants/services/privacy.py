@@ -15,13 +15,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from common.actors import Actor, actor_user
+from common.actors import Actor, actor_label, actor_user
 
 from ..choices import ENDED_WITHOUT_PLACE, ON_CAMPUS
 from ..models import Application, Company, DataRequest
 
 
-def export(application: Application) -> dict:
+def application_export(*, application: Application) -> dict:
     """Everything the portal holds about this application and its company, as plain data."""
     company = application.company
     data = {
@@ -84,24 +84,25 @@ def _jsonable(value):
     return value
 
 
-def record_export(application: Application, email: str) -> DataRequest:
+def export_record(*, application: Application, actor: Actor) -> DataRequest:
+    """Keep a record that the applicant downloaded their data, naming them only by a digest."""
     return DataRequest.objects.create(
         application=application,
         kind=DataRequest.Kind.EXPORT,
         state=DataRequest.State.DONE,
-        requested_by=_digest(email),
+        requested_by=_digest(actor_label(actor)),
         handled_at=timezone.now(),
         outcome="Downloaded by the applicant through their status link.",
     )
 
 
-def request_erasure(application: Application, email: str) -> DataRequest:
+def erasure_request(*, application: Application, actor: Actor) -> DataRequest:
     """An applicant asks for erasure; staff handle it in the admin. Asking twice changes nothing."""
     existing = DataRequest.objects.filter(
         application=application, kind=DataRequest.Kind.ERASURE, state=DataRequest.State.PENDING
     ).first()
     return existing or DataRequest.objects.create(
-        application=application, kind=DataRequest.Kind.ERASURE, requested_by=email
+        application=application, kind=DataRequest.Kind.ERASURE, requested_by=actor_label(actor)
     )
 
 
@@ -110,8 +111,8 @@ def _digest(email: str) -> str:
 
 
 @transaction.atomic
-def erase(
-    application: Application, *, request: DataRequest | None = None, actor: Actor = None, reason: str = ""
+def application_erase(
+    *, application: Application, request: DataRequest | None = None, actor: Actor = None, reason: str = ""
 ) -> DataRequest:
     """Remove the personal data of ``application``; returns the anonymised record of what was done."""
     application = Application.objects.select_for_update(of=("self",)).select_related("company").get(pk=application.pk)
@@ -155,7 +156,7 @@ def erase(
     return request
 
 
-def erase_expired(now: dt.datetime | None = None) -> int:
+def expired_applications_erase(now: dt.datetime | None = None) -> int:
     """Rejected and withdrawn applications decided more than APPLICATION_RETENTION_DAYS ago."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.APPLICATION_RETENTION_DAYS)
@@ -166,6 +167,8 @@ def erase_expired(now: dt.datetime | None = None) -> int:
     )
     erased = 0
     for application in due.iterator():
-        erase(application, reason=f"Retention period of {settings.APPLICATION_RETENTION_DAYS} days ended.")
+        application_erase(
+            application=application, reason=f"Retention period of {settings.APPLICATION_RETENTION_DAYS} days ended."
+        )
         erased += 1
     return erased

@@ -12,13 +12,13 @@ from tenants.choices import ApplicationStatus as S
 from tenants.choices import CompanyStatus, TaskOwner, TaskState
 from tenants.exceptions import InvalidTransition
 from tenants.models import DomainEvent, OnboardingPlan, OnboardingTask
-from tenants.services.applications import application_transition, remind_stale_drafts
+from tenants.services.applications import application_transition, stale_drafts_remind
 from tenants.services.onboarding import (
-    escalate_overdue,
     onboarding_start,
     onboarding_task_complete,
     onboarding_task_waive,
-    send_overdue_reminders,
+    overdue_tasks_escalate,
+    overdue_tasks_remind,
 )
 from tenants.signals import company_became_resident
 from tests.concurrency import at_once
@@ -155,21 +155,21 @@ def test_overdue_tasks_are_reminded_once_a_day_even_if_the_job_runs_twice(plan, 
     day = APPROVED_ON + dt.timedelta(days=8)  # the agreement (7 days) is overdue
 
     with mails_after_commit():
-        first = send_overdue_reminders(day)
-        second = send_overdue_reminders(day)
+        first = overdue_tasks_remind(day)
+        second = overdue_tasks_remind(day)
 
     assert (first, second) == (1, 0)
     assert [m.to for m in mail.outbox] == [[plan.application.contacts.get().email]]
     assert "Sign the residency agreement" in mail.outbox[0].subject
     with mails_after_commit():
-        assert send_overdue_reminders(day + dt.timedelta(days=1)) == 1  # and again the next day
+        assert overdue_tasks_remind(day + dt.timedelta(days=1)) == 1  # and again the next day
 
 
 def test_staff_owned_overdue_tasks_remind_campus_staff(plan, mails_after_commit):
     mail.outbox.clear()
 
     with mails_after_commit():
-        send_overdue_reminders(APPROVED_ON + dt.timedelta(days=15))
+        overdue_tasks_remind(APPROVED_ON + dt.timedelta(days=15))
 
     recipients = {tuple(m.to) for m in mail.outbox}
     assert ("staff@campus.example.org",) in recipients
@@ -181,9 +181,9 @@ def test_escalation_after_the_configured_delay_happens_once(plan, settings, mail
     mail.outbox.clear()
 
     with mails_after_commit():
-        before = escalate_overdue(dt.datetime(2026, 3, 12, 9, tzinfo=dt.UTC))  # agreement 3 days late
-        on_time = escalate_overdue(dt.datetime(2026, 3, 15, 9, tzinfo=dt.UTC))  # 6 days late
-        again = escalate_overdue(dt.datetime(2026, 3, 15, 10, tzinfo=dt.UTC))
+        before = overdue_tasks_escalate(dt.datetime(2026, 3, 12, 9, tzinfo=dt.UTC))  # agreement 3 days late
+        on_time = overdue_tasks_escalate(dt.datetime(2026, 3, 15, 9, tzinfo=dt.UTC))  # 6 days late
+        again = overdue_tasks_escalate(dt.datetime(2026, 3, 15, 10, tzinfo=dt.UTC))
 
     assert (before, on_time, again) == (0, 1, 0)
     assert mail.outbox[-1].to == ["staff@campus.example.org"]
@@ -198,10 +198,10 @@ def test_unfinished_drafts_get_one_reminder(settings, mails_after_commit):
         withdrawn = ApplicationFactory(status=S.WITHDRAWN)
 
     with time_machine.travel(dt.datetime(2026, 1, 5, tzinfo=dt.UTC)):
-        assert remind_stale_drafts() == 0  # not stale yet
+        assert stale_drafts_remind() == 0  # not stale yet
     with time_machine.travel(dt.datetime(2026, 1, 10, tzinfo=dt.UTC)), mails_after_commit():
-        assert remind_stale_drafts() == 1
-        assert remind_stale_drafts() == 0
+        assert stale_drafts_remind() == 1
+        assert stale_drafts_remind() == 0
 
     reminded = {m.to[0] for m in mail.outbox}
     assert reminded == {draft.contacts.get().email}
