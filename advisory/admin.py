@@ -18,7 +18,7 @@ from tenants.choices import ApplicationStatus
 
 from .models import AdvisoryCommittee, AdvisoryMember, Consultation, ConsultationSession, Meeting, Review
 from .resources import ReviewResource
-from .services import consultation_assign, review_assign
+from .services import consultation_assign, review_assign, reviews_auto_assign
 from .views import reset_link_options
 
 
@@ -153,8 +153,6 @@ class ConsultationAdmin(admin.ModelAdmin):
 @admin.action(description=_("Assign reviewers automatically"), permissions=["change"])
 def assign_reviewers_automatically(modeladmin, request, queryset):
     """Bulk assignment from the application list: serving members without a likely conflict."""
-    from .services import reviews_auto_assign
-
     assigned, skipped = 0, 0
     for application in queryset.select_related("company", "campus"):
         if application.status != ApplicationStatus.COMMITTEE_REVIEW:

@@ -7,6 +7,7 @@ import statistics
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,8 @@ from common.errors import DomainError
 from tenants.choices import ON_CAMPUS, ApplicationStatus
 from tenants.models import Application, ApplicationDocument
 
-from .models import CRITERIA, AdvisoryMember, Review
+from .choices import ConsultationStatus
+from .models import CRITERIA, AdvisoryMember, Consultation, ConsultationSession, Review
 
 # --- Rules other apps use ------------------------------------------------------------------
 
@@ -77,8 +79,6 @@ def review_assign(*, application: Application, member: AdvisoryMember, actor: Ac
 @transaction.atomic
 def reviews_auto_assign(*, application: Application, actor: Actor, count: int = 3) -> list[Review]:
     """Assign serving members without a likely conflict, those with the fewest open reviews first."""
-    from django.db.models import Count, Q
-
     already = set(application.reviews.values_list("member_id", flat=True))
     candidates = (
         AdvisoryMember.objects.serving()
@@ -221,8 +221,6 @@ def counsel_offered_to(company) -> bool:
 
 @transaction.atomic
 def consultation_request(*, company, topic: str, question: str, actor: Actor = None):
-    from .models import Consultation
-
     if not counsel_offered_to(company):
         raise DomainError(_("Counsel is offered to resident companies."))
     return Consultation.objects.create(company=company, topic=topic, question=question, requested_by=actor_label(actor))
@@ -230,8 +228,6 @@ def consultation_request(*, company, topic: str, question: str, actor: Actor = N
 
 @transaction.atomic
 def consultation_assign(*, consultation, member: AdvisoryMember):
-    from .models import Consultation, ConsultationStatus
-
     if member.committee.campus_id != consultation.company.campus_id or not member.is_serving():
         raise DomainError(_("Choose a serving member of this campus's committee."))
     Consultation.objects.filter(pk=consultation.pk).update(member=member, status=ConsultationStatus.ASSIGNED)
@@ -241,8 +237,6 @@ def consultation_assign(*, consultation, member: AdvisoryMember):
 
 @transaction.atomic
 def consultation_log_session(*, consultation, actor: Actor, **fields):
-    from .models import ConsultationSession
-
     if not _is_member(consultation.member, actor):
         raise DomainError(_("This consultation is assigned to someone else."))
     session = ConsultationSession(consultation=consultation, **fields)

@@ -24,6 +24,7 @@ from tenants.applicants import applicant_from
 from tenants.models import Application, ApplicationDocument
 
 from . import services
+from .choices import Origin, Sector
 from .forms import AssignForm, ConsultationRequestForm, DeclarationForm, ScoreForm, SessionForm
 from .models import AdvisoryMember, Consultation, Meeting, Review
 
@@ -263,8 +264,6 @@ def staff_share_comment(request, pk: int):
 
 def committee(request):
     """The public page: members who agreed to be listed, by sector, with the domestic/overseas mix."""
-    from .choices import Origin, Sector
-
     members = list(
         AdvisoryMember.objects.serving().filter(is_listed=True).select_related("committee__campus").order_by("name")
     )

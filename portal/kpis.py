@@ -17,7 +17,7 @@ from campus.choices import BusinessAreas, PlatformStages, SpaceKind
 from campus.models import Allocation, Campus, Space
 from partners.models import Referral
 from tenants.choices import ApplicationStatus
-from tenants.models import Application, Company, OnboardingTask
+from tenants.models import Application, Company, OnboardingTask, OutcomeSurvey
 
 
 @dataclass
@@ -234,8 +234,6 @@ def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
 
 def resident_outcomes(campus: Campus, today: dt.date) -> Table:
     """The latest answered outcome survey of each resident, next to the space it occupies today."""
-    from tenants.models import OutcomeSurvey
-
     surveys = (
         OutcomeSurvey.objects.filter(company__campus=campus, answered_at__isnull=False)
         .select_related("company")

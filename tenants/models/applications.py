@@ -21,7 +21,7 @@ from campus.choices import BiosafetyLevel, CleanRoomClass, PlatformStages, Space
 from campus.models import Campus, Gas
 from common.actors import Actor, actor_label
 from common.history import history_user
-from common.uploads import check_upload
+from common.uploads import check_upload, private_storage
 
 from ..choices import DECISIONS, UNDECIDED, ApplicationStatus, DocumentKind
 from .companies import Company, IntakeBatch
@@ -160,8 +160,7 @@ class ApplicationContact(models.Model):
 
 
 def _private_storage():
-    from common.uploads import private_storage
-
+    """The storage of documents, looked up when used (migrations name this function)."""
     return private_storage()
 
 

@@ -11,7 +11,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -259,8 +259,6 @@ def compliance_documents_check(today: dt.date | None = None) -> dict[str, int]:
 
 def plans_for_board():
     """Every plan with its tasks, those with overdue tasks first, in a fixed number of queries."""
-    from django.db.models import Count, Q
-
     today = timezone.localdate()
     return (
         OnboardingPlan.objects.select_related("company", "campus")
