@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
@@ -13,12 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import ServiceSaveMixin
 from common.errors import DomainError
 from tenants.choices import ApplicationStatus
 
 from .models import AdvisoryCommittee, AdvisoryMember, Consultation, ConsultationSession, Meeting, Review
 from .resources import ReviewResource
-from .services import consultation_assign, review_assign, reviews_auto_assign
+from .services import consultation_assign, review_assign, review_assignment_check, reviews_auto_assign
 from .views import reset_link_options
 
 
@@ -64,8 +66,23 @@ class AdvisoryMemberAdmin(SimpleHistoryAdmin):
         self.message_user(request, _("Invitations sent."), messages.SUCCESS)
 
 
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = Review
+        fields = ["application", "member"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("application") and cleaned.get("member"):
+            try:
+                review_assignment_check(application=cleaned["application"], member=cleaned["member"])
+            except DomainError as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return cleaned
+
+
 @admin.register(Review)
-class ReviewAdmin(ExportMixin, SimpleHistoryAdmin):
+class ReviewAdmin(ServiceSaveMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [ReviewResource]
     list_display = ["application", "member", "has_conflict", "recommendation", "submitted_at", "summary"]
     list_filter = ["has_conflict", "recommendation", ("submitted_at", admin.EmptyFieldListFilter), "member"]
@@ -73,6 +90,7 @@ class ReviewAdmin(ExportMixin, SimpleHistoryAdmin):
     list_select_related = ["application__company", "member"]
     autocomplete_fields = ["application"]
     fields = ["application", "member"]
+    form = ReviewForm
 
     def get_readonly_fields(self, request, obj=None):
         return ["application", "member"] if obj else []
@@ -88,13 +106,11 @@ class ReviewAdmin(ExportMixin, SimpleHistoryAdmin):
             '<a href="{}">{}</a>', reverse("advisory:staff_reviews", args=[obj.application_id]), _("open")
         )
 
-    def save_model(self, request, obj, form, change):
-        try:
-            review = review_assign(application=obj.application, member=obj.member, actor=request.user)
-        except DomainError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            return
-        obj.pk, obj._state.adding = review.pk, False
+    def service_save(self, request, form, change):
+        """Assigned by the service, which keeps the member's review when there is one already."""
+        return review_assign(
+            application=form.cleaned_data["application"], member=form.cleaned_data["member"], actor=request.user
+        )
 
 
 class AgendaApplicationsFilter(admin.SimpleListFilter):

@@ -61,15 +61,20 @@ def likely_conflict(member: AdvisoryMember, application: Application, names: set
 # --- Assigning ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def review_assign(*, application: Application, member: AdvisoryMember, actor: Actor) -> Review:
-    """Ask a serving member of the campus's committee to review an application in committee review."""
+def review_assignment_check(*, application: Application, member: AdvisoryMember) -> None:
+    """Refuse (DomainError) unless the application is in committee review and the member serves on its committee."""
     if application.status != ApplicationStatus.COMMITTEE_REVIEW:
         raise DomainError(_("Only applications in committee review can be assigned."))
     if member.committee.campus_id != application.campus_id:
         raise DomainError(_("%(member)s is not on this campus's committee.") % {"member": member.name})
     if not member.is_serving():
         raise DomainError(_("The term of %(member)s has ended.") % {"member": member.name})
+
+
+@transaction.atomic
+def review_assign(*, application: Application, member: AdvisoryMember, actor: Actor) -> Review:
+    """Ask a serving member of the campus's committee to review an application in committee review."""
+    review_assignment_check(application=application, member=member)
     review, _created = Review.objects.get_or_create(
         application=application, member=member, defaults={"assigned_by": actor_user(actor)}
     )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import ServiceSaveMixin
 from common.uploads import check_upload
 
 from ..choices import TaskState
@@ -187,7 +188,7 @@ class ExpiredFilter(admin.SimpleListFilter):
 
 
 @admin.register(ComplianceDocument)
-class ComplianceDocumentAdmin(admin.ModelAdmin):
+class ComplianceDocumentAdmin(ServiceSaveMixin, admin.ModelAdmin):
     form = ComplianceDocumentForm
     list_display = ["company", "kind", "expires_on", "expired", "download", "uploaded_at"]
     list_filter = ["kind", ExpiredFilter, "company__campus"]
@@ -206,19 +207,18 @@ class ComplianceDocumentAdmin(admin.ModelAdmin):
             return "—"
         return format_html('<a href="{}">{}</a>', obj.get_download_url(), obj.original_name)
 
-    def save_model(self, request, obj, form, change):
+    def service_save(self, request, form, change):
+        """A file is kept by the service as a new document; one uploaded on a document leaves that one on record."""
         upload = form.cleaned_data.get("upload")
-        if upload:
-            if change:
-                obj.save()
-            document = compliance_document_add(
-                company=obj.company,
-                kind=obj.kind,
-                upload=upload,
-                expires_on=obj.expires_on,
-                actor=request.user,
-            )
-            obj.pk, obj.file = document.pk, document.file
-            obj._state.adding = False
-        else:
-            obj.save()
+        if not upload:
+            return None
+        if change:
+            form.save()
+        document = form.instance
+        return compliance_document_add(
+            company=document.company,
+            kind=document.kind,
+            upload=upload,
+            expires_on=document.expires_on,
+            actor=request.user,
+        )
