@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -218,10 +219,9 @@ def review_detail(request, pk: int):
 
 
 @staff_required
+@permission_required("advisory.view_review", raise_exception=True)
 def staff_reviews(request, application_id: int):
     """Reviews of one application: scores, their mean and spread, calibrated scores, conflicts; assigning."""
-    if not request.user.has_perm("advisory.view_review"):
-        raise PermissionDenied
     application = get_object_or_404(Application.objects.select_related("company", "campus"), pk=application_id)
     form = AssignForm(request.POST or None, application=application)
     if request.method == "POST":
@@ -253,9 +253,8 @@ def staff_reviews(request, application_id: int):
 
 @staff_required
 @require_POST
+@permission_required("advisory.change_review", raise_exception=True)
 def staff_share_comment(request, pk: int):
-    if not request.user.has_perm("advisory.change_review"):
-        raise PermissionDenied
     review = get_object_or_404(Review, pk=pk)
     review.share_comment = request.POST.get("share") == "1"
     review.save(update_fields=["share_comment", "updated_at"])

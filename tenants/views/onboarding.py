@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -56,10 +56,9 @@ def onboarding_task_done(request, pk: int):
 
 
 @staff_required
+@permission_required("tenants.view_onboardingplan", raise_exception=True)
 def staff_onboarding(request):
     """Every onboarding plan, those with overdue tasks first."""
-    if not request.user.has_perm("tenants.view_onboardingplan"):
-        raise PermissionDenied
     page = Paginator(plans_for_board(), 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -74,9 +73,8 @@ def staff_onboarding(request):
 
 @staff_required
 @require_POST
+@permission_required("tenants.change_onboardingtask", raise_exception=True)
 def staff_onboarding_task(request, pk: int):
-    if not request.user.has_perm("tenants.change_onboardingtask"):
-        raise PermissionDenied
     task = get_object_or_404(OnboardingTask, pk=pk)
     form = StaffTaskForm(request.POST)
     if form.is_valid():
