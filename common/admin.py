@@ -1,6 +1,24 @@
-"""Admin pages whose rows a service writes, so the admin repeats no business rule."""
+"""Building blocks of the admin pages: rows shown read-only, rows a service writes."""
 
 from __future__ import annotations
+
+from django.contrib import admin
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown with their parent and never added, edited or deleted there: each of ``fields`` is read-only.
+
+    A row's own page (``show_change_link``) still offers what the user may do there.
+    """
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class ServiceSaveMixin:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import ServiceSaveMixin
+from common.admin import ReadOnlyInline, ServiceSaveMixin
 
 from .models import (
     ALL_SCOPES,
@@ -32,16 +32,10 @@ class AgreementInline(admin.TabularInline):
     extra = 0
 
 
-class TokenInline(admin.TabularInline):
+class TokenInline(ReadOnlyInline):
     model = PartnerToken
     fields = ["name", "prefix", "scopes", "expires_at", "last_used_at", "revoked_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Partner)
@@ -165,15 +159,9 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         return False
 
 
-class AttemptInline(admin.TabularInline):
+class AttemptInline(ReadOnlyInline):
     model = WebhookAttempt
     fields = ["attempted_at", "status_code", "duration_ms", "response_excerpt", "error"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(WebhookDelivery)

@@ -10,14 +10,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from common.admin import ServiceSaveMixin
+from common.admin import ReadOnlyInline, ServiceSaveMixin
 from common.uploads import check_upload
 
 from ..choices import TaskState
 from ..exceptions import InvalidTransition
 from ..models import ComplianceDocument, OnboardingPlan, OnboardingTask, OnboardingTemplate, OnboardingTemplateTask
 from ..services.onboarding import compliance_document_add, onboarding_task_complete, onboarding_task_waive
-from ._common import ReadOnlyInline
 
 
 class TemplateTaskInline(admin.TabularInline):
@@ -35,7 +34,6 @@ class OnboardingTemplateAdmin(admin.ModelAdmin):
 class PlanTaskInline(ReadOnlyInline):
     model = OnboardingTask
     fields = ["title_en", "owner", "due_on", "state", "completed_at", "waived_reason", "document"]
-    readonly_fields = fields
 
 
 @admin.register(OnboardingPlan)
