@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, Q
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import ReadOnlyInline, ServiceSaveMixin
 from common.uploads import check_upload
 
-from ..choices import TaskState
 from ..exceptions import InvalidTransition
 from ..models import ComplianceDocument, OnboardingPlan, OnboardingTask, OnboardingTemplate, OnboardingTemplateTask
 from ..services.onboarding import compliance_document_add, onboarding_task_complete, onboarding_task_waive
@@ -45,16 +42,7 @@ class OnboardingPlanAdmin(admin.ModelAdmin):
     inlines = [PlanTaskInline]
 
     def get_queryset(self, request):
-        today = timezone.localdate()
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("company", "campus")
-            .annotate(
-                pending=Count("tasks", filter=Q(tasks__state=TaskState.PENDING)),
-                overdue=Count("tasks", filter=Q(tasks__state=TaskState.PENDING, tasks__due_on__lt=today)),
-            )
-        )
+        return super().get_queryset(request).select_related("company", "campus").with_task_counts()
 
     def has_add_permission(self, request) -> bool:
         return False  # plans come from approvals

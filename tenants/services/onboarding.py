@@ -11,7 +11,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -259,13 +259,9 @@ def compliance_documents_check(today: dt.date | None = None) -> dict[str, int]:
 
 def plans_for_board():
     """Every plan with its tasks, those with overdue tasks first, in a fixed number of queries."""
-    today = timezone.localdate()
     return (
         OnboardingPlan.objects.select_related("company", "campus")
         .prefetch_related(Prefetch("tasks", queryset=OnboardingTask.objects.select_related("completed_by")))
-        .annotate(
-            overdue=Count("tasks", filter=Q(tasks__state=TaskState.PENDING, tasks__due_on__lt=today)),
-            pending=Count("tasks", filter=Q(tasks__state=TaskState.PENDING)),
-        )
+        .with_task_counts()
         .order_by("-overdue", "completed_at", "approved_on")
     )
