@@ -113,9 +113,10 @@ def apply_step(request, step: str):
 
 
 def _render_step(request, application, step, **context):
+    """The step's own template where it has one (``company.html``); else the plain one, ``step.html``."""
     return render(
         request,
-        f"tenants/apply/{step}.html",
+        [f"tenants/apply/{step}.html", "tenants/apply/step.html"],
         {"application": application, **_steps_context(application, step), **context},
     )
 
