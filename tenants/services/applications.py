@@ -252,7 +252,7 @@ def colleague_invite(*, application: Application, name: str, email: str, actor: 
     return contact
 
 
-def save_for_later(*, application: Application, email: str) -> None:
+def resume_link_send(*, application: Application, email: str) -> None:
     """E-mail a link to come back to the draft."""
     notify_contacts(application=application, to=[email], kind="resume_link", template="resume_link", link="resume")
 

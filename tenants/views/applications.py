@@ -37,7 +37,7 @@ from ..services.applications import (
     colleague_invite,
     document_attach,
     missing_for_submission,
-    save_for_later,
+    resume_link_send,
 )
 from ._common import session_application, too_many
 
@@ -263,7 +263,7 @@ def apply_save_later(request):
     if request.method == "POST" and form.is_valid():
         if limited := too_many(request, "link-request", settings.LINK_REQUEST_RATE):
             return limited
-        save_for_later(application=application, email=form.cleaned_data["email"])
+        resume_link_send(application=application, email=form.cleaned_data["email"])
         return render(request, "tenants/apply/link_sent.html", {"email": form.cleaned_data["email"]})
     return render(request, "tenants/apply/save_later.html", {"form": form, "application": application})
 
