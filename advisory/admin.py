@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
@@ -13,9 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import ServiceSaveMixin
+from common.errors import DomainError
+from tenants.choices import ApplicationStatus
+
 from .models import AdvisoryCommittee, AdvisoryMember, Consultation, ConsultationSession, Meeting, Review
 from .resources import ReviewResource
-from .services import AdvisoryError, consultation_assign, review_assign
+from .services import consultation_assign, review_assign, review_assignment_check, reviews_auto_assign
 from .views import reset_link_options
 
 
@@ -61,8 +66,23 @@ class AdvisoryMemberAdmin(SimpleHistoryAdmin):
         self.message_user(request, _("Invitations sent."), messages.SUCCESS)
 
 
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = Review
+        fields = ["application", "member"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("application") and cleaned.get("member"):
+            try:
+                review_assignment_check(application=cleaned["application"], member=cleaned["member"])
+            except DomainError as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return cleaned
+
+
 @admin.register(Review)
-class ReviewAdmin(ExportMixin, SimpleHistoryAdmin):
+class ReviewAdmin(ServiceSaveMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [ReviewResource]
     list_display = ["application", "member", "has_conflict", "recommendation", "submitted_at", "summary"]
     list_filter = ["has_conflict", "recommendation", ("submitted_at", admin.EmptyFieldListFilter), "member"]
@@ -70,6 +90,7 @@ class ReviewAdmin(ExportMixin, SimpleHistoryAdmin):
     list_select_related = ["application__company", "member"]
     autocomplete_fields = ["application"]
     fields = ["application", "member"]
+    form = ReviewForm
 
     def get_readonly_fields(self, request, obj=None):
         return ["application", "member"] if obj else []
@@ -85,13 +106,11 @@ class ReviewAdmin(ExportMixin, SimpleHistoryAdmin):
             '<a href="{}">{}</a>', reverse("advisory:staff_reviews", args=[obj.application_id]), _("open")
         )
 
-    def save_model(self, request, obj, form, change):
-        try:
-            review = review_assign(application=obj.application, member=obj.member, actor=request.user)
-        except AdvisoryError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
-            return
-        obj.pk, obj._state.adding = review.pk, False
+    def service_save(self, request, form, change):
+        """Assigned by the service, which keeps the member's review when there is one already."""
+        return review_assign(
+            application=form.cleaned_data["application"], member=form.cleaned_data["member"], actor=request.user
+        )
 
 
 class AgendaApplicationsFilter(admin.SimpleListFilter):
@@ -141,7 +160,7 @@ class ConsultationAdmin(admin.ModelAdmin):
             obj.save()
             try:
                 consultation_assign(consultation=obj, member=member)
-            except AdvisoryError as exc:
+            except DomainError as exc:
                 self.message_user(request, exc.message, messages.ERROR)
             return
         obj.save()
@@ -150,11 +169,9 @@ class ConsultationAdmin(admin.ModelAdmin):
 @admin.action(description=_("Assign reviewers automatically"), permissions=["change"])
 def assign_reviewers_automatically(modeladmin, request, queryset):
     """Bulk assignment from the application list: serving members without a likely conflict."""
-    from .services import reviews_auto_assign
-
     assigned, skipped = 0, 0
     for application in queryset.select_related("company", "campus"):
-        if application.status != "committee_review":
+        if application.status != ApplicationStatus.COMMITTEE_REVIEW:
             skipped += 1
             continue
         assigned += len(reviews_auto_assign(application=application, actor=request.user))

@@ -19,3 +19,9 @@ class Recommendation(models.TextChoices):
     APPROVE = "approve", _("Approve")
     APPROVE_WITH_CONDITIONS = "approve_with_conditions", _("Approve with conditions")
     REJECT = "reject", _("Reject")
+
+
+class ConsultationStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    ASSIGNED = "assigned", _("Assigned to a member")
+    CLOSED = "closed", _("Closed")

@@ -17,7 +17,7 @@ from campus.models import Campus
 from common.history import history_user
 from tenants.models import Application
 
-from .choices import Origin, Recommendation, Sector
+from .choices import ConsultationStatus, Origin, Recommendation, Sector
 
 CRITERIA = ("innovation", "team", "market_potential", "disease_management_fit", "international_synergy")
 
@@ -205,12 +205,6 @@ class Meeting(models.Model):
     @property
     def ends_at(self) -> dt.datetime:
         return self.starts_at + dt.timedelta(minutes=self.duration_minutes)
-
-
-class ConsultationStatus(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
-    ASSIGNED = "assigned", _("Assigned to a member")
-    CLOSED = "closed", _("Closed")
 
 
 class Consultation(models.Model):

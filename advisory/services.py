@@ -7,21 +7,17 @@ import statistics
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tenants.choices import ApplicationStatus
+from common.actors import Actor, actor_label, actor_user
+from common.errors import DomainError
+from tenants.choices import ON_CAMPUS, ApplicationStatus
 from tenants.models import Application, ApplicationDocument
 
-from .models import CRITERIA, AdvisoryMember, Review
-
-
-class AdvisoryError(Exception):
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
+from .choices import ConsultationStatus
+from .models import CRITERIA, AdvisoryMember, Consultation, ConsultationSession, Review
 
 # --- Rules other apps use ------------------------------------------------------------------
 
@@ -65,26 +61,29 @@ def likely_conflict(member: AdvisoryMember, application: Application, names: set
 # --- Assigning ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def review_assign(*, application: Application, member: AdvisoryMember, actor) -> Review:
-    """Ask a serving member of the campus's committee to review an application in committee review."""
+def review_assignment_check(*, application: Application, member: AdvisoryMember) -> None:
+    """Refuse (DomainError) unless the application is in committee review and the member serves on its committee."""
     if application.status != ApplicationStatus.COMMITTEE_REVIEW:
-        raise AdvisoryError(_("Only applications in committee review can be assigned."))
+        raise DomainError(_("Only applications in committee review can be assigned."))
     if member.committee.campus_id != application.campus_id:
-        raise AdvisoryError(_("%(member)s is not on this campus's committee.") % {"member": member.name})
+        raise DomainError(_("%(member)s is not on this campus's committee.") % {"member": member.name})
     if not member.is_serving():
-        raise AdvisoryError(_("The term of %(member)s has ended.") % {"member": member.name})
+        raise DomainError(_("The term of %(member)s has ended.") % {"member": member.name})
+
+
+@transaction.atomic
+def review_assign(*, application: Application, member: AdvisoryMember, actor: Actor) -> Review:
+    """Ask a serving member of the campus's committee to review an application in committee review."""
+    review_assignment_check(application=application, member=member)
     review, _created = Review.objects.get_or_create(
-        application=application, member=member, defaults={"assigned_by": actor}
+        application=application, member=member, defaults={"assigned_by": actor_user(actor)}
     )
     return review
 
 
 @transaction.atomic
-def reviews_auto_assign(*, application: Application, actor, count: int = 3) -> list[Review]:
+def reviews_auto_assign(*, application: Application, actor: Actor, count: int = 3) -> list[Review]:
     """Assign serving members without a likely conflict, those with the fewest open reviews first."""
-    from django.db.models import Count, Q
-
     already = set(application.reviews.values_list("member_id", flat=True))
     candidates = (
         AdvisoryMember.objects.serving()
@@ -101,41 +100,47 @@ def reviews_auto_assign(*, application: Application, actor, count: int = 3) -> l
 # --- The member's side ----------------------------------------------------------------------
 
 
-def _own(review: Review, member: AdvisoryMember) -> Review:
-    locked = Review.objects.select_for_update().get(pk=review.pk)
-    if locked.member_id != member.pk:
-        raise AdvisoryError(_("This review is assigned to someone else."))
+def _own(review: Review, actor: Actor) -> Review:
+    """The review, locked, when it is assigned to the member whose account ``actor`` is."""
+    locked = Review.objects.select_for_update(of=("self",)).select_related("member").get(pk=review.pk)
+    if not _is_member(locked.member, actor):
+        raise DomainError(_("This review is assigned to someone else."))
     return locked
 
 
+def _is_member(member: AdvisoryMember | None, actor: Actor) -> bool:
+    user = actor_user(actor)
+    return member is not None and user is not None and member.user_id == user.pk
+
+
 @transaction.atomic
-def review_declare(*, review: Review, member: AdvisoryMember, has_conflict: bool, note: str = "") -> Review:
+def review_declare(*, review: Review, actor: Actor, has_conflict: bool, note: str = "") -> Review:
     """The member's declaration of interests, made once before anything of the application is shown."""
-    review = _own(review, member)
+    review = _own(review, actor)
     if review.has_conflict is not None:
-        raise AdvisoryError(_("The declaration has been made already."))
+        raise DomainError(_("The declaration has been made already."))
     if has_conflict and not note.strip():
-        raise AdvisoryError(_("Describe the conflict briefly."), field="note")
+        raise DomainError(_("Describe the conflict briefly."), field="note")
     review.has_conflict, review.conflict_note, review.declared_at = has_conflict, note.strip(), timezone.now()
     review.save(update_fields=["has_conflict", "conflict_note", "declared_at", "updated_at"])
     return review
 
 
 @transaction.atomic
-def review_save(*, review: Review, member: AdvisoryMember, data: dict, submit: bool) -> Review:
+def review_save(*, review: Review, actor: Actor, data: dict, submit: bool) -> Review:
     """Save the scores as a draft, or submit them (all five scores and a recommendation); then locked."""
-    review = _own(review, member)
+    review = _own(review, actor)
     if review.has_conflict is not False:
-        raise AdvisoryError(_("Declare that you have no conflict of interest before scoring."))
+        raise DomainError(_("Declare that you have no conflict of interest before scoring."))
     if review.is_submitted:
-        raise AdvisoryError(_("This review has been submitted and can no longer be changed."))
+        raise DomainError(_("This review has been submitted and can no longer be changed."))
     for name in (*CRITERIA, "recommendation", "comment"):
         if name in data:
             setattr(review, name, data[name] if data[name] is not None else (None if name in CRITERIA else ""))
     if submit:
         missing = [name for name in (*CRITERIA, "recommendation") if not getattr(review, name)]
         if missing:
-            raise AdvisoryError(_("Score every criterion and give a recommendation to submit."), field=missing[0])
+            raise DomainError(_("Score every criterion and give a recommendation to submit."), field=missing[0])
         review.submitted_at = timezone.now()
     review.full_clean(exclude=["application", "member"])
     review.save()
@@ -216,37 +221,29 @@ def meeting_ics(meeting) -> str:
 
 def counsel_offered_to(company) -> bool:
     """Counsel is for companies on campus: resident, or onboarding after approval."""
-    from tenants.choices import CompanyStatus
-
-    return company.status in {CompanyStatus.RESIDENT, CompanyStatus.ONBOARDING}
+    return company.status in ON_CAMPUS
 
 
 @transaction.atomic
-def consultation_request(*, company, topic: str, question: str, requested_by: str = ""):
-    from .models import Consultation
-
+def consultation_request(*, company, topic: str, question: str, actor: Actor = None):
     if not counsel_offered_to(company):
-        raise AdvisoryError(_("Counsel is offered to resident companies."))
-    return Consultation.objects.create(company=company, topic=topic, question=question, requested_by=requested_by)
+        raise DomainError(_("Counsel is offered to resident companies."))
+    return Consultation.objects.create(company=company, topic=topic, question=question, requested_by=actor_label(actor))
 
 
 @transaction.atomic
 def consultation_assign(*, consultation, member: AdvisoryMember):
-    from .models import Consultation, ConsultationStatus
-
     if member.committee.campus_id != consultation.company.campus_id or not member.is_serving():
-        raise AdvisoryError(_("Choose a serving member of this campus's committee."))
+        raise DomainError(_("Choose a serving member of this campus's committee."))
     Consultation.objects.filter(pk=consultation.pk).update(member=member, status=ConsultationStatus.ASSIGNED)
     consultation.refresh_from_db()
     return consultation
 
 
 @transaction.atomic
-def consultation_log_session(*, consultation, member: AdvisoryMember, **fields):
-    from .models import ConsultationSession
-
-    if consultation.member_id != member.pk:
-        raise AdvisoryError(_("This consultation is assigned to someone else."))
+def consultation_log_session(*, consultation, actor: Actor, **fields):
+    if not _is_member(consultation.member, actor):
+        raise DomainError(_("This consultation is assigned to someone else."))
     session = ConsultationSession(consultation=consultation, **fields)
     session.full_clean(exclude=["consultation"])
     session.save()

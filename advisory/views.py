@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -18,11 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
+from common.errors import DomainError
 from common.staff import staff_required
 from tenants.applicants import applicant_from
 from tenants.models import Application, ApplicationDocument
 
 from . import services
+from .choices import Origin, Sector
 from .forms import AssignForm, ConsultationRequestForm, DeclarationForm, ScoreForm, SessionForm
 from .models import AdvisoryMember, Consultation, Meeting, Review
 
@@ -122,13 +125,15 @@ def meeting_calendar(request, pk: int):
 @member_required
 def consultation_detail(request, pk: int):
     consultation = get_object_or_404(
-        Consultation.objects.select_related("company").prefetch_related("sessions"), pk=pk, member=request.member
+        Consultation.objects.select_related("company", "member").prefetch_related("sessions"),
+        pk=pk,
+        member=request.member,
     )
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.consultation_log_session(consultation=consultation, member=request.member, **form.cleaned_data)
-        except (services.AdvisoryError, ValidationError) as exc:
+            services.consultation_log_session(consultation=consultation, actor=request.user, **form.cleaned_data)
+        except (DomainError, ValidationError) as exc:
             form.add_error(None, getattr(exc, "message", str(exc)))
         else:
             messages.success(request, _("Session logged."))
@@ -149,8 +154,8 @@ def company_consultations(request):
     form = ConsultationRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.consultation_request(company=company, requested_by=email, **form.cleaned_data)
-        except services.AdvisoryError as exc:
+            services.consultation_request(company=company, actor=email, **form.cleaned_data)
+        except DomainError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Your request has been sent to the campus."))
@@ -186,7 +191,7 @@ def review_detail(request, pk: int):
                 if declaration.is_valid():
                     services.review_declare(
                         review=review,
-                        member=request.member,
+                        actor=request.user,
                         has_conflict=declaration.cleaned_data["has_conflict"],
                         note=declaration.cleaned_data["note"],
                     )
@@ -195,12 +200,12 @@ def review_detail(request, pk: int):
                 form = ScoreForm(request.POST, instance=review)
                 if form.is_valid():
                     submit = "submit" in request.POST
-                    services.review_save(review=review, member=request.member, data=form.cleaned_data, submit=submit)
+                    services.review_save(review=review, actor=request.user, data=form.cleaned_data, submit=submit)
                     messages.success(request, _("Review submitted. Thank you.") if submit else _("Draft saved."))
                     if submit:
                         return redirect("advisory:dashboard")
                     return redirect("advisory:review", pk=pk)
-        except services.AdvisoryError as exc:
+        except DomainError as exc:
             target = declaration if "declare" in request.POST else form
             target.add_error(exc.field if exc.field in target.fields else None, exc.message)
     return render(
@@ -214,10 +219,9 @@ def review_detail(request, pk: int):
 
 
 @staff_required
+@permission_required("advisory.view_review", raise_exception=True)
 def staff_reviews(request, application_id: int):
     """Reviews of one application: scores, their mean and spread, calibrated scores, conflicts; assigning."""
-    if not request.user.has_perm("advisory.view_review"):
-        raise PermissionDenied
     application = get_object_or_404(Application.objects.select_related("company", "campus"), pk=application_id)
     form = AssignForm(request.POST or None, application=application)
     if request.method == "POST":
@@ -234,7 +238,7 @@ def staff_reviews(request, application_id: int):
                 if services.likely_conflict(member, application):
                     messages.warning(request, _("%(member)s may have a conflict of interest.") % {"member": member})
                 return redirect("advisory:staff_reviews", application_id=application.pk)
-        except services.AdvisoryError as exc:
+        except DomainError as exc:
             form.add_error(None, exc.message)
     summary = services.review_summary(application)
     members = form.fields["member"].queryset
@@ -249,9 +253,8 @@ def staff_reviews(request, application_id: int):
 
 @staff_required
 @require_POST
+@permission_required("advisory.change_review", raise_exception=True)
 def staff_share_comment(request, pk: int):
-    if not request.user.has_perm("advisory.change_review"):
-        raise PermissionDenied
     review = get_object_or_404(Review, pk=pk)
     review.share_comment = request.POST.get("share") == "1"
     review.save(update_fields=["share_comment", "updated_at"])
@@ -260,8 +263,6 @@ def staff_share_comment(request, pk: int):
 
 def committee(request):
     """The public page: members who agreed to be listed, by sector, with the domestic/overseas mix."""
-    from .choices import Origin, Sector
-
     members = list(
         AdvisoryMember.objects.serving().filter(is_listed=True).select_related("committee__campus").order_by("name")
     )

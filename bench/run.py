@@ -395,9 +395,9 @@ def run_jobs(reminders: int, webhooks: int) -> dict:
     from partners import services
     from partners.models import Partner, WebhookDelivery, WebhookEndpoint
     from portal.celery import app
-    from tenants import onboarding
     from tenants.choices import ApplicationStatus, TaskOwner
     from tenants.models import Application, Notification, OnboardingPlan, OnboardingTask
+    from tenants.services import onboarding
 
     app.control.purge()
     # Reminders: overdue company tasks on approved applications; the daily job writes one e-mail
@@ -432,7 +432,7 @@ def run_jobs(reminders: int, webhooks: int) -> dict:
     )
     before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     started = time.monotonic()
-    written = onboarding.send_overdue_reminders()
+    written = onboarding.overdue_tasks_remind()
     enqueue_s = time.monotonic() - started
     log(f"reminders: {written} e-mails written and published in {enqueue_s:.1f} s")
     reminders_pending = Notification.objects.filter(kind="onboarding:reminder", sent_at__isnull=True, pk__gt=before)

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import ReadOnlyInline
+
 from .models import Allocation, Building, Campus, CampusTarget, Space
 from .resources import AllocationResource, SpaceResource
 from .services import allocation_save
@@ -132,18 +134,12 @@ class BuildingAdmin(admin.ModelAdmin):
         return obj.spaces_area or 0
 
 
-class AllocationInline(admin.TabularInline):
+class AllocationInline(ReadOnlyInline):
     """Allocations of a space, read-only here: creating one goes through its own form and rules."""
 
     model = Allocation
     fields = ["company", "starts_on", "ends_on", "area_m2"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("company")

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from common.actors import Actor, actor_user
+
 from .exceptions import AllocationConflict
 from .models import Allocation, Space
 
@@ -25,7 +27,7 @@ def allocation_create(
     ends_on: dt.date | None = None,
     area_m2: Decimal | None = None,
     notes: str = "",
-    actor=None,
+    actor: Actor = None,
 ) -> Allocation:
     """Allocate ``space`` to ``company``; refuses overlaps and areas larger than the space."""
     allocation = Allocation(
@@ -40,11 +42,11 @@ def allocation_create(
 
 
 @transaction.atomic
-def allocation_save(*, allocation: Allocation, actor=None) -> Allocation:
+def allocation_save(*, allocation: Allocation, actor: Actor = None) -> Allocation:
     """Store a new or changed allocation, recording who did it; same rules as creating one."""
     if allocation._state.adding:
-        allocation.created_by = actor
-    allocation.updated_by = actor
+        allocation.created_by = actor_user(actor)
+    allocation.updated_by = actor_user(actor)
     # Lock the space row so concurrent writers for one space queue up and the loser gets
     # the friendly message from clean(); the exclusion constraint still guards every writer.
     # (On SQLite the IMMEDIATE transaction already holds the database's write lock.)

@@ -1,4 +1,8 @@
-"""The one JSON error shape of the API, naming the field where there is one.
+"""Errors: the one domain error every app raises, and the one JSON error shape of the API.
+
+A business rule that refuses something raises ``DomainError`` (or a subclass an app defines to name
+the case) with a message a user can read and, where one field is at fault, that field's name. Pages
+show the message; the API maps it to a 400 in this shape:
 
 ``{"error": {"type": "validation_error", "message": "...", "fields": {"contact_email": ["..."]}}}``
 
@@ -7,6 +11,16 @@
 """
 
 from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A business rule refused the action; ``message`` is for the user, ``field`` the one at fault."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
 
 TYPES = {
     400: "validation_error",

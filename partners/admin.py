@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import ReadOnlyInline, ServiceSaveMixin
+
 from .models import (
     ALL_SCOPES,
     Agreement,
@@ -30,16 +32,10 @@ class AgreementInline(admin.TabularInline):
     extra = 0
 
 
-class TokenInline(admin.TabularInline):
+class TokenInline(ReadOnlyInline):
     model = PartnerToken
     fields = ["name", "prefix", "scopes", "expires_at", "last_used_at", "revoked_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Partner)
@@ -65,7 +61,7 @@ class TokenForm(forms.ModelForm):
 
 
 @admin.register(PartnerToken)
-class PartnerTokenAdmin(SimpleHistoryAdmin):
+class PartnerTokenAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
     list_display = ["prefix", "partner", "name", "scopes", "expires_at", "last_used_at", "revoked_at"]
     list_filter = ["partner", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["prefix", "name", "partner__name"]
@@ -95,9 +91,10 @@ class PartnerTokenAdmin(SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.get_fields(request, obj)
 
-    def save_model(self, request, obj, form, change):
+    def service_save(self, request, form, change):
+        """Issued by the service, which gives the secret once; a saved token is never edited here."""
         if change:
-            return
+            return form.instance
         token, secret = partner_token_create(
             partner=form.cleaned_data["partner"],
             name=form.cleaned_data["name"],
@@ -105,7 +102,6 @@ class PartnerTokenAdmin(SimpleHistoryAdmin):
             expires_in_days=form.cleaned_data.get("expires_in_days"),
             actor=request.user,
         )
-        obj.pk, obj._state.adding = token.pk, False
         messages.warning(
             request,
             format_html(
@@ -114,6 +110,7 @@ class PartnerTokenAdmin(SimpleHistoryAdmin):
                 secret,
             ),
         )
+        return token
 
     @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
     def revoke(self, request, queryset):
@@ -162,15 +159,9 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         return False
 
 
-class AttemptInline(admin.TabularInline):
+class AttemptInline(ReadOnlyInline):
     model = WebhookAttempt
     fields = ["attempted_at", "status_code", "duration_ms", "response_excerpt", "error"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(WebhookDelivery)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -12,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from campus.models import Campus
 from common.history import history_user
+from common.storage import private_storage
 from tenants.choices import ApplicationStatus
 from tenants.models import Application, Company
 
@@ -48,14 +51,11 @@ class Partner(models.Model):
 
 
 def _agreement_path(instance: Agreement, filename: str) -> str:
-    import uuid
-
     return f"agreements/{instance.partner.slug}/{uuid.uuid4().hex}{instance.extension}"
 
 
 def _private_storage():
-    from common.storage import private_storage
-
+    """The storage of agreements: common.storage.private_storage (migrations name this function)."""
     return private_storage
 
 

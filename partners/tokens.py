@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from common.actors import Actor, actor_user
 from common.tokens import hash_token, new_token
 
 from .models import ALL_SCOPES, Partner, PartnerToken
@@ -26,7 +27,7 @@ def partner_token_create(
     name: str = "default",
     scopes: list[str] | None = None,
     expires_in_days: int | None = None,
-    actor=None,
+    actor: Actor = None,
 ) -> tuple[PartnerToken, str]:
     """Issue a token; returns the row and the secret, which is never stored and cannot be shown again."""
     scopes = list(ALL_SCOPES if scopes is None else scopes)
@@ -41,7 +42,7 @@ def partner_token_create(
         token_hash=hash_token(secret),
         scopes=scopes,
         expires_at=timezone.now() + dt.timedelta(days=expires_in_days) if expires_in_days else None,
-        created_by=actor,
+        created_by=actor_user(actor),
     )
     return token, secret
 

@@ -47,14 +47,13 @@ def referral_attribution(request, pk: int):
     applicant = applicant_from(request)
     if applicant is None:
         raise Http404
-    application, answered_by = applicant.application, applicant.requester
-    referral = get_object_or_404(Referral, pk=pk, application=application)
+    referral = get_object_or_404(Referral, pk=pk, application=applicant.application)
     form = AttributionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Answer yes or no."))
         return redirect("tenants:apply_status")
     referred = form.cleaned_data["referred"] == "yes"
-    referral = referral_attribution_answer(referral=referral, referred=referred, answered_by=answered_by)
+    referral = referral_attribution_answer(referral=referral, referred=referred, actor=applicant.requester)
     if referral.attribution == Attribution.CONFIRMED:
         messages.success(
             request, _("Thank you: %(partner)s will follow your application.") % {"partner": referral.partner}

@@ -27,6 +27,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from common.errors import DomainError
+
 # What an attempt keeps of the receiver's answer and of an error (the attempt log's column sizes).
 EXCERPT_CHARS = 500
 ERROR_CHARS = 255
@@ -37,12 +39,11 @@ RETRY_DELAYS = [5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600]
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 
 
-class UnsafeDestination(Exception):
+class UnsafeDestination(DomainError):
     """The URL is not https, or it points at a private, loopback, link-local or otherwise internal address."""
 
     def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, field="url")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from campus.choices import BiosafetyLevel, PlatformStages, SpaceKind
 from campus.models import Allocation, Building, BusinessArea, Campus, Gas, Space
 from partners.choices import Attribution, DeliveryState, PartnerKind, Relationship
 from partners.models import Partner, Referral, WebhookDelivery, WebhookEndpoint
-from tenants.choices import ApplicationStatus, CompanySize, CompanyStatus
+from tenants.choices import UNDECIDED, ApplicationStatus, CompanySize, CompanyStatus
 from tenants.models import (
     Application,
     ApplicationContact,
@@ -225,7 +225,7 @@ def generate(*, seed: int = 1, scale: float = 1.0, anchor: dt.date | None = None
         decided = None
         if status != ApplicationStatus.DRAFT:
             submitted = now - dt.timedelta(days=rnd.randint(1, 1500), minutes=rnd.randint(0, 1440))
-            if status in (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN):
+            if status not in UNDECIDED:
                 decided = submitted + dt.timedelta(days=rnd.randint(5, 120))
         applications.append(
             Application(

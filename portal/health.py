@@ -10,11 +10,14 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
+
+from common.storage import PROBE_FOLDER, private_storage
 
 from .heartbeats import ROLES, heartbeat_alive
 
@@ -58,10 +61,6 @@ def _check_broker() -> None:
 def _check_documents() -> None:
     """Documents can be written where they are kept (a full or read-only disk, or a bucket this
     machine cannot reach or write to, fails this)."""
-    from django.core.files.base import ContentFile
-
-    from common.storage import PROBE_FOLDER, private_storage
-
     name = private_storage.save(f"{PROBE_FOLDER}/{uuid.uuid4().hex}", ContentFile(b"ok"))
     private_storage.delete(name)
 

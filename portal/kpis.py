@@ -17,7 +17,7 @@ from campus.choices import BusinessAreas, PlatformStages, SpaceKind
 from campus.models import Allocation, Campus, Space
 from partners.models import Referral
 from tenants.choices import ApplicationStatus
-from tenants.models import Application, Company, OnboardingTask
+from tenants.models import Application, Company, OnboardingTask, OutcomeSurvey
 
 
 @dataclass
@@ -65,7 +65,7 @@ def residents_target(campus: Campus) -> dict:
     )
     results = []
     for target in campus.targets.all():
-        needed = target.value + 1 if target.comparison == "more_than" else target.value
+        needed = target.threshold
         reached = dates[needed - 1] if len(dates) >= needed else None
         results.append(
             {
@@ -104,15 +104,18 @@ def residents_breakdown(campus: Campus) -> list[Table]:
 
 def funnel(campus: Campus, start: dt.date, end: dt.date) -> Table:
     """Applications submitted in the period, by intake batch, and how far they got."""
-    reached = {state: Q(transitions__to_status=state) for state in ("screening", "committee_review", "approved")}
+
+    def reached(status: str) -> Count:
+        return Count("pk", filter=Q(transitions__to_status=status), distinct=True)
+
     rows = (
         Application.objects.filter(_period("submitted_at", start, end), campus=campus)
         .values("intake_batch__name")
         .annotate(
             submitted=Count("pk", distinct=True),
-            screened=Count("pk", filter=reached["screening"], distinct=True),
-            reviewed=Count("pk", filter=reached["committee_review"], distinct=True),
-            approved=Count("pk", filter=reached["approved"], distinct=True),
+            screened=reached(ApplicationStatus.SCREENING),
+            reviewed=reached(ApplicationStatus.COMMITTEE_REVIEW),
+            approved=reached(ApplicationStatus.APPROVED),
         )
         .order_by("intake_batch__name")
     )
@@ -231,8 +234,6 @@ def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
 
 def resident_outcomes(campus: Campus, today: dt.date) -> Table:
     """The latest answered outcome survey of each resident, next to the space it occupies today."""
-    from tenants.models import OutcomeSurvey
-
     surveys = (
         OutcomeSurvey.objects.filter(company__campus=campus, answered_at__isnull=False)
         .select_related("company")

@@ -46,6 +46,29 @@ class ApplicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# The named sets of statuses; code and templates use these names, never a list of values.
+
+# Companies on campus: approved and onboarding, or resident. They may ask the committee for
+# counsel, and their details outlive the erasure of an application.
+ON_CAMPUS = frozenset({CompanyStatus.ONBOARDING, CompanyStatus.RESIDENT})
+
+# Not decided yet: the applicant may withdraw, and a partner's referral joins the application.
+UNDECIDED = frozenset(
+    {
+        ApplicationStatus.DRAFT,
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.SCREENING,
+        ApplicationStatus.COMMITTEE_REVIEW,
+    }
+)
+# Submitted and not decided yet: in staff's or the committee's hands.
+IN_REVIEW = UNDECIDED - {ApplicationStatus.DRAFT}
+# A decision on the application; it needs the minimum of completed reviews (``rules.reviews_missing``).
+DECISIONS = frozenset({ApplicationStatus.APPROVED, ApplicationStatus.REJECTED})
+# Ended without a place on campus: personal data is erased after APPLICATION_RETENTION_DAYS.
+ENDED_WITHOUT_PLACE = frozenset({ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN})
+
+
 class DocumentKind(models.TextChoices):
     PITCH_DECK = "pitch_deck", _("Pitch deck")
     BUSINESS_LICENCE = "business_licence", _("Business licence or registration")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from campus.demo import upsert
 from campus.models import BusinessArea, Campus, Gas
 
-from .choices import ApplicationStatus, CompanyStatus
+from .choices import DECISIONS, ApplicationStatus, CompanyStatus
 from .models import (
     Application,
     ApplicationContact,
@@ -114,12 +114,12 @@ def _demo_application(*, campus: Campus, company: Company, spec: dict) -> Applic
             to_status=status,
             actor_email="demo-applicant@example.org" if status == ApplicationStatus.SUBMITTED else "",
             reason=spec.get("reason", "") if status == path[-1] else "",
-            override_reason="Demo data" if status in {ApplicationStatus.APPROVED, ApplicationStatus.REJECTED} else "",
+            override_reason="Demo data" if status in DECISIONS else "",
             created_at=when,
         )
         if status == ApplicationStatus.SUBMITTED:
             application.submitted_at = when
-        if status in {ApplicationStatus.APPROVED, ApplicationStatus.REJECTED}:
+        if status in DECISIONS:
             application.decided_at = when
         previous = status
     application.save(update_fields=["submitted_at", "decided_at"])

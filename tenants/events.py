@@ -74,7 +74,7 @@ def event_publish(event_id: int) -> bool:
     return True
 
 
-def relay_unpublished_events(older_than_seconds: int = 60, limit: int = 500) -> int:
+def events_relay(older_than_seconds: int = 60, limit: int = 500) -> int:
     """Announce events whose announcement after commit never happened or failed. Returns how many were announced."""
     cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
     pending = list(

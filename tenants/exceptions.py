@@ -1,24 +1,19 @@
-"""Domain errors of the tenants app, with messages a user can read."""
+"""The cases of ``DomainError`` that tenants' callers tell apart, with messages a user can read."""
 
 from __future__ import annotations
 
-
-class TenantsError(Exception):
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+from common.errors import DomainError
 
 
-class InvalidTransition(TenantsError):
+class InvalidTransition(DomainError):
     """The application cannot move to that state from where it is, or a required reason is missing."""
 
 
-class ApplicationLocked(TenantsError):
+class ApplicationLocked(DomainError):
     """The application has been submitted and can no longer be edited."""
 
 
-class ApplicationIncomplete(TenantsError):
+class ApplicationIncomplete(DomainError):
     """Something required for submission is missing."""
 
     def __init__(self, problems: list[str]):
@@ -26,5 +21,5 @@ class ApplicationIncomplete(TenantsError):
         self.problems = problems
 
 
-class InvalidLink(TenantsError):
+class InvalidLink(DomainError):
     """The link is unknown, already used or expired."""

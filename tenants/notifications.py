@@ -1,8 +1,8 @@
 """The e-mail outbox: every e-mail the portal sends is written here, delivered by a job, relayed if lost.
 
 A ``Notification`` row is written in the same transaction as the change it reports (``notify``,
-``notify_contacts``, ``notify_staff``); ``deliver_notification`` is published after commit and
-sends it once (``deliver``); ``relay_pending_notifications`` publishes again every minute what
+``notify_contacts``, ``notify_staff``); ``notification_deliver`` is published after commit and
+sends it once (``notification_send``); ``notifications_relay`` publishes again every minute what
 the broker never got. Higher apps (partners) send their e-mails through here too.
 
 The jobs keep their registered names ``tenants.tasks.*``: the beat schedule rows and any message
@@ -82,7 +82,7 @@ def notify(
         subject=subject,
         body=body,
     )
-    enqueue_on_commit(deliver_notification, notification.pk)
+    enqueue_on_commit(notification_deliver, notification.pk)
     return notification
 
 
@@ -141,7 +141,7 @@ def notify_staff(
 # --- Sending -------------------------------------------------------------------------------
 
 
-def deliver(notification_id: int) -> bool:
+def notification_send(notification_id: int) -> bool:
     """Send one pending e-mail; a second delivery of the same one sends nothing.
 
     Claim, send, record: the row is claimed by a conditional update that commits at once, so no
@@ -175,19 +175,19 @@ def deliver(notification_id: int) -> bool:
 @shared_task(
     name="tenants.tasks.deliver_notification", bind=True, max_retries=8, acks_late=True, reject_on_worker_lost=True
 )
-def deliver_notification(self, notification_id: int) -> bool:
+def notification_deliver(self, notification_id: int) -> bool:
     """Send a pending e-mail; retried with backoff while the mail server fails, then left for the relay."""
     try:
-        return deliver(notification_id)
+        return notification_send(notification_id)
     except TRANSIENT as exc:
         raise self.retry(exc=exc, countdown=min(3600, 30 * 2**self.request.retries)) from exc
 
 
 @shared_task(name="tenants.tasks.relay_pending_notifications", acks_late=True)
-def relay_pending_notifications(older_than_seconds: int = 60, limit: int = 500) -> int:
+def notifications_relay(older_than_seconds: int = 60, limit: int = 500) -> int:
     """Every minute: publish e-mails whose job never reached the broker (e.g. Redis was down).
 
-    Sending stays once-only: ``deliver`` claims each row.
+    Sending stays once-only: ``notification_send`` claims each row.
     """
     cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
     pending = list(
@@ -199,5 +199,5 @@ def relay_pending_notifications(older_than_seconds: int = 60, limit: int = 500) 
         .values_list("pk", flat=True)[:limit]
     )
     for pk in pending:
-        deliver_notification.apply_async(args=[pk])
+        notification_deliver.apply_async(args=[pk])
     return len(pending)

@@ -18,8 +18,6 @@ TRANSITIONS: dict[str, set[str]] = {
     S.WITHDRAWN: set(),
 }
 
-DECISIONS = frozenset({S.APPROVED, S.REJECTED})
-
 # Moves that staff must explain; the applicant's own withdrawal may come without a reason.
 REASON_REQUIRED_FROM_STAFF = frozenset({S.REJECTED, S.WITHDRAWN})
 

@@ -145,6 +145,3 @@ class Allocation(models.Model):
             .overlapping(self.starts_on, self.ends_on)
             .order_by("starts_on")
         )
-
-    def is_active_on(self, day: dt.date) -> bool:
-        return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)

@@ -109,7 +109,7 @@ class CampusTarget(models.Model):
         template = templates[(self.metric, self.comparison)]
         return template % {"value": self.value, "date": formats.date_format(self.due_on)}
 
-    def is_met_by(self, count: int) -> bool:
-        if self.comparison == TargetComparison.MORE_THAN:
-            return count > self.value
-        return count >= self.value
+    @property
+    def threshold(self) -> int:
+        """The smallest count that meets the target: "more than 50" is met by 51, "at least 50" by 50."""
+        return self.value + 1 if self.comparison == TargetComparison.MORE_THAN else self.value

@@ -51,25 +51,25 @@ class Building(models.Model):
         return f"{self.code} · {self.name}"
 
 
+def _allocated(start: dt.date, end: dt.date | None) -> Exists:
+    """True for a space with an allocation touching any day from ``start`` to ``end`` (inclusive; None = open)."""
+    return Exists(Allocation.objects.filter(space=OuterRef("pk")).overlapping(start, end))
+
+
 class SpaceQuerySet(models.QuerySet):
     def with_location(self) -> SpaceQuerySet:
         return self.select_related("building__campus")
 
-    def allocated_between(self, start: dt.date, end: dt.date | None) -> SpaceQuerySet:
-        return self.filter(Exists(Allocation.objects.filter(space=OuterRef("pk")).overlapping(start, end)))
-
     def available_between(self, start: dt.date, end: dt.date | None) -> SpaceQuerySet:
         """Spaces with no allocation touching any day from ``start`` to ``end`` (inclusive; None = open)."""
-        return self.exclude(Exists(Allocation.objects.filter(space=OuterRef("pk")).overlapping(start, end)))
+        return self.exclude(_allocated(start, end))
 
     def available_on(self, day: dt.date) -> SpaceQuerySet:
         return self.available_between(day, day)
 
     def with_allocated_on(self, day: dt.date) -> SpaceQuerySet:
         """Annotate ``allocated_on_day``: whether the space is taken on ``day``, in the same query."""
-        return self.annotate(
-            allocated_on_day=Exists(Allocation.objects.filter(space=OuterRef("pk")).overlapping(day, day))
-        )
+        return self.annotate(allocated_on_day=_allocated(day, day))
 
 
 class Space(models.Model):

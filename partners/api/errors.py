@@ -10,10 +10,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from common.errors import error_body, field_path
-
-from ..services import PartnerError
-from ..webhooks import UnsafeDestination
+from common.errors import DomainError, error_body, field_path
 
 
 def _messages(detail, path: str, fields: dict[str, list[str]]) -> None:
@@ -47,9 +44,8 @@ def _flatten(detail) -> tuple[str, dict]:
 
 
 def handle(exc, context):
-    if isinstance(exc, PartnerError | UnsafeDestination):
-        field = getattr(exc, "field", None) or ("url" if isinstance(exc, UnsafeDestination) else None)
-        exc = exceptions.ValidationError({field: [exc.message]} if field else [exc.message])
+    if isinstance(exc, DomainError):
+        exc = exceptions.ValidationError({exc.field: [exc.message]} if exc.field else [exc.message])
     response = exception_handler(exc, context)
     if response is None:
         return None

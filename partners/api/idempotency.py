@@ -92,9 +92,20 @@ def idempotent(request, token, handler):
     return HttpResponse(body, status=response.status_code, content_type="application/json")
 
 
+def _expired_before() -> dt.datetime:
+    """Keys created before this moment have expired."""
+    return timezone.now() - dt.timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
+
+
+def idempotency_keys_prune() -> int:
+    """Forget expired keys; returns how many."""
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=_expired_before()).delete()
+    return deleted
+
+
 def _claim(token, key, request, fingerprint) -> IdempotencyKey | None:
     """Insert the key; None when we own it now, else the earlier record (an expired one is replaced)."""
-    cutoff = timezone.now() - dt.timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
+    cutoff = _expired_before()
     for _attempt in range(2):
         try:
             with transaction.atomic():

@@ -13,7 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import ReadOnlyInline
+
 from .. import hooks, rules
+from ..choices import IN_REVIEW
 from ..exceptions import InvalidTransition
 from ..forms import TransitionForm
 from ..models import (
@@ -26,20 +29,18 @@ from ..models import (
 )
 from ..resources import ApplicationResource
 from ..selectors import spaces_matching
-from ..services import application_transition
-from ._common import IntakeBatchFilter, ReadOnlyInline
+from ..services.applications import application_transition
+from ._common import IntakeBatchFilter
 
 
 class ContactInline(ReadOnlyInline):
     model = ApplicationContact
     fields = ["name", "role", "email", "phone", "is_primary"]
-    readonly_fields = fields
 
 
 class DocumentInline(ReadOnlyInline):
     model = ApplicationDocument
     fields = ["kind", "download", "content_type", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
 
     @admin.display(description=_("file"))
     def download(self, obj: ApplicationDocument):
@@ -49,7 +50,6 @@ class DocumentInline(ReadOnlyInline):
 class TransitionInline(ReadOnlyInline):
     model = ApplicationTransition
     fields = ["created_at", "from_status", "to_status", "who", "reason", "override_reason"]
-    readonly_fields = fields
     verbose_name_plural = _("status history")
 
     def get_queryset(self, request):
@@ -63,7 +63,6 @@ class TransitionInline(ReadOnlyInline):
 class EditInline(ReadOnlyInline):
     model = ApplicationEdit
     fields = ["created_at", "step", "editor_email", "fields"]
-    readonly_fields = fields
     classes = ["collapse"]
 
 
@@ -133,7 +132,7 @@ class ApplicationAdmin(ExportMixin, SimpleHistoryAdmin):
 
     @admin.display(description=_("free spaces"))
     def matching_spaces(self, obj: Application):
-        if obj.status not in {"submitted", "screening", "committee_review"}:
+        if obj.status not in IN_REVIEW:
             return _("Shown while the application is being screened or reviewed.")
         spaces = list(spaces_matching(obj)[:20])
         if not spaces:

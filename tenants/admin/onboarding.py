@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, Q
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import ReadOnlyInline, ServiceSaveMixin
 from common.uploads import check_upload
 
-from ..choices import TaskState
 from ..exceptions import InvalidTransition
 from ..models import ComplianceDocument, OnboardingPlan, OnboardingTask, OnboardingTemplate, OnboardingTemplateTask
-from ..onboarding import compliance_document_add, onboarding_task_complete, onboarding_task_waive
-from ._common import ReadOnlyInline
+from ..services.onboarding import compliance_document_add, onboarding_task_complete, onboarding_task_waive
 
 
 class TemplateTaskInline(admin.TabularInline):
@@ -34,7 +31,6 @@ class OnboardingTemplateAdmin(admin.ModelAdmin):
 class PlanTaskInline(ReadOnlyInline):
     model = OnboardingTask
     fields = ["title_en", "owner", "due_on", "state", "completed_at", "waived_reason", "document"]
-    readonly_fields = fields
 
 
 @admin.register(OnboardingPlan)
@@ -46,16 +42,7 @@ class OnboardingPlanAdmin(admin.ModelAdmin):
     inlines = [PlanTaskInline]
 
     def get_queryset(self, request):
-        today = timezone.localdate()
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("company", "campus")
-            .annotate(
-                pending=Count("tasks", filter=Q(tasks__state=TaskState.PENDING)),
-                overdue=Count("tasks", filter=Q(tasks__state=TaskState.PENDING, tasks__due_on__lt=today)),
-            )
-        )
+        return super().get_queryset(request).select_related("company", "campus").with_task_counts()
 
     def has_add_permission(self, request) -> bool:
         return False  # plans come from approvals
@@ -187,7 +174,7 @@ class ExpiredFilter(admin.SimpleListFilter):
 
 
 @admin.register(ComplianceDocument)
-class ComplianceDocumentAdmin(admin.ModelAdmin):
+class ComplianceDocumentAdmin(ServiceSaveMixin, admin.ModelAdmin):
     form = ComplianceDocumentForm
     list_display = ["company", "kind", "expires_on", "expired", "download", "uploaded_at"]
     list_filter = ["kind", ExpiredFilter, "company__campus"]
@@ -206,19 +193,18 @@ class ComplianceDocumentAdmin(admin.ModelAdmin):
             return "—"
         return format_html('<a href="{}">{}</a>', obj.get_download_url(), obj.original_name)
 
-    def save_model(self, request, obj, form, change):
+    def service_save(self, request, form, change):
+        """A file is kept by the service as a new document; one uploaded on a document leaves that one on record."""
         upload = form.cleaned_data.get("upload")
-        if upload:
-            if change:
-                obj.save()
-            document = compliance_document_add(
-                company=obj.company,
-                kind=obj.kind,
-                upload=upload,
-                expires_on=obj.expires_on,
-                by=request.user.email or request.user.get_username(),
-            )
-            obj.pk, obj.file = document.pk, document.file
-            obj._state.adding = False
-        else:
-            obj.save()
+        if not upload:
+            return None
+        if change:
+            form.save()
+        document = form.instance
+        return compliance_document_add(
+            company=document.company,
+            kind=document.kind,
+            upload=upload,
+            expires_on=document.expires_on,
+            actor=request.user,
+        )

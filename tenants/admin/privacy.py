@@ -6,8 +6,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from .. import privacy
 from ..models import DataRequest
+from ..services import privacy
 
 
 @admin.register(DataRequest)
@@ -39,6 +39,8 @@ class DataRequestAdmin(admin.ModelAdmin):
         done = 0
         for data_request in queryset.filter(kind=DataRequest.Kind.ERASURE, state=DataRequest.State.PENDING):
             if data_request.application is not None:
-                privacy.erase(data_request.application, request=data_request, actor=request.user)
+                privacy.application_erase(
+                    application=data_request.application, request=data_request, actor=request.user
+                )
                 done += 1
         self.message_user(request, _("%(count)d erasure(s) carried out.") % {"count": done}, messages.SUCCESS)

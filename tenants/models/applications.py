@@ -1,6 +1,6 @@
 """Companies' applications to a campus, and the records kept about them.
 
-Invariants live here; workflows (submitting, moving an application) live in ``services.py``.
+Invariants live here; workflows (submitting, moving an application) live in ``services/applications.py``.
 """
 
 from __future__ import annotations
@@ -19,13 +19,12 @@ from simple_history.models import HistoricalRecords
 
 from campus.choices import BiosafetyLevel, CleanRoomClass, PlatformStages, SpaceKind
 from campus.models import Campus, Gas
+from common.actors import Actor, actor_label
 from common.history import history_user
+from common.storage import private_storage
 from common.uploads import check_upload
 
-from ..choices import (
-    ApplicationStatus,
-    DocumentKind,
-)
+from ..choices import DECISIONS, UNDECIDED, ApplicationStatus, DocumentKind
 from .companies import Company, IntakeBatch
 
 # --- Applications ---------------------------------------------------------------------
@@ -33,18 +32,11 @@ from .companies import Company, IntakeBatch
 
 class ApplicationQuerySet(models.QuerySet):
     def undecided(self) -> ApplicationQuerySet:
-        return self.filter(status__in=Application.UNDECIDED)
+        return self.filter(status__in=UNDECIDED)
 
 
 class Application(models.Model):
     """A company's application to a campus, from the first saved step to the decision."""
-
-    UNDECIDED = (
-        ApplicationStatus.DRAFT,
-        ApplicationStatus.SUBMITTED,
-        ApplicationStatus.SCREENING,
-        ApplicationStatus.COMMITTEE_REVIEW,
-    )
 
     # What the applicant states about the space and platform it needs (one step of the form).
     NEEDS_FIELDS = (
@@ -129,11 +121,11 @@ class Application(models.Model):
 
     @property
     def is_decided(self) -> bool:
-        return self.status in {ApplicationStatus.APPROVED, ApplicationStatus.REJECTED}
+        return self.status in DECISIONS
 
     @property
     def can_withdraw(self) -> bool:
-        return self.status in self.UNDECIDED
+        return self.status in UNDECIDED
 
     @property
     def primary_contact(self) -> ApplicationContact | None:
@@ -169,8 +161,7 @@ class ApplicationContact(models.Model):
 
 
 def _private_storage():
-    from common.storage import private_storage
-
+    """The storage of documents: common.storage.private_storage (migrations name this function)."""
     return private_storage
 
 
@@ -192,11 +183,11 @@ class PrivateDocument(models.Model):
     class Meta:
         abstract = True
 
-    def store(self, upload, *, by: str = "") -> None:
-        """Check ``upload`` (size, type by content), record what it is, and save it under our own name."""
+    def store(self, upload, *, actor: Actor = None) -> None:
+        """Check ``upload`` (size, type by content), record what it is and who gave it, and save it under our name."""
         checked = check_upload(upload)
         self.original_name, self.content_type = checked.original_name, checked.content_type
-        self.extension, self.size, self.uploaded_by = checked.extension, checked.size, by
+        self.extension, self.size, self.uploaded_by = checked.extension, checked.size, actor_label(actor)
         self.file.save(checked.original_name, upload, save=False)
         self.save()
 

@@ -1,6 +1,6 @@
 """Companies, the intake batches they arrive with, and the areas they work in.
 
-Invariants live here; workflows live in ``services.py`` and the directory's reads in ``selectors.py``.
+Invariants live here; workflows live in ``services/`` and the directory's reads in ``selectors.py``.
 """
 
 from __future__ import annotations

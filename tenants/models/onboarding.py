@@ -7,7 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +77,16 @@ class OnboardingTemplateTask(TaskDefinition):
         verbose_name_plural = _("template tasks")
 
 
+class OnboardingPlanQuerySet(models.QuerySet):
+    def with_task_counts(self, today: dt.date | None = None) -> OnboardingPlanQuerySet:
+        """Annotate ``pending`` and ``overdue`` (pending past their due day): the counts of each plan's tasks."""
+        pending = Q(tasks__state=TaskState.PENDING)
+        return self.annotate(
+            pending=Count("tasks", filter=pending),
+            overdue=Count("tasks", filter=pending & Q(tasks__due_on__lt=today or timezone.localdate())),
+        )
+
+
 class OnboardingPlan(models.Model):
     """The onboarding of one approved application; there is never more than one."""
 
@@ -92,6 +102,8 @@ class OnboardingPlan(models.Model):
     approved_on = models.DateField(_("approved on"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    objects = OnboardingPlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["-approved_on", "-pk"]

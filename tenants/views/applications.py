@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import hooks, rules, services
+from .. import hooks, rules
 from ..applicants import applicant_email, applicant_enter, applicant_leave
 from ..choices import DocumentKind, TaskState
 from ..exceptions import ApplicationIncomplete, ApplicationLocked, InvalidTransition
@@ -29,6 +29,16 @@ from ..forms import (
     WithdrawForm,
 )
 from ..models import Application, OnboardingPlan, OutcomeSurvey
+from ..services.applications import (
+    application_save_step,
+    application_start,
+    application_submit,
+    application_withdraw,
+    colleague_invite,
+    document_attach,
+    missing_for_submission,
+    resume_link_send,
+)
 from ._common import session_application, too_many
 
 STEP_ORDER = (*rules.STEPS, "review")
@@ -103,9 +113,10 @@ def apply_step(request, step: str):
 
 
 def _render_step(request, application, step, **context):
+    """The step's own template where it has one (``company.html``); else the plain one, ``step.html``."""
     return render(
         request,
-        f"tenants/apply/{step}.html",
+        [f"tenants/apply/{step}.html", "tenants/apply/step.html"],
         {"application": application, **_steps_context(application, step), **context},
     )
 
@@ -118,18 +129,18 @@ def _company_step(request, application):
             return limited
         if form.is_valid():
             if application is None:
-                application = services.application_start(
+                application = application_start(
                     campus=form.cleaned_data["campus"], company=form.save(commit=False), language=get_language()
                 )
                 applicant_enter(request, application)
             else:
-                services.application_save_step(
+                application_save_step(
                     application=application,
                     step="company",
                     save=_only_its_fields(form),
                     changed=form.changed_data,
                     language=get_language(),
-                    editor_email=applicant_email(request),
+                    actor=applicant_email(request),
                 )
             return redirect(_next_url(application, "company", request))
     return _render_step(request, application, "company", form=form)
@@ -175,9 +186,7 @@ def _documents_step(request, application):
 
         def save():
             for kind, upload in uploaded:
-                services.document_attach(
-                    application=application, kind=kind, upload=upload, editor_email=applicant_email(request)
-                )
+                document_attach(application=application, kind=kind, upload=upload, actor=applicant_email(request))
 
         _save(request, application, "documents", save, [f"document:{kind}" for kind, _upload in uploaded])
         return redirect(_next_url(application, "documents", request))
@@ -197,13 +206,13 @@ def _only_its_fields(form):
 
 
 def _save(request, application, step, save, changed):
-    services.application_save_step(
+    application_save_step(
         application=application,
         step=step,
         save=save,
         changed=changed,
         language=get_language(),
-        editor_email=applicant_email(request),
+        actor=applicant_email(request),
     )
 
 
@@ -215,12 +224,12 @@ def apply_review(request):
         return redirect("tenants:apply")
     if not application.is_editable:
         return redirect("tenants:apply_status")
-    problems = services.missing_for_submission(application)
+    problems = missing_for_submission(application)
     if request.method == "POST":
         if limited := too_many(request, "apply-submit", settings.APPLY_RATE):
             return limited
         try:
-            services.application_submit(application=application, editor_email=applicant_email(request))
+            application_submit(application=application, actor=applicant_email(request))
         except ApplicationIncomplete as exc:
             problems = exc.problems
         except InvalidTransition:
@@ -254,7 +263,7 @@ def apply_save_later(request):
     if request.method == "POST" and form.is_valid():
         if limited := too_many(request, "link-request", settings.LINK_REQUEST_RATE):
             return limited
-        services.save_for_later(application=application, email=form.cleaned_data["email"])
+        resume_link_send(application=application, email=form.cleaned_data["email"])
         return render(request, "tenants/apply/link_sent.html", {"email": form.cleaned_data["email"]})
     return render(request, "tenants/apply/save_later.html", {"form": form, "application": application})
 
@@ -270,11 +279,11 @@ def apply_invite(request):
         if limited := too_many(request, "link-request", settings.LINK_REQUEST_RATE):
             return limited
         try:
-            services.colleague_invite(
+            colleague_invite(
                 application=application,
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["email"],
-                invited_by=applicant_email(request),
+                actor=applicant_email(request),
             )
         except ApplicationLocked as exc:
             messages.error(request, exc.message)
@@ -286,7 +295,7 @@ def apply_invite(request):
         "tenants/apply/review.html",
         {
             "application": application,
-            "problems": services.missing_for_submission(application),
+            "problems": missing_for_submission(application),
             "invite_form": form,
             **_steps_context(application, "review"),
         },
@@ -346,8 +355,8 @@ def apply_withdraw(request):
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.application_withdraw(
-                application=application, actor_email=applicant_email(request), reason=form.cleaned_data["reason"]
+            application_withdraw(
+                application=application, actor=applicant_email(request), reason=form.cleaned_data["reason"]
             )
         except InvalidTransition as exc:
             messages.error(request, exc.message)

@@ -16,10 +16,11 @@ from django_ratelimit import ALL
 
 from common.tokens import hash_token
 
-from .. import links, services
+from .. import links
 from ..applicants import applicant_enter
 from ..exceptions import InvalidLink
 from ..forms import EmailForm
+from ..services.applications import links_request
 from ._common import too_many
 
 LINK_SESSION_KEY = "applicant_link"
@@ -92,6 +93,6 @@ def link_request(request):
     if request.method == "POST" and form.is_valid():
         if limited := too_many(request, "link-request", settings.LINK_REQUEST_RATE):
             return limited
-        services.links_request(email=form.cleaned_data["email"])
+        links_request(email=form.cleaned_data["email"])
         return render(request, "tenants/apply/link_sent.html", {"email": form.cleaned_data["email"], "generic": True})
     return render(request, "tenants/apply/link_request.html", {"form": form})

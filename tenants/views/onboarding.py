@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +20,7 @@ from ..choices import TaskOwner, TaskState
 from ..exceptions import InvalidTransition
 from ..forms import StaffTaskForm, TaskCompleteForm
 from ..models import OnboardingTask
-from ..onboarding import onboarding_task_complete, onboarding_task_waive, plans_for_board
+from ..services.onboarding import onboarding_task_complete, onboarding_task_waive, plans_for_board
 from ._common import session_application
 from .applications import apply_status
 
@@ -41,7 +41,7 @@ def onboarding_task_done(request, pk: int):
     try:
         onboarding_task_complete(
             task=task,
-            actor_email=applicant_email(request),
+            actor=applicant_email(request),
             upload=form.cleaned_data.get("file"),
             expires_on=form.cleaned_data.get("expires_on"),
         )
@@ -56,10 +56,9 @@ def onboarding_task_done(request, pk: int):
 
 
 @staff_required
+@permission_required("tenants.view_onboardingplan", raise_exception=True)
 def staff_onboarding(request):
     """Every onboarding plan, those with overdue tasks first."""
-    if not request.user.has_perm("tenants.view_onboardingplan"):
-        raise PermissionDenied
     page = Paginator(plans_for_board(), 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -74,9 +73,8 @@ def staff_onboarding(request):
 
 @staff_required
 @require_POST
+@permission_required("tenants.change_onboardingtask", raise_exception=True)
 def staff_onboarding_task(request, pk: int):
-    if not request.user.has_perm("tenants.change_onboardingtask"):
-        raise PermissionDenied
     task = get_object_or_404(OnboardingTask, pk=pk)
     form = StaffTaskForm(request.POST)
     if form.is_valid():

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from .. import outcomes
 from ..forms import OutcomeSurveyForm
 from ..models import OutcomeSurvey
+from ..services import outcomes
 from ._common import session_application
 from .applications import apply_status
 

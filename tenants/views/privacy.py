@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from .. import privacy
 from ..applicants import applicant_from
+from ..services import privacy
 
 
 @never_cache
@@ -23,8 +23,8 @@ def apply_my_data(request):
     if applicant is None:
         return redirect("tenants:link_request")
     application = applicant.application
-    privacy.record_export(application, applicant.requester)
-    body = json.dumps(privacy.export(application), ensure_ascii=False, indent=2)
+    privacy.export_record(application=application, actor=applicant.requester)
+    body = json.dumps(privacy.application_export(application=application), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="icampus-application-{application.reference}.json"'
     return response
@@ -40,7 +40,7 @@ def apply_erase(request):
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tick the box to confirm that you want your data erased."))
         return redirect("tenants:apply_status")
-    privacy.request_erasure(applicant.application, applicant.requester)
+    privacy.erasure_request(application=applicant.application, actor=applicant.requester)
     messages.success(
         request,
         _(

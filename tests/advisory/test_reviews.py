@@ -11,7 +11,7 @@ from advisory.models import AdvisoryCommittee, AdvisoryMember, Review
 from advisory.services import likely_conflict, review_assign, review_declare, review_save, reviews_auto_assign
 from tenants.choices import ApplicationStatus as S
 from tenants.exceptions import InvalidTransition
-from tenants.services import application_transition
+from tenants.services.applications import application_transition
 from tests.advisory.factories import AdvisoryMemberFactory
 from tests.personas import MEMBER_PASSWORD
 from tests.tenants.factories import ApplicationDocumentFactory, ApplicationFactory
@@ -27,6 +27,8 @@ SCORES = {
     "recommendation": "approve",
     "comment": "Strong science.",
 }
+# The same scores as a service receives them, the numbers as numbers.
+SCORE_DATA = {name: int(value) if value.isdigit() else value for name, value in SCORES.items()}
 
 
 @pytest.fixture
@@ -69,7 +71,7 @@ def test_member_declares_no_conflict_scores_and_submits(client, application, ali
 
 def test_submitting_needs_every_score(client, application, alice, staff_user):
     review = review_assign(application=application, member=alice, actor=staff_user)
-    review_declare(review=review, member=alice, has_conflict=False)
+    review_declare(review=review, actor=alice.user, has_conflict=False)
 
     response = _client_for(client, alice).post(f"/advisory/reviews/{review.pk}/", {**SCORES, "team": "", "submit": "1"})
 
@@ -94,7 +96,7 @@ def test_a_conflicted_member_sees_no_documents_and_cannot_score(client, applicat
 
 def test_a_member_never_sees_what_is_not_assigned_to_them(client, application, alice, bob, staff_user):
     review = review_assign(application=application, member=alice, actor=staff_user)
-    review_declare(review=review, member=alice, has_conflict=False)
+    review_declare(review=review, actor=alice.user, has_conflict=False)
     c = _client_for(client, bob)
 
     assert c.get(f"/advisory/reviews/{review.pk}/").status_code == 404
@@ -113,7 +115,7 @@ def test_non_members_are_refused_the_area(client, django_user_model):
 def test_blind_rounds_hide_the_company(client, application, alice, staff_user):
     AdvisoryCommittee.objects.filter(campus=application.campus).update(blind_reviews=True)
     review = review_assign(application=application, member=alice, actor=staff_user)
-    review_declare(review=review, member=alice, has_conflict=False)
+    review_declare(review=review, actor=alice.user, has_conflict=False)
 
     c = _client_for(client, alice)
     for page in [c.get("/advisory/").content.decode(), c.get(f"/advisory/reviews/{review.pk}/").content.decode()]:
@@ -123,12 +125,12 @@ def test_blind_rounds_hide_the_company(client, application, alice, staff_user):
 def test_decision_counts_completed_reviews(application, alice, bob, staff_user):
     for member in (alice, bob):
         review = review_assign(application=application, member=member, actor=staff_user)
-        review_declare(review=review, member=member, has_conflict=False)
+        review_declare(review=review, actor=member.user, has_conflict=False)
         if member is alice:
             review_save(
                 review=review,
-                member=member,
-                data={k: (int(v) if v.isdigit() else v) for k, v in SCORES.items()},
+                actor=member.user,
+                data=SCORE_DATA,
                 submit=True,
             )
 
@@ -137,7 +139,10 @@ def test_decision_counts_completed_reviews(application, alice, bob, staff_user):
 
     bob_review = Review.objects.get(member=bob)
     review_save(
-        review=bob_review, member=bob, data={k: (int(v) if v.isdigit() else v) for k, v in SCORES.items()}, submit=True
+        review=bob_review,
+        actor=bob.user,
+        data=SCORE_DATA,
+        submit=True,
     )
     application_transition(application=application, to=S.APPROVED, actor=staff_user)
     application.refresh_from_db()
@@ -147,9 +152,9 @@ def test_decision_counts_completed_reviews(application, alice, bob, staff_user):
 def test_members_whose_term_ended_cannot_be_assigned(application, alice, staff_user):
     alice.term_ends_on = dt.date(2021, 1, 1)
     alice.save()
-    from advisory.services import AdvisoryError
+    from common.errors import DomainError
 
-    with pytest.raises(AdvisoryError, match="term"):
+    with pytest.raises(DomainError, match="term"):
         review_assign(application=application, member=alice, actor=staff_user)
 
 
@@ -166,9 +171,9 @@ def test_staff_summary_shows_means_spread_calibration_and_disagreement(
 ):
     for member, innovation in ((alice, 1), (bob, 5)):
         review = review_assign(application=application, member=member, actor=staff_user)
-        review_declare(review=review, member=member, has_conflict=False)
-        data = {k: (int(v) if v.isdigit() else v) for k, v in SCORES.items()} | {"innovation": innovation}
-        review_save(review=review, member=member, data=data, submit=True)
+        review_declare(review=review, actor=member.user, has_conflict=False)
+        data = SCORE_DATA | {"innovation": innovation}
+        review_save(review=review, actor=member.user, data=data, submit=True)
 
     response = staff_client.get(reverse("advisory:staff_reviews", args=[application.pk]))
 
@@ -180,9 +185,12 @@ def test_staff_summary_shows_means_spread_calibration_and_disagreement(
 
 def test_staff_share_a_comment_with_the_applicant(staff_client, client, application, alice, staff_user):
     review = review_assign(application=application, member=alice, actor=staff_user)
-    review_declare(review=review, member=alice, has_conflict=False)
+    review_declare(review=review, actor=alice.user, has_conflict=False)
     review_save(
-        review=review, member=alice, data={k: (int(v) if v.isdigit() else v) for k, v in SCORES.items()}, submit=True
+        review=review,
+        actor=alice.user,
+        data=SCORE_DATA,
+        submit=True,
     )
     staff_client.post(reverse("advisory:staff_share_comment", args=[review.pk]), {"share": "1"})
 

@@ -65,8 +65,8 @@ def test_member_reviews_and_staff_decide_with_the_reviews_counted(
     assert "1 more completed advisory review" in page.content()
     assert Application.objects.get().status == ApplicationStatus.COMMITTEE_REVIEW
 
-    review_declare(review=bob_review, member=bob, has_conflict=False)
-    review_save(review=bob_review, member=bob, data=SCORES, submit=True)
+    review_declare(review=bob_review, actor=bob.user, has_conflict=False)
+    review_save(review=bob_review, actor=bob.user, data=SCORES, submit=True)
     page.goto(transition)
     page.select_option("#id_to", "approved")
     page.click("input[type=submit]")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from tenants.onboarding import onboarding_start
+from tenants.services.onboarding import onboarding_start
 from tests.tenants.factories import ApplicationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

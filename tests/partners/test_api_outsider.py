@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from partners.events import queue_delivery
+from partners.deliveries import delivery_create
 from partners.models import IdempotencyKey, PartnerToken, Referral, WebhookEndpoint
-from partners.tasks import prune_idempotency_keys
+from partners.tasks import idempotency_keys_prune
 from tests.tenants.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def objects_of_a(partner_a, settings):
     endpoint = WebhookEndpoint.objects.create(
         partner=partner_a, url="http://127.0.0.1:9/hook", event_types=["ping"], secret="whsec_c2VjcmV0c2VjcmV0"
     )
-    delivery = queue_delivery(endpoint=endpoint, event_type="ping", event_key="k", data={})
+    delivery = delivery_create(endpoint=endpoint, event_type="ping", event_key="k", data={})
     return {"referrals": referral.pk, "webhooks": endpoint.pk, "webhook-deliveries": delivery.pk}
 
 
@@ -65,6 +65,6 @@ def test_expired_idempotency_keys_are_pruned(partner_a, api_a, settings):
     )
     fresh = IdempotencyKey.objects.create(token=token, key="fresh", method="POST", path="/", request_hash="x")
 
-    assert prune_idempotency_keys() == 1
+    assert idempotency_keys_prune() == 1
     assert not IdempotencyKey.objects.filter(pk=old.pk).exists()
     assert IdempotencyKey.objects.filter(pk=fresh.pk).exists()

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from partners.events import queue_delivery
+from partners.deliveries import delivery_create
 from partners.models import Referral, WebhookEndpoint
 from tests.campus.factories import CampusFactory, SpaceFactory
 from tests.partners.factories import PartnerFactory, token_for
@@ -96,7 +96,7 @@ def api_token(db, settings, monkeypatch):
     endpoint = WebhookEndpoint.objects.create(
         partner=partner, url="http://127.0.0.1:9/hook", event_types=["ping"], secret="whsec_c2VjcmV0c2VjcmV0"
     )
-    queue_delivery(endpoint=endpoint, event_type="ping", event_key="k", data={})
+    delivery_create(endpoint=endpoint, event_type="ping", event_key="k", data={})
     return token_for(partner)
 
 

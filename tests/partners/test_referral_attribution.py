@@ -63,6 +63,16 @@ def withdraw(client):
     assert Application.objects.get(company__name="Helix Diagnostics").status == "withdrawn"
 
 
+def answer_then_withdraw(applicant, api, referred: str | None, on_commit) -> int:
+    """A partner refers the applicant's draft, who answers ``referred`` (or not at all), then withdraws."""
+    referral_id = refer(api).json()["id"]
+    if referred is not None:
+        assert answer(applicant, referral_id, referred).status_code == 302
+    with on_commit(execute=True):
+        withdraw(applicant)
+    return referral_id
+
+
 # --- The referral itself --------------------------------------------------------------------
 
 
@@ -158,11 +168,7 @@ def hooked(api_a, httpserver):
 def test_after_yes_status_changes_reach_the_partner_by_webhook(
     drafting_applicant, api_a, hooked, httpserver, django_capture_on_commit_callbacks
 ):
-    referral_id = refer(api_a).json()["id"]
-    assert answer(drafting_applicant, referral_id, "yes").status_code == 302
-
-    with django_capture_on_commit_callbacks(execute=True):
-        withdraw(drafting_applicant)
+    referral_id = answer_then_withdraw(drafting_applicant, api_a, "yes", django_capture_on_commit_callbacks)
 
     assert [request.path for request, _response in httpserver.log] == ["/a"]
     delivery = WebhookDelivery.objects.get()
@@ -174,10 +180,7 @@ def test_after_yes_status_changes_reach_the_partner_by_webhook(
 def test_a_pending_referral_gets_no_webhooks(
     drafting_applicant, api_a, hooked, httpserver, django_capture_on_commit_callbacks
 ):
-    referral_id = refer(api_a).json()["id"]
-
-    with django_capture_on_commit_callbacks(execute=True):
-        withdraw(drafting_applicant)
+    referral_id = answer_then_withdraw(drafting_applicant, api_a, None, django_capture_on_commit_callbacks)
 
     assert httpserver.log == [] and not WebhookDelivery.objects.exists()
     assert api_a.get(f"/api/v1/referrals/{referral_id}/").json()["status"] == "pending_attribution"
@@ -186,11 +189,7 @@ def test_a_pending_referral_gets_no_webhooks(
 def test_no_records_a_declined_attribution_and_the_partner_never_sees_the_status(
     drafting_applicant, api_a, hooked, httpserver, django_capture_on_commit_callbacks
 ):
-    referral_id = refer(api_a).json()["id"]
-
-    assert answer(drafting_applicant, referral_id, "no").status_code == 302
-    with django_capture_on_commit_callbacks(execute=True):
-        withdraw(drafting_applicant)
+    referral_id = answer_then_withdraw(drafting_applicant, api_a, "no", django_capture_on_commit_callbacks)
 
     referral = Referral.objects.get()
     assert (referral.attribution, referral.attribution_answered_by) == ("declined", APPLICANT)

@@ -13,7 +13,7 @@ from partners import events as partner_events
 from partners.choices import DeliveryState
 from partners.models import Referral, WebhookDelivery
 from tenants.models import DomainEvent
-from tenants.tasks import relay_domain_events
+from tenants.tasks import events_relay
 from tests.campus.factories import CampusFactory
 
 
@@ -55,7 +55,7 @@ def _a_minute_later():
 
 def _relay_a_minute_later():
     with _a_minute_later():
-        return relay_domain_events()
+        return events_relay()
 
 
 def _received(httpserver, secret: str) -> list[dict]:
@@ -71,7 +71,7 @@ def test_a_failing_fan_out_after_commit_keeps_the_change_and_the_relay_delivers_
     def fan_out_fails(**kwargs):
         raise RuntimeError("fan-out failed")
 
-    monkeypatch.setattr(partner_events, "queue_delivery", fan_out_fails)
+    monkeypatch.setattr(partner_events, "delivery_create", fan_out_fails)
     response = _withdraw_in_the_admin(staff_client, referral)
 
     assert response.status_code == 302  # the committed change is not turned into an error page
@@ -100,11 +100,11 @@ def test_an_event_whose_process_died_after_commit_is_relayed_once(
     assert _status_events().get().published_at is None
     assert not WebhookDelivery.objects.exists()
 
-    assert relay_domain_events() == 0  # a fresh event is left to its own announcement for a minute
+    assert events_relay() == 0  # a fresh event is left to its own announcement for a minute
     with _a_minute_later(), django_capture_on_commit_callbacks(execute=True):
-        assert relay_domain_events() == 1
+        assert events_relay() == 1
     with _a_minute_later(), django_capture_on_commit_callbacks(execute=True):
-        assert relay_domain_events() == 0  # runs twice, acts once
+        assert events_relay() == 0  # runs twice, acts once
 
     assert WebhookDelivery.objects.get().state == DeliveryState.SUCCEEDED
     assert [event["type"] for event in _received(httpserver, secret)] == ["referral.status_changed"]
@@ -119,7 +119,7 @@ def test_an_announced_event_is_marked_published_and_not_relayed_again(
 
     assert _status_events().get().published_at is not None
     with _a_minute_later(), django_capture_on_commit_callbacks(execute=True):
-        assert relay_domain_events() == 0
+        assert events_relay() == 0
     assert WebhookDelivery.objects.count() == 1
     assert [event["data"]["status"] for event in _received(httpserver, secret)] == ["withdrawn"]
 
@@ -127,7 +127,7 @@ def test_an_announced_event_is_marked_published_and_not_relayed_again(
 def test_a_change_rolled_back_leaves_no_event(api_a, httpserver, staff_user):
     from django.db import transaction
 
-    from tenants.services import application_transition
+    from tenants.services.applications import application_transition
 
     _secret, referral = _partner_with_a_referral(api_a, httpserver)
     with pytest.raises(RuntimeError), transaction.atomic():

@@ -12,9 +12,9 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from werkzeug import Response
 
 from partners.choices import DeliveryState
+from partners.deliveries import deliveries_sweep, delivery_attempt
 from partners.models import Referral, WebhookDelivery, WebhookEndpoint
-from partners.services import delivery_attempt, webhook_register
-from partners.tasks import sweep_webhook_deliveries
+from partners.services import webhook_register
 from partners.webhooks import UnsafeDestination, check_destination
 from tests.campus.factories import CampusFactory
 
@@ -68,7 +68,7 @@ def test_during_rotation_both_secrets_sign(api_a, httpserver, django_capture_on_
 def test_partners_receive_only_events_about_their_own_referrals(
     api_a, api_b, partner_a, httpserver, staff_user, django_capture_on_commit_callbacks
 ):
-    from tenants.services import application_transition
+    from tenants.services.applications import application_transition
 
     CampusFactory(slug="icampus")
     httpserver.expect_request("/a").respond_with_data("ok")
@@ -104,11 +104,11 @@ def test_partners_receive_only_events_about_their_own_referrals(
 def test_failures_are_retried_on_the_database_schedule_with_every_attempt_logged(api_a, httpserver):
     httpserver.expect_request("/flaky").respond_with_data("boom", status=500)
     endpoint = WebhookEndpoint.objects.get(pk=_register(api_a, httpserver.url_for("/flaky"))["id"])
-    from partners.events import queue_delivery
+    from partners.deliveries import delivery_create
 
     start = dt.datetime(2026, 5, 1, 8, 0, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=False):
-        delivery = queue_delivery(endpoint=endpoint, event_type="ping", event_key="p1", data={})
+        delivery = delivery_create(endpoint=endpoint, event_type="ping", event_key="p1", data={})
         delivery_attempt(delivery.pk)
         delivery_attempt(delivery.pk)  # not due again yet: nothing happens
     delivery.refresh_from_db()
@@ -116,7 +116,7 @@ def test_failures_are_retried_on_the_database_schedule_with_every_attempt_logged
     assert 4.5 <= (delivery.next_attempt_at - start).total_seconds() <= 5.5  # 5 s ± 10 % jitter
 
     with time_machine.travel(start + dt.timedelta(seconds=6), tick=False):
-        assert sweep_webhook_deliveries() == 1  # due: published and attempted in-process
+        assert deliveries_sweep() == 1  # due: published and attempted in-process
     delivery.refresh_from_db()
     log = list(delivery.attempt_log.values_list("status_code", "response_excerpt"))
     assert log == [(500, "boom"), (500, "boom")]
@@ -129,11 +129,11 @@ def test_retries_span_more_than_a_day_then_give_up_and_disable_the_endpoint(
     settings.CAMPUS_STAFF_EMAILS = ["staff@campus.example.org"]
     httpserver.expect_request("/down").respond_with_data("nope", status=503)
     endpoint = WebhookEndpoint.objects.get(pk=_register(api_a, httpserver.url_for("/down"))["id"])
-    from partners.events import queue_delivery
+    from partners.deliveries import delivery_create
 
     clock = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
     with time_machine.travel(clock, tick=False):
-        delivery = queue_delivery(endpoint=endpoint, event_type="ping", event_key="p2", data={})
+        delivery = delivery_create(endpoint=endpoint, event_type="ping", event_key="p2", data={})
     first = clock
     while True:
         with time_machine.travel(clock, tick=False), django_capture_on_commit_callbacks(execute=True):
@@ -178,14 +178,14 @@ def test_an_answer_that_cannot_be_stored_follows_the_retry_schedule_and_ends_fai
     api_a, httpserver, monkeypatch, django_capture_on_commit_callbacks
 ):
     from partners import webhooks
-    from partners.events import queue_delivery
+    from partners.deliveries import delivery_create
 
     monkeypatch.setattr(webhooks, "printable", lambda text, limit: text)  # uncleaned: PostgreSQL refuses the NUL
     httpserver.expect_request("/nul").respond_with_data(b"ok\x00bad")
     endpoint = WebhookEndpoint.objects.get(pk=_register(api_a, httpserver.url_for("/nul"))["id"])
     clock = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
     with time_machine.travel(clock, tick=False):
-        delivery = queue_delivery(endpoint=endpoint, event_type="ping", event_key="nul", data={})
+        delivery = delivery_create(endpoint=endpoint, event_type="ping", event_key="nul", data={})
 
     while delivery.state == DeliveryState.PENDING:
         with time_machine.travel(clock, tick=False), django_capture_on_commit_callbacks(execute=True):
@@ -199,22 +199,22 @@ def test_an_answer_that_cannot_be_stored_follows_the_retry_schedule_and_ends_fai
 
 
 def test_a_worker_that_dies_mid_attempt_leaves_the_delivery_due_again_after_its_claim(api_a, httpserver, monkeypatch):
-    from partners import services
-    from partners.events import queue_delivery
+    from partners import deliveries
+    from partners.deliveries import delivery_create
 
     httpserver.expect_request("/hooks").respond_with_data("ok")
     endpoint = WebhookEndpoint.objects.get(pk=_register(api_a, httpserver.url_for("/hooks"))["id"])
     start = dt.datetime(2026, 5, 1, 8, 0, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=False):
-        delivery = queue_delivery(endpoint=endpoint, event_type="ping", event_key="killed", data={})
+        delivery = delivery_create(endpoint=endpoint, event_type="ping", event_key="killed", data={})
         with monkeypatch.context() as patched:
-            patched.setattr(services, "post", lambda **kwargs: (_ for _ in ()).throw(SystemExit("worker killed")))
+            patched.setattr(deliveries, "post", lambda **kwargs: (_ for _ in ()).throw(SystemExit("worker killed")))
             with pytest.raises(SystemExit):
                 delivery_attempt(delivery.pk)
-        assert sweep_webhook_deliveries() == 0  # claimed by the dead worker: not sent twice at once
+        assert deliveries_sweep() == 0  # claimed by the dead worker: not sent twice at once
 
     with time_machine.travel(start + dt.timedelta(seconds=61), tick=False):
-        assert sweep_webhook_deliveries() == 1
+        assert deliveries_sweep() == 1
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.SUCCEEDED and len(httpserver.log) == 1
 
@@ -247,7 +247,7 @@ def test_no_row_lock_is_held_while_the_receiver_answers(partner_a, httpserver):
         endpoint=endpoint, event_id="evt_lock", event_type="ping", payload={}, next_attempt_at=timezone.now()
     )
 
-    assert services.delivery_attempt(delivery.pk).state == DeliveryState.SUCCEEDED
+    assert delivery_attempt(delivery.pk).state == DeliveryState.SUCCEEDED
     assert probes == ["free"]
 
 
@@ -258,10 +258,10 @@ def test_410_disables_and_redirects_are_not_followed(api_a, httpserver):
     )
     gone = WebhookEndpoint.objects.get(pk=_register(api_a, httpserver.url_for("/gone"))["id"])
     moved = WebhookEndpoint.objects.get(pk=_register(api_a, httpserver.url_for("/moved"))["id"])
-    from partners.events import queue_delivery
+    from partners.deliveries import delivery_create
 
-    delivery_attempt(queue_delivery(endpoint=gone, event_type="ping", event_key="g", data={}).pk)
-    redirected = queue_delivery(endpoint=moved, event_type="ping", event_key="m", data={})
+    delivery_attempt(delivery_create(endpoint=gone, event_type="ping", event_key="g", data={}).pk)
+    redirected = delivery_create(endpoint=moved, event_type="ping", event_key="m", data={})
     delivery_attempt(redirected.pk)
 
     gone.refresh_from_db()
@@ -274,15 +274,15 @@ def test_410_disables_and_redirects_are_not_followed(api_a, httpserver):
 def test_a_disabled_endpoint_is_told_to_staff_through_the_email_outbox(
     api_a, httpserver, settings, django_capture_on_commit_callbacks
 ):
-    from partners.events import queue_delivery
+    from partners.deliveries import delivery_create
     from tenants.models import Notification
-    from tenants.notifications import relay_pending_notifications
+    from tenants.notifications import notifications_relay
 
     settings.CAMPUS_STAFF_EMAILS = ["staff@campus.example.org", "ops@campus.example.org"]
     httpserver.expect_request("/gone").respond_with_data("", status=410)
     url = httpserver.url_for("/gone")
     endpoint = WebhookEndpoint.objects.select_related("partner").get(pk=_register(api_a, url)["id"])
-    delivery = queue_delivery(endpoint=endpoint, event_type="ping", event_key="gone", data={})
+    delivery = delivery_create(endpoint=endpoint, event_type="ping", event_key="gone", data={})
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=False):  # the broker never gets the job
@@ -291,11 +291,11 @@ def test_a_disabled_endpoint_is_told_to_staff_through_the_email_outbox(
     assert mail.outbox == []
     written = Notification.objects.filter(sent_at__isnull=True, recipient__endswith="@campus.example.org")
     assert sorted(written.values_list("recipient", flat=True)) == ["ops@campus.example.org", "staff@campus.example.org"]
-    assert relay_pending_notifications(older_than_seconds=0) == 2  # the relay sends what the broker missed
+    assert notifications_relay(older_than_seconds=0) == 2  # the relay sends what the broker missed
     assert sorted(m.to for m in mail.outbox) == [["ops@campus.example.org"], ["staff@campus.example.org"]]
     assert {m.subject for m in mail.outbox} == {f"Webhook endpoint of {endpoint.partner} disabled"}
     assert {m.body for m in mail.outbox} == {f"{url}\nThe endpoint answered 410 Gone."}
-    assert relay_pending_notifications(older_than_seconds=0) == 0  # sent once
+    assert notifications_relay(older_than_seconds=0) == 0  # sent once
 
 
 def test_a_partner_replays_a_delivery(api_a, httpserver, django_capture_on_commit_callbacks):
@@ -370,9 +370,9 @@ def test_destination_is_checked_again_at_delivery(api_a, partner_a, httpserver, 
     httpserver.expect_request("/hooks").respond_with_data("ok")
     endpoint = webhook_register(partner=partner_a, url=httpserver.url_for("/hooks"), event_types=["ping"])
     settings.WEBHOOKS_ALLOW_LOOPBACK = False  # as if the name now resolved to an internal address
-    from partners.events import queue_delivery
+    from partners.deliveries import delivery_create
 
-    delivery = queue_delivery(endpoint=endpoint, event_type="ping", event_key="x", data={})
+    delivery = delivery_create(endpoint=endpoint, event_type="ping", event_key="x", data={})
     delivery_attempt(delivery.pk)
 
     assert httpserver.log == []
@@ -395,9 +395,9 @@ def test_ipv6_carrying_a_private_ipv4_is_refused_at_send_time(partner_a, setting
     settings.WEBHOOK_TIMEOUT_SECONDS = 1
     _resolve_to(monkeypatch, "93.184.216.34")
     endpoint = webhook_register(partner=partner_a, url="https://hooks.partner.example.org/in", event_types=["ping"])
-    from partners.events import queue_delivery
+    from partners.deliveries import delivery_create
 
-    delivery = queue_delivery(endpoint=endpoint, event_type="ping", event_key="v6", data={})
+    delivery = delivery_create(endpoint=endpoint, event_type="ping", event_key="v6", data={})
     _resolve_to(monkeypatch, address)  # the name now resolves to an address that routes inside
     delivery_attempt(delivery.pk)
 
@@ -420,9 +420,9 @@ def test_only_port_443_unless_the_setting_widens_it(api_a, partner_a, settings, 
     assert check_destination(url).port == 8443
 
     settings.WEBHOOK_ALLOWED_PORTS = [443]  # narrowed again: checked at send time too
-    from partners.events import queue_delivery
+    from partners.deliveries import delivery_create
 
-    delivery = queue_delivery(endpoint=WebhookEndpoint.objects.get(), event_type="ping", event_key="port", data={})
+    delivery = delivery_create(endpoint=WebhookEndpoint.objects.get(), event_type="ping", event_key="port", data={})
     delivery_attempt(delivery.pk)
     assert "port 443" in delivery.attempt_log.get().error
 
@@ -470,14 +470,14 @@ def test_two_deliveries_to_one_endpoint_are_attempted_at_the_same_time(partner_a
 
     def attempt_first():
         try:
-            services.delivery_attempt(first.pk)
+            delivery_attempt(first.pk)
         finally:
             connection.close()
 
     worker = threading.Thread(target=attempt_first)
     worker.start()
     assert receiving.wait(5)
-    attempted = services.delivery_attempt(second.pk)  # while the first attempt's transaction is open
+    attempted = delivery_attempt(second.pk)  # while the first attempt's transaction is open
     worker.join(10)
 
     assert attempted is not None and attempted.state == "succeeded"
@@ -511,9 +511,9 @@ def test_a_receiver_answering_a_byte_at_a_time_cannot_hold_an_attempt_past_its_l
     receiver.start()
     port = listener.getsockname()[1]
     endpoint = webhook_register(partner=partner_a, url=f"http://127.0.0.1:{port}/in", event_types=["ping"])
-    from partners.events import queue_delivery
+    from partners.deliveries import delivery_create
 
-    delivery = queue_delivery(endpoint=endpoint, event_type="ping", event_key="drip", data={})
+    delivery = delivery_create(endpoint=endpoint, event_type="ping", event_key="drip", data={})
     started = time.monotonic()
     delivery_attempt(delivery.pk)
     took = time.monotonic() - started

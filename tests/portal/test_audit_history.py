@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from partners.models import PartnerToken
 from partners.tokens import partner_token_revoke
-from tenants.services import application_transition
+from tenants.services.applications import application_transition
 from tests.campus.factories import SpaceFactory
 from tests.partners.factories import PartnerFactory, token_for
 from tests.tenants.factories import ApplicationFactory

@@ -55,7 +55,7 @@ def test_occupancy_and_residents_by_country(staff_client, campus):
 
 
 def test_funnel_counts_how_far_applications_got(staff_client, campus, staff_user, settings):
-    from tenants.services import application_transition
+    from tenants.services.applications import application_transition
 
     settings.APPLICATION_MIN_REVIEWS = 0
     a = ApplicationFactory(campus=campus, company__campus=campus, status="submitted")

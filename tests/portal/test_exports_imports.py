@@ -19,6 +19,20 @@ pytestmark = pytest.mark.django_db
 APPLICATION_FIELDS = ["reference", "company", "country", "campus", "status", "submitted_at"]
 
 
+SPACE_COLUMNS = (
+    "campus,building,code,floor,kind,area_m2,biosafety_level,cleanroom_class,fume_hoods,has_cold_room,description"
+)
+
+
+def _import_spaces(client, *rows: str):
+    """Upload a CSV of spaces with these rows to the admin's import: the preview page."""
+    csv = "\n".join([SPACE_COLUMNS, *rows]) + "\n"
+    return client.post(
+        "/admin/campus/space/import/",
+        {"format": "0", "resource": "0", "import_file": SimpleUploadedFile("spaces.csv", csv.encode())},
+    )
+
+
 def _export(client, url: str, prefix: str, fields: list[str], fmt: str):
     data = {"resource": "0", "format": fmt, **{f"{prefix}_{name}": "on" for name in fields}}
     return client.post(url, data)
@@ -60,19 +74,19 @@ def test_exports_respect_permissions(client, django_user_model):
     assert auditor.get("/admin/campus/space/import/").status_code == 403
 
 
-def test_spaces_import_from_csv_with_a_preview_and_row_errors(staff_client):
-    campus = CampusFactory(slug="icampus")
-    BuildingFactory(campus=campus, code="G")
-    csv = (
-        "campus,building,code,floor,kind,area_m2,biosafety_level,cleanroom_class,fume_hoods,has_cold_room,description\n"
-        "icampus,G,101,1,laboratory,250,bsl2,,2,1,New lab\n"
-        "icampus,G,102,1,office,80,bsl2,,0,0,Office with a biosafety level\n"
-        "icampus,Z,103,1,office,80,,,0,0,Unknown building\n"
-    )
+@pytest.fixture
+def building_g():
+    """The building the CSV rows name: G on the campus "icampus"."""
+    return BuildingFactory(campus=CampusFactory(slug="icampus"), code="G")
 
-    preview = staff_client.post(
-        "/admin/campus/space/import/",
-        {"format": "0", "resource": "0", "import_file": SimpleUploadedFile("spaces.csv", csv.encode())},
+
+@pytest.mark.usefixtures("building_g")
+def test_spaces_import_from_csv_with_a_preview_and_row_errors(staff_client):
+    preview = _import_spaces(
+        staff_client,
+        "icampus,G,101,1,laboratory,250,bsl2,,2,1,New lab",
+        "icampus,G,102,1,office,80,bsl2,,0,0,Office with a biosafety level",
+        "icampus,Z,103,1,office,80,,,0,0,Unknown building",
     )
 
     page = preview.content.decode()
@@ -82,18 +96,9 @@ def test_spaces_import_from_csv_with_a_preview_and_row_errors(staff_client):
     assert not Space.objects.exists()  # nothing is written before the preview is confirmed
 
 
+@pytest.mark.usefixtures("building_g")
 def test_a_clean_space_file_imports_after_confirmation(staff_client):
-    campus = CampusFactory(slug="icampus")
-    BuildingFactory(campus=campus, code="G")
-    csv = (
-        "campus,building,code,floor,kind,area_m2,biosafety_level,cleanroom_class,fume_hoods,has_cold_room,description\n"
-        "icampus,G,101,1,laboratory,250,bsl2,,2,1,New lab\n"
-    )
-
-    preview = staff_client.post(
-        "/admin/campus/space/import/",
-        {"format": "0", "resource": "0", "import_file": SimpleUploadedFile("spaces.csv", csv.encode())},
-    )
+    preview = _import_spaces(staff_client, "icampus,G,101,1,laboratory,250,bsl2,,2,1,New lab")
     confirm = preview.context["confirm_form"]
     staff_client.post("/admin/campus/space/process_import/", {**confirm.initial, "resource": "0"})
 

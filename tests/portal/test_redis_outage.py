@@ -16,7 +16,7 @@ from django.test import Client, override_settings
 
 from tenants.choices import ApplicationStatus
 from tenants.models import Application, Notification
-from tenants.notifications import relay_pending_notifications
+from tenants.notifications import notifications_relay
 from tests.campus.factories import CampusFactory
 from tests.partners.factories import PartnerFactory, client_with, token_for
 from tests.tenants.helpers import fill_draft
@@ -125,8 +125,8 @@ def test_with_redis_down_applicants_and_partners_are_served_and_mail_goes_out_on
 
     waiting = pending.count()  # counted before a worker can send any
     with start_worker(broker.app, perform_ping_check=False, shutdown_timeout=10):
-        assert relay_pending_notifications(older_than_seconds=0) == waiting
-        relay_pending_notifications(older_than_seconds=0)  # a second run before the first is done
+        assert notifications_relay(older_than_seconds=0) == waiting
+        notifications_relay(older_than_seconds=0)  # a second run before the first is done
         _wait_until(lambda: not pending.exists(), 30, "the relayed e-mails were not sent")
 
     confirmations = [m for m in mail.outbox if "We received the application of Helix Diagnostics" in m.subject]

@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from advisory.models import Consultation, Meeting, Review
 from tenants.models import OutcomeSurvey
-from tenants.onboarding import onboarding_start
+from tenants.services.onboarding import onboarding_start
 from tests.advisory.factories import AdvisoryMemberFactory
 from tests.tenants.factories import ApplicationDocumentFactory, ComplianceDocumentFactory
 

@@ -308,7 +308,7 @@ def test_applicant_withdraws_after_confirming(client, campus):
 
 
 def test_withdrawing_after_a_decision_is_refused(client, campus, staff_user, settings):
-    from tenants.services import application_transition
+    from tenants.services.applications import application_transition
 
     settings.APPLICATION_MIN_REVIEWS = 0
     fill_draft(client, campus)

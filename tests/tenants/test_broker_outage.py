@@ -9,7 +9,7 @@ from django.core import mail
 
 from tenants.choices import ApplicationStatus as S
 from tenants.models import Application, Notification
-from tenants.notifications import relay_pending_notifications
+from tenants.notifications import notifications_relay
 from tests.tenants.helpers import fill_draft
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,8 +31,8 @@ def test_submission_while_the_broker_is_down_is_confirmed_and_mailed_once_it_ret
     assert pending.count() == 1 and mail.outbox == []
 
     broker.in_process()
-    assert relay_pending_notifications(older_than_seconds=0) == 1
-    assert relay_pending_notifications(older_than_seconds=0) == 0
+    assert notifications_relay(older_than_seconds=0) == 1
+    assert notifications_relay(older_than_seconds=0) == 0
 
     assert [m.to for m in mail.outbox] == [["ada@helix.example.com"]]
     assert not Notification.objects.filter(sent_at__isnull=True).exists()
@@ -42,7 +42,7 @@ def test_the_relay_leaves_fresh_notifications_to_their_own_job(client, campus):
     fill_draft(client, campus)
     client.post("/apply/review/")
 
-    assert relay_pending_notifications(older_than_seconds=60) == 0
+    assert notifications_relay(older_than_seconds=60) == 0
 
 
 @pytest.mark.redis
@@ -54,8 +54,8 @@ def test_after_the_outage_the_real_worker_sends_the_mail_exactly_once(client, ca
     assert Notification.objects.filter(sent_at__isnull=True).count() == 1
 
     broker.real()
-    relay_pending_notifications(older_than_seconds=0)
-    relay_pending_notifications(older_than_seconds=0)  # a second relay run before the first is done
+    notifications_relay(older_than_seconds=0)
+    notifications_relay(older_than_seconds=0)  # a second relay run before the first is done
 
     deadline = time.monotonic() + 30
     while Notification.objects.filter(sent_at__isnull=True).exists() and time.monotonic() < deadline:

@@ -45,7 +45,7 @@ def test_without_plug_ins_only_staff_download_an_applications_documents(staff_cl
     application = ApplicationFactory(status=S.COMMITTEE_REVIEW, campus=alice.committee.campus)
     document = ApplicationDocumentFactory(application=application)
     review = review_assign(application=application, member=alice, actor=staff_user)
-    review_declare(review=review, member=alice, has_conflict=False)
+    review_declare(review=review, actor=alice.user, has_conflict=False)
     reviewer = Client()
     reviewer.force_login(alice.user)
     assert reviewer.get(document.get_download_url()).status_code == 200

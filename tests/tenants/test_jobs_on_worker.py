@@ -9,7 +9,7 @@ from django.core import mail
 
 from tenants.choices import ApplicationStatus as S
 from tenants.models import Notification
-from tenants.services import application_transition
+from tenants.services.applications import application_transition
 from tests.tenants.factories import ApplicationFactory
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -12,14 +12,14 @@ from tenants.choices import ApplicationStatus as S
 from tenants.choices import CompanyStatus, TaskOwner, TaskState
 from tenants.exceptions import InvalidTransition
 from tenants.models import DomainEvent, OnboardingPlan, OnboardingTask
-from tenants.onboarding import (
-    escalate_overdue,
+from tenants.services.applications import application_transition, stale_drafts_remind
+from tenants.services.onboarding import (
     onboarding_start,
     onboarding_task_complete,
     onboarding_task_waive,
-    send_overdue_reminders,
+    overdue_tasks_escalate,
+    overdue_tasks_remind,
 )
-from tenants.services import application_transition, remind_stale_drafts
 from tenants.signals import company_became_resident
 from tests.concurrency import at_once
 from tests.tenants.factories import ApplicationFactory
@@ -107,9 +107,9 @@ def test_company_task_needs_its_document(plan):
     task = plan.tasks.get(owner=TaskOwner.COMPANY, title_en="Sign the residency agreement")
 
     with pytest.raises(InvalidTransition):
-        onboarding_task_complete(task=task, actor_email="ada@example.com")
+        onboarding_task_complete(task=task, actor="ada@example.com")
 
-    onboarding_task_complete(task=task, actor_email="ada@example.com", upload=pdf("agreement.pdf"))
+    onboarding_task_complete(task=task, actor="ada@example.com", upload=pdf("agreement.pdf"))
     task.refresh_from_db()
     assert task.state == TaskState.DONE and task.document.original_name == "agreement.pdf"
 
@@ -136,9 +136,7 @@ def test_finishing_every_task_makes_the_company_a_resident_once(plan, staff_user
         with django_capture_on_commit_callbacks(execute=True):
             for task in plan.tasks.all():
                 if task.requires_document:
-                    onboarding_task_complete(
-                        task=task, actor_email="a@b.c", upload=pdf(), expires_on=dt.date(2030, 1, 1)
-                    )
+                    onboarding_task_complete(task=task, actor="a@b.c", upload=pdf(), expires_on=dt.date(2030, 1, 1))
                 else:
                     onboarding_task_complete(task=task, actor=staff_user)
     finally:
@@ -157,21 +155,21 @@ def test_overdue_tasks_are_reminded_once_a_day_even_if_the_job_runs_twice(plan, 
     day = APPROVED_ON + dt.timedelta(days=8)  # the agreement (7 days) is overdue
 
     with mails_after_commit():
-        first = send_overdue_reminders(day)
-        second = send_overdue_reminders(day)
+        first = overdue_tasks_remind(day)
+        second = overdue_tasks_remind(day)
 
     assert (first, second) == (1, 0)
     assert [m.to for m in mail.outbox] == [[plan.application.contacts.get().email]]
     assert "Sign the residency agreement" in mail.outbox[0].subject
     with mails_after_commit():
-        assert send_overdue_reminders(day + dt.timedelta(days=1)) == 1  # and again the next day
+        assert overdue_tasks_remind(day + dt.timedelta(days=1)) == 1  # and again the next day
 
 
 def test_staff_owned_overdue_tasks_remind_campus_staff(plan, mails_after_commit):
     mail.outbox.clear()
 
     with mails_after_commit():
-        send_overdue_reminders(APPROVED_ON + dt.timedelta(days=15))
+        overdue_tasks_remind(APPROVED_ON + dt.timedelta(days=15))
 
     recipients = {tuple(m.to) for m in mail.outbox}
     assert ("staff@campus.example.org",) in recipients
@@ -183,9 +181,9 @@ def test_escalation_after_the_configured_delay_happens_once(plan, settings, mail
     mail.outbox.clear()
 
     with mails_after_commit():
-        before = escalate_overdue(dt.datetime(2026, 3, 12, 9, tzinfo=dt.UTC))  # agreement 3 days late
-        on_time = escalate_overdue(dt.datetime(2026, 3, 15, 9, tzinfo=dt.UTC))  # 6 days late
-        again = escalate_overdue(dt.datetime(2026, 3, 15, 10, tzinfo=dt.UTC))
+        before = overdue_tasks_escalate(dt.datetime(2026, 3, 12, 9, tzinfo=dt.UTC))  # agreement 3 days late
+        on_time = overdue_tasks_escalate(dt.datetime(2026, 3, 15, 9, tzinfo=dt.UTC))  # 6 days late
+        again = overdue_tasks_escalate(dt.datetime(2026, 3, 15, 10, tzinfo=dt.UTC))
 
     assert (before, on_time, again) == (0, 1, 0)
     assert mail.outbox[-1].to == ["staff@campus.example.org"]
@@ -200,10 +198,10 @@ def test_unfinished_drafts_get_one_reminder(settings, mails_after_commit):
         withdrawn = ApplicationFactory(status=S.WITHDRAWN)
 
     with time_machine.travel(dt.datetime(2026, 1, 5, tzinfo=dt.UTC)):
-        assert remind_stale_drafts() == 0  # not stale yet
+        assert stale_drafts_remind() == 0  # not stale yet
     with time_machine.travel(dt.datetime(2026, 1, 10, tzinfo=dt.UTC)), mails_after_commit():
-        assert remind_stale_drafts() == 1
-        assert remind_stale_drafts() == 0
+        assert stale_drafts_remind() == 1
+        assert stale_drafts_remind() == 0
 
     reminded = {m.to[0] for m in mail.outbox}
     assert reminded == {draft.contacts.get().email}

@@ -12,8 +12,8 @@ from django.urls import reverse
 from tenants.choices import ApplicationStatus as S
 from tenants.choices import ComplianceKind, TaskState
 from tenants.models import ComplianceDocument, OnboardingPlan
-from tenants.onboarding import check_compliance_documents
-from tenants.services import application_transition
+from tenants.services.applications import application_transition
+from tenants.services.onboarding import compliance_documents_check
 from tests.personas import applicant_following
 from tests.tenants.factories import ApplicationFactory, CompanyFactory, ComplianceDocumentFactory
 from tests.tenants.files import docx, pixel_bomb_png
@@ -174,8 +174,8 @@ def test_expiring_documents_remind_the_company_and_expired_ones_escalate_once(pl
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        first = check_compliance_documents(today)
-        second = check_compliance_documents(today)
+        first = compliance_documents_check(today)
+        second = compliance_documents_check(today)
 
     assert first == {"reminded": 1, "escalated": 1}
     assert second == {"reminded": 0, "escalated": 0}

@@ -9,7 +9,7 @@ from django.core import mail
 
 from tenants.choices import CompanyStatus
 from tenants.models import OutcomeSurvey
-from tenants.outcomes import send_outcome_surveys
+from tenants.services.outcomes import outcome_surveys_send
 from tests.campus.factories import AllocationFactory
 from tests.tenants.factories import ApplicationFactory, CompanyFactory
 
@@ -28,8 +28,8 @@ def test_the_yearly_job_asks_each_resident_once(resident_application, django_cap
     CompanyFactory(status=CompanyStatus.RESIDENT)  # on record without a portal application: nobody to ask
 
     with django_capture_on_commit_callbacks(execute=True):
-        first = send_outcome_surveys(2026)
-        second = send_outcome_surveys(2026)
+        first = outcome_surveys_send(2026)
+        second = outcome_surveys_send(2026)
 
     assert (first, second) == (1, 0)
     assert OutcomeSurvey.objects.get().company == resident_application.company
@@ -39,7 +39,7 @@ def test_the_yearly_job_asks_each_resident_once(resident_application, django_cap
 def test_the_company_answers_on_its_status_page_and_staff_see_it_with_its_space(
     client, staff_client, resident_application
 ):
-    send_outcome_surveys(2026)
+    outcome_surveys_send(2026)
     AllocationFactory(
         company=resident_application.company,
         space__building__campus=resident_application.campus,

@@ -10,10 +10,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tenants import privacy
 from tenants.choices import ApplicationStatus
 from tenants.models import Application, ApplicationDocument, Company, DataRequest
-from tenants.tasks import erase_expired
+from tenants.services import privacy
+from tenants.tasks import expired_applications_erase
 from tests.personas import staff_in_role
 from tests.tenants.factories import ApplicationFactory
 from tests.tenants.helpers import company_data, contacts_data, fill_draft
@@ -96,7 +96,7 @@ def test_retention_erases_only_rejected_and_withdrawn_applications_past_the_peri
     recent_rejected = decided(ApplicationStatus.REJECTED, 700, "Recent Rejected")
     old_approved = decided(ApplicationStatus.APPROVED, 1000, "Old Approved")
 
-    assert erase_expired.delay().get() == 2
+    assert expired_applications_erase.delay().get() == 2
 
     for application in (old_rejected, old_withdrawn):
         application.refresh_from_db()
@@ -106,7 +106,7 @@ def test_retention_erases_only_rejected_and_withdrawn_applications_past_the_peri
         application.refresh_from_db()
         assert application.erased_at is None and application.contacts.exists()
     assert DataRequest.objects.filter(kind="retention", state="done").count() == 2
-    assert erase_expired.delay().get() == 0  # nothing twice
+    assert expired_applications_erase.delay().get() == 0  # nothing twice
 
 
 def test_asking_for_erasure_twice_records_one_request(applicant):
@@ -120,7 +120,7 @@ def test_asking_for_erasure_twice_records_one_request(applicant):
 
 
 def test_staff_without_the_right_to_delete_applications_cannot_erase(client, applicant):
-    data_request = privacy.request_erasure(applicant.application, applicant.email)
+    data_request = privacy.erasure_request(application=applicant.application, actor=applicant.email)
     auditor = staff_in_role("auditor")
     client.force_login(auditor)
     assert data_request.application.company.name in client.get("/admin/tenants/datarequest/").content.decode()
@@ -137,7 +137,7 @@ def test_staff_without_the_right_to_delete_applications_cannot_erase(client, app
 
 
 def test_a_campus_manager_carries_out_erasure_requests(client, applicant, campus_manager):
-    data_request = privacy.request_erasure(applicant.application, applicant.email)
+    data_request = privacy.erasure_request(application=applicant.application, actor=applicant.email)
     client.force_login(campus_manager)
 
     client.post("/admin/tenants/datarequest/", {"action": "erase_now", "_selected_action": [data_request.pk]})

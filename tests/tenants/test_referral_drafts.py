@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tenants.models import AccessLink, Application, Notification
-from tenants.services import application_for_referral
+from tenants.services.applications import application_for_referral
 from tests.tenants.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from tenants.choices import ApplicationStatus as S
 from tenants.choices import CompanyStatus
 from tenants.exceptions import InvalidTransition
 from tenants.models import Application, Notification
-from tenants.notifications import deliver
-from tenants.services import application_transition
+from tenants.notifications import notification_send
+from tenants.services.applications import application_transition
 from tenants.signals import application_status_changed
 from tests.tenants.factories import ApplicationFactory
 
@@ -132,8 +132,8 @@ def test_delivering_an_email_twice_sends_it_once(staff_user):
     application_transition(application=application, to=S.SCREENING, actor=staff_user)
     notification = Notification.objects.get(application=application)
 
-    assert deliver(notification.pk) is True
-    assert deliver(notification.pk) is False
+    assert notification_send(notification.pk) is True
+    assert notification_send(notification.pk) is False
 
     assert len(mail.outbox) == 1
     notification.refresh_from_db()
@@ -162,7 +162,7 @@ def retries_run_here():
 def test_delivery_is_retried_on_smtp_errors_then_sent_once(staff_user, monkeypatch, retries_run_here):
     import smtplib
 
-    from tenants.notifications import deliver_notification
+    from tenants.notifications import notification_deliver
 
     application = ApplicationFactory(status=S.SUBMITTED)
     application_transition(application=application, to=S.SCREENING, actor=staff_user)
@@ -176,19 +176,19 @@ def test_delivery_is_retried_on_smtp_errors_then_sent_once(staff_user, monkeypat
         return real_send(*args, **kwargs)
 
     monkeypatch.setattr("django.core.mail.send_mail", flaky)
-    result = deliver_notification.apply(args=[notification.pk])
+    result = notification_deliver.apply(args=[notification.pk])
 
     assert result.state == "SUCCESS" and len(calls) == 3
     notification.refresh_from_db()
     assert notification.attempts == 2 and notification.sent_at is not None
     assert len(mail.outbox) == 1
-    assert deliver_notification.apply(args=[notification.pk]).result is False  # redelivered: nothing sent
+    assert notification_deliver.apply(args=[notification.pk]).result is False  # redelivered: nothing sent
 
 
 def test_delivery_gives_up_after_a_bounded_number_of_tries(staff_user, monkeypatch, settings, retries_run_here):
     import smtplib
 
-    from tenants.notifications import deliver_notification, relay_pending_notifications
+    from tenants.notifications import notification_deliver, notifications_relay
 
     application = ApplicationFactory(status=S.SUBMITTED)
     application_transition(application=application, to=S.SCREENING, actor=staff_user)
@@ -198,14 +198,14 @@ def test_delivery_gives_up_after_a_bounded_number_of_tries(staff_user, monkeypat
         raise smtplib.SMTPServerDisconnected("mail server is down")
 
     monkeypatch.setattr("django.core.mail.send_mail", down)
-    result = deliver_notification.apply(args=[notification.pk])
+    result = notification_deliver.apply(args=[notification.pk])
 
     assert result.state == "FAILURE"
     notification.refresh_from_db()
-    assert notification.attempts == deliver_notification.max_retries + 1
+    assert notification.attempts == notification_deliver.max_retries + 1
     assert "mail server is down" in notification.last_error
     settings.NOTIFICATION_MAX_ATTEMPTS = notification.attempts
-    assert relay_pending_notifications(older_than_seconds=0) == 0  # given up: left for staff in the admin
+    assert notifications_relay(older_than_seconds=0) == 0  # given up: left for staff in the admin
 
 
 def test_an_email_whose_sender_died_mid_send_is_sent_again_only_after_its_claim_runs_out(staff_user, monkeypatch):
@@ -224,13 +224,13 @@ def test_an_email_whose_sender_died_mid_send_is_sent_again_only_after_its_claim_
     with monkeypatch.context() as patched:
         patched.setattr("django.core.mail.send_mail", worker_killed)
         with pytest.raises(SystemExit):
-            deliver(notification.pk)
+            notification_send(notification.pk)
 
-    assert deliver(notification.pk) is False  # still claimed by the dead worker: no second copy yet
+    assert notification_send(notification.pk) is False  # still claimed by the dead worker: no second copy yet
     assert mail.outbox == []
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=6)):
-        assert deliver(notification.pk) is True
-        assert deliver(notification.pk) is False
+        assert notification_send(notification.pk) is True
+        assert notification_send(notification.pk) is False
     assert len(mail.outbox) == 1
     assert Notification.objects.get(pk=notification.pk).sent_at is not None
 
@@ -267,6 +267,6 @@ def test_no_row_lock_is_held_while_the_mail_server_answers(monkeypatch):
     monkeypatch.setattr("django.core.mail.send_mail", slow_mail_server)
     mail.outbox.clear()
 
-    assert deliver(notification.pk) is True
+    assert notification_send(notification.pk) is True
     assert probes == ["free"]
     assert len(mail.outbox) == 1

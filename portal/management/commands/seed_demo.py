@@ -15,7 +15,7 @@ from advisory.demo import demo_committee_load
 from campus.demo import campus_load_demo_buildings, campus_load_facts
 from partners.demo import partners_load
 from tenants.demo import demo_applications_load, first_batch_load
-from tenants.onboarding import onboarding_template_for
+from tenants.services.onboarding import onboarding_template_for
 
 SEED_DIR = Path(__file__).resolve().parent.parent.parent / "seed"
 FACTS_FILE = SEED_DIR / "icampus-2019.json"

@@ -15,11 +15,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .choices import ApplicationStatus, CompanyStatus
-from .models import Application, Company, DataRequest
+from common.actors import Actor, actor_label, actor_user
+
+from ..choices import ENDED_WITHOUT_PLACE, ON_CAMPUS
+from ..models import Application, Company, DataRequest
 
 
-def export(application: Application) -> dict:
+def application_export(*, application: Application) -> dict:
     """Everything the portal holds about this application and its company, as plain data."""
     company = application.company
     data = {
@@ -82,24 +84,25 @@ def _jsonable(value):
     return value
 
 
-def record_export(application: Application, email: str) -> DataRequest:
+def export_record(*, application: Application, actor: Actor) -> DataRequest:
+    """Keep a record that the applicant downloaded their data, naming them only by a digest."""
     return DataRequest.objects.create(
         application=application,
         kind=DataRequest.Kind.EXPORT,
         state=DataRequest.State.DONE,
-        requested_by=_digest(email),
+        requested_by=_digest(actor_label(actor)),
         handled_at=timezone.now(),
         outcome="Downloaded by the applicant through their status link.",
     )
 
 
-def request_erasure(application: Application, email: str) -> DataRequest:
+def erasure_request(*, application: Application, actor: Actor) -> DataRequest:
     """An applicant asks for erasure; staff handle it in the admin. Asking twice changes nothing."""
     existing = DataRequest.objects.filter(
         application=application, kind=DataRequest.Kind.ERASURE, state=DataRequest.State.PENDING
     ).first()
     return existing or DataRequest.objects.create(
-        application=application, kind=DataRequest.Kind.ERASURE, requested_by=email
+        application=application, kind=DataRequest.Kind.ERASURE, requested_by=actor_label(actor)
     )
 
 
@@ -108,7 +111,9 @@ def _digest(email: str) -> str:
 
 
 @transaction.atomic
-def erase(application: Application, *, request: DataRequest | None = None, actor=None, reason: str = "") -> DataRequest:
+def application_erase(
+    *, application: Application, request: DataRequest | None = None, actor: Actor = None, reason: str = ""
+) -> DataRequest:
     """Remove the personal data of ``application``; returns the anonymised record of what was done."""
     application = Application.objects.select_for_update(of=("self",)).select_related("company").get(pk=application.pk)
     company = application.company
@@ -128,7 +133,7 @@ def erase(application: Application, *, request: DataRequest | None = None, actor
     application.erased_at = timezone.now()
     application.save(update_fields=["erased_at"])
     company_erased = not (
-        company.status in {CompanyStatus.RESIDENT, CompanyStatus.ONBOARDING}
+        company.status in ON_CAMPUS
         or company.applications.exclude(pk=application.pk).filter(erased_at__isnull=True).exists()
     )
     if company_erased:
@@ -145,23 +150,25 @@ def erase(application: Application, *, request: DataRequest | None = None, actor
     request.state = DataRequest.State.DONE
     request.requested_by = _digest(request.requested_by) if "@" in request.requested_by else request.requested_by
     request.handled_at = timezone.now()
-    request.handled_by = actor
+    request.handled_by = actor_user(actor)
     request.outcome = f"{outcome} {reason}".strip()
     request.save()
     return request
 
 
-def erase_expired(now: dt.datetime | None = None) -> int:
+def expired_applications_erase(now: dt.datetime | None = None) -> int:
     """Rejected and withdrawn applications decided more than APPLICATION_RETENTION_DAYS ago."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.APPLICATION_RETENTION_DAYS)
     due = Application.objects.filter(
-        status__in=[ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN],
+        status__in=ENDED_WITHOUT_PLACE,
         decided_at__lt=cutoff,
         erased_at__isnull=True,
     )
     erased = 0
     for application in due.iterator():
-        erase(application, reason=f"Retention period of {settings.APPLICATION_RETENTION_DAYS} days ended.")
+        application_erase(
+            application=application, reason=f"Retention period of {settings.APPLICATION_RETENTION_DAYS} days ended."
+        )
         erased += 1
     return erased

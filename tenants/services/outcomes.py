@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from .choices import ApplicationStatus
-from .models import Company, OutcomeSurvey
-from .notifications import notify_contacts
+from ..choices import ApplicationStatus
+from ..models import Company, OutcomeSurvey
+from ..notifications import notify_contacts
 
 
-def send_outcome_surveys(year: int | None = None) -> int:
+def outcome_surveys_send(year: int | None = None) -> int:
     """Ask each resident for this year's figures, once a year, however often the job runs."""
     year = year or timezone.localdate().year
     sent = 0

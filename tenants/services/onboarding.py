@@ -15,10 +15,12 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .choices import ApplicationStatus, CompanyStatus, ComplianceKind, TaskOwner, TaskState
-from .events import event_record
-from .exceptions import InvalidTransition
-from .models import (
+from common.actors import Actor, actor_email, actor_user
+
+from ..choices import ApplicationStatus, CompanyStatus, ComplianceKind, TaskOwner, TaskState
+from ..events import event_record
+from ..exceptions import InvalidTransition
+from ..models import (
     Application,
     Company,
     ComplianceDocument,
@@ -28,7 +30,7 @@ from .models import (
     OnboardingTemplate,
     OnboardingTemplateTask,
 )
-from .notifications import notify_contacts, notify_staff
+from ..notifications import notify_contacts, notify_staff
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +101,7 @@ def onboarding_start(*, application: Application, approved_on: dt.date) -> Onboa
 
 @transaction.atomic
 def onboarding_task_complete(
-    *, task: OnboardingTask, actor=None, actor_email: str = "", upload=None, expires_on: dt.date | None = None
+    *, task: OnboardingTask, actor: Actor = None, upload=None, expires_on: dt.date | None = None
 ) -> OnboardingTask:
     """Mark a task done; a task that needs a document takes it here, under the application upload rules."""
     task = OnboardingTask.objects.select_for_update(of=("self",)).select_related("plan__company").get(pk=task.pk)
@@ -109,24 +111,24 @@ def onboarding_task_complete(
         if upload is None:
             raise InvalidTransition(_("Upload the document to complete this task."), field="file")
         task.document = compliance_document_add(
-            company=task.plan.company, kind=task.requires_document, upload=upload, expires_on=expires_on, by=actor_email
+            company=task.plan.company, kind=task.requires_document, upload=upload, expires_on=expires_on, actor=actor
         )
     task.state, task.completed_at = TaskState.DONE, timezone.now()
-    task.completed_by, task.completed_by_email = actor, actor_email
+    task.completed_by, task.completed_by_email = actor_user(actor), actor_email(actor)
     task.save()
     _finish_if_complete(task.plan_id)
     return task
 
 
 @transaction.atomic
-def onboarding_task_waive(*, task: OnboardingTask, actor, reason: str) -> OnboardingTask:
+def onboarding_task_waive(*, task: OnboardingTask, actor: Actor, reason: str) -> OnboardingTask:
     """Staff waive a task they judge unnecessary; the reason is kept."""
     if not reason.strip():
         raise InvalidTransition(_("Give a reason for waiving this task."), field="reason")
     task = OnboardingTask.objects.select_for_update().get(pk=task.pk)
     if task.state != TaskState.PENDING:
         raise InvalidTransition(_("This task is already done or waived."))
-    task.state, task.completed_at, task.completed_by = TaskState.WAIVED, timezone.now(), actor
+    task.state, task.completed_at, task.completed_by = TaskState.WAIVED, timezone.now(), actor_user(actor)
     task.waived_reason = reason.strip()
     task.save()
     _finish_if_complete(task.plan_id)
@@ -134,11 +136,11 @@ def onboarding_task_waive(*, task: OnboardingTask, actor, reason: str) -> Onboar
 
 
 def compliance_document_add(
-    *, company: Company, kind: str, upload, expires_on=None, by: str = ""
+    *, company: Company, kind: str, upload, expires_on=None, actor: Actor = None
 ) -> ComplianceDocument:
     """Keep a compliance document of a company, checked under the application upload rules."""
     document = ComplianceDocument(company=company, kind=kind, expires_on=expires_on)
-    document.store(upload, by=by)
+    document.store(upload, actor=actor)
     return document
 
 
@@ -164,7 +166,7 @@ def _finish_if_complete(plan_id: int) -> None:
 # --- Scheduled jobs -------------------------------------------------------------------------
 
 
-def send_overdue_reminders(today: dt.date | None = None) -> int:
+def overdue_tasks_remind(today: dt.date | None = None) -> int:
     """Remind the owner of each overdue task, at most once per task per day."""
     today = today or timezone.localdate()
     sent = 0
@@ -183,7 +185,7 @@ def send_overdue_reminders(today: dt.date | None = None) -> int:
     return sent
 
 
-def escalate_overdue(now: dt.datetime | None = None) -> int:
+def overdue_tasks_escalate(now: dt.datetime | None = None) -> int:
     """Tell campus staff about tasks overdue for longer than ONBOARDING_ESCALATION_DAYS. Once per task."""
     now = now or timezone.now()
     cutoff = timezone.localdate(now) - dt.timedelta(days=settings.ONBOARDING_ESCALATION_DAYS)
@@ -214,7 +216,7 @@ def _approved_application(company: Company) -> Application | None:
     )
 
 
-def check_compliance_documents(today: dt.date | None = None) -> dict[str, int]:
+def compliance_documents_check(today: dt.date | None = None) -> dict[str, int]:
     """Remind companies before a document expires; tell staff once it has expired. Once each."""
     today = today or timezone.localdate()
     now = timezone.now()
@@ -257,15 +259,9 @@ def check_compliance_documents(today: dt.date | None = None) -> dict[str, int]:
 
 def plans_for_board():
     """Every plan with its tasks, those with overdue tasks first, in a fixed number of queries."""
-    from django.db.models import Count, Q
-
-    today = timezone.localdate()
     return (
         OnboardingPlan.objects.select_related("company", "campus")
         .prefetch_related(Prefetch("tasks", queryset=OnboardingTask.objects.select_related("completed_by")))
-        .annotate(
-            overdue=Count("tasks", filter=Q(tasks__state=TaskState.PENDING, tasks__due_on__lt=today)),
-            pending=Count("tasks", filter=Q(tasks__state=TaskState.PENDING)),
-        )
+        .with_task_counts()
         .order_by("-overdue", "completed_at", "approved_on")
     )

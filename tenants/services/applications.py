@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campus.models import Campus
+from common.actors import Actor, actor_email, actor_label, actor_user
 
-from . import rules
-from .choices import ApplicationStatus as S
-from .choices import CompanyStatus
-from .events import event_record
-from .exceptions import ApplicationIncomplete, ApplicationLocked, InvalidTransition
-from .models import (
+from .. import rules
+from ..choices import DECISIONS, CompanyStatus
+from ..choices import ApplicationStatus as S
+from ..events import event_record
+from ..exceptions import ApplicationIncomplete, ApplicationLocked, InvalidTransition
+from ..models import (
     Application,
     ApplicationContact,
     ApplicationDocument,
@@ -27,7 +28,7 @@ from .models import (
     ApplicationTransition,
     Company,
 )
-from .notifications import notify_contacts, notify_staff
+from ..notifications import notify_contacts, notify_staff
 from .onboarding import onboarding_start
 
 # --- Drafts ------------------------------------------------------------------------------
@@ -36,19 +37,19 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def application_start(*, campus: Campus, company: Company, language: str, editor_email: str = "") -> Application:
+def application_start(*, campus: Campus, company: Company, language: str, actor: Actor = None) -> Application:
     """Create a draft for a company that is not on record yet, from the first step's data."""
     company.campus = campus
     company.status = CompanyStatus.APPLICANT
     company.save()
     application = Application.objects.create(campus=campus, company=company, language=language)
-    _record_step(application=application, step="company", fields=["name"], editor_email=editor_email)
+    _record_step(application=application, step="company", fields=["name"], actor=actor)
     return application
 
 
 @transaction.atomic
 def application_save_step(
-    *, application: Application, step: str, save, changed: Iterable[str], language: str, editor_email: str = ""
+    *, application: Application, step: str, save, changed: Iterable[str], language: str, actor: Actor = None
 ) -> Application:
     """Store one step of a draft (``save`` writes the step's forms) and record who changed what."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -60,34 +61,36 @@ def application_save_step(
     if fresh.language != language:
         fresh.language = language
         fresh.save(update_fields=["language", "updated_at"])
-    _record_step(application=application, step=step, fields=list(changed), editor_email=editor_email)
+    _record_step(application=application, step=step, fields=list(changed), actor=actor)
     return application
 
 
-def _record_step(*, application: Application, step: str, fields: list[str], editor_email: str) -> None:
+def _record_step(*, application: Application, step: str, fields: list[str], actor: Actor) -> None:
     completed = list(Application.objects.filter(pk=application.pk).values_list("completed_steps", flat=True).get())
     if step not in completed:
         completed.append(step)
         Application.objects.filter(pk=application.pk).update(completed_steps=completed)
     application.completed_steps = completed
     if fields:
-        ApplicationEdit.objects.create(application=application, step=step, editor_email=editor_email, fields=fields)
+        ApplicationEdit.objects.create(
+            application=application, step=step, editor_email=actor_label(actor), fields=fields
+        )
 
 
 @transaction.atomic
-def document_attach(*, application: Application, kind: str, upload, editor_email: str = "") -> ApplicationDocument:
+def document_attach(*, application: Application, kind: str, upload, actor: Actor = None) -> ApplicationDocument:
     """Check an uploaded file and keep it with the draft under a name of our choosing."""
     if not Application.objects.select_for_update().get(pk=application.pk).is_editable:
         raise ApplicationLocked(_("This application has been submitted and can no longer be changed."))
     document = ApplicationDocument(application=application, kind=kind)
-    document.store(upload, by=editor_email)
+    document.store(upload, actor=actor)
     ApplicationEdit.objects.create(
-        application=application, step="documents", editor_email=editor_email, fields=[f"document:{kind}"]
+        application=application, step="documents", editor_email=actor_label(actor), fields=[f"document:{kind}"]
     )
     return document
 
 
-def remind_stale_drafts(now: dt.datetime | None = None) -> int:
+def stale_drafts_remind(now: dt.datetime | None = None) -> int:
     """One reminder for drafts untouched for DRAFT_REMINDER_DAYS; never after submission or withdrawal."""
     now = now or timezone.now()
     stale = Application.objects.filter(
@@ -123,12 +126,12 @@ def missing_for_submission(application: Application) -> list[str]:
     return problems
 
 
-def application_submit(*, application: Application, editor_email: str = "") -> Application:
+def application_submit(*, application: Application, actor: Actor = None) -> Application:
     """Submit a complete draft. A second submission changes nothing."""
     problems = missing_for_submission(application)
     if problems:
         raise ApplicationIncomplete(problems)
-    return application_transition(application=application, to=S.SUBMITTED, actor_email=editor_email)
+    return application_transition(application=application, to=S.SUBMITTED, actor=actor)
 
 
 # --- Moving applications -----------------------------------------------------------------
@@ -139,8 +142,7 @@ def application_transition(
     *,
     application: Application,
     to: str,
-    actor=None,
-    actor_email: str = "",
+    actor: Actor = None,
     reason: str = "",
     override_reason: str = "",
 ) -> Application:
@@ -158,9 +160,9 @@ def application_transition(
             field="status",
         )
     reason, override_reason = reason.strip(), override_reason.strip()
-    if actor is not None and to in rules.REASON_REQUIRED_FROM_STAFF and not reason:
+    if actor_user(actor) is not None and to in rules.REASON_REQUIRED_FROM_STAFF and not reason:
         raise InvalidTransition(_("Give a reason for this change; the applicant will see it."), field="reason")
-    if to in rules.DECISIONS:
+    if to in DECISIONS:
         missing = rules.reviews_missing(locked)
         if missing and not override_reason:
             raise InvalidTransition(
@@ -178,7 +180,7 @@ def application_transition(
     updates = {"status": to, "updated_at": now}
     if to == S.SUBMITTED:
         updates["submitted_at"] = now
-    if to in rules.DECISIONS:
+    if to in DECISIONS:
         updates["decided_at"] = now
     for name, value in updates.items():
         setattr(locked, name, value)
@@ -187,8 +189,8 @@ def application_transition(
         application=locked,
         from_status=current,
         to_status=to,
-        actor=actor,
-        actor_email=actor_email,
+        actor=actor_user(actor),
+        actor_email=actor_email(actor),
         reason=reason,
         override_reason=override_reason,
         created_at=now,
@@ -206,11 +208,11 @@ def application_transition(
     return locked
 
 
-def application_withdraw(*, application: Application, actor_email: str, reason: str = "") -> Application:
+def application_withdraw(*, application: Application, actor: Actor, reason: str = "") -> Application:
     """The applicant withdraws before a decision."""
     if application.is_decided:
         raise InvalidTransition(_("A decision has been made; the application can no longer be withdrawn."))
-    return application_transition(application=application, to=S.WITHDRAWN, actor_email=actor_email, reason=reason)
+    return application_transition(application=application, to=S.WITHDRAWN, actor=actor, reason=reason)
 
 
 # --- Links by e-mail ------------------------------------------------------------------------
@@ -229,7 +231,7 @@ def links_request(*, email: str) -> int:
 
 
 @transaction.atomic
-def colleague_invite(*, application: Application, name: str, email: str, invited_by: str) -> ApplicationContact:
+def colleague_invite(*, application: Application, name: str, email: str, actor: Actor) -> ApplicationContact:
     """Add a colleague as a contact and send them their own link to the draft."""
     if not application.is_editable:
         raise ApplicationLocked(_("This application has been submitted and can no longer be changed."))
@@ -241,16 +243,16 @@ def colleague_invite(*, application: Application, name: str, email: str, invited
         to=[email],  # as typed: the address the colleague was invited at
         kind="invitation",
         template="invitation",
-        context={"contact": contact, "invited_by": invited_by},
+        context={"contact": contact, "invited_by": actor_label(actor)},
         link="resume",
     )
     ApplicationEdit.objects.create(
-        application=application, step="contacts", editor_email=invited_by, fields=[f"invited:{email}"]
+        application=application, step="contacts", editor_email=actor_label(actor), fields=[f"invited:{email}"]
     )
     return contact
 
 
-def save_for_later(*, application: Application, email: str) -> None:
+def resume_link_send(*, application: Application, email: str) -> None:
     """E-mail a link to come back to the draft."""
     notify_contacts(application=application, to=[email], kind="resume_link", template="resume_link", link="resume")
 
@@ -304,7 +306,7 @@ def application_for_referral(
     if existing is not None:
         return existing, False
     company = Company(name=company_name.strip(), country=country, website=website)
-    application = application_start(campus=campus, company=company, language=language, editor_email="")
+    application = application_start(campus=campus, company=company, language=language)
     contact = ApplicationContact.objects.create(
         application=application, name=contact_name, email=contact_email, is_primary=True
     )
