@@ -182,18 +182,30 @@ def test_behind_the_proxy_rate_limits_count_each_client_by_its_own_address(clien
     assert ask("81.2.69.8") == 200
 
 
-def test_the_docker_example_trusts_forwarded_headers_from_the_host_proxy_only():
-    """Other containers and clients reaching the published port must not count as the proxy."""
+def test_compose_runs_many_web_and_workers_behind_one_balancer_and_exactly_one_beat():
     import ipaddress
 
     import yaml
 
     compose = yaml.safe_load((ROOT / "deploy/docker-compose.yml").read_text())
-    example = dict(
+    services = compose["services"]
+    environment = dict(
         line.split("=", 1) for line in (ROOT / "deploy/.env.example").read_text().splitlines() if "=" in line
     )
-    gateway = compose["networks"]["default"]["ipam"]["config"][0]["gateway"]
 
-    assert all(port.startswith("127.0.0.1:") for port in compose["services"]["web"]["ports"])
-    trusted = [ipaddress.ip_network(part) for part in example["FORWARDED_ALLOW_IPS"].split(",")]
-    assert trusted == [ipaddress.ip_network(gateway)]
+    assert services["web"]["deploy"]["replicas"] == "${WEB_REPLICAS:-2}" and "ports" not in services["web"]
+    assert services["worker"]["deploy"]["replicas"] == "${WORKER_REPLICAS:-2}"
+    assert services["beat"]["deploy"]["replicas"] == 1
+    for name in ("web", "worker"):
+        assert services[name]["healthcheck"]["test"], name
+    for name in ("web", "worker", "beat", "balancer"):
+        assert services[name]["restart"] == "unless-stopped", name
+    # Forwarded headers count only from the balancer, and only the host's proxy reaches it: other
+    # containers and clients of a published port must not count as a proxy.
+    balancer = services["balancer"]
+    published = [port for service in services.values() for port in service.get("ports", [])]
+    assert published == ["127.0.0.1:8000:8080"] == balancer["ports"]
+    trusted = [ipaddress.ip_network(part) for part in environment["FORWARDED_ALLOW_IPS"].split(",")]
+    assert trusted == [ipaddress.ip_network(balancer["networks"]["default"]["ipv4_address"])]
+    assert environment["TRUSTED_PROXY_COUNT"] == "2"
+    assert "server web:8000 resolve" in (ROOT / "deploy/nginx/balancer.conf").read_text()

@@ -198,3 +198,30 @@ def test_every_deploy_file_names_the_production_settings():
         assert f"Environment={production}" in unit.read_text(), unit.name
     assert production in (deploy / "Dockerfile").read_text()
     assert f"export {production}" in (deploy / "serve.sh").read_text()
+
+
+@pytest.mark.parametrize("seconds", ["0", "61", "3600"])
+def test_a_document_url_valid_for_more_than_a_minute_stops_start_up(seconds):
+    result = _import_settings(SECRET_KEY="k" * 50, DOCUMENT_URL_MAX_AGE_SECONDS=seconds)
+
+    assert result.returncode != 0
+    assert "DOCUMENT_URL_MAX_AGE_SECONDS must be between 1 and 60." in result.stderr
+
+
+def test_documents_go_to_the_bucket_only_when_one_is_named():
+    show = "import portal.settings.base as s; print(s.STORAGES['private']['BACKEND'])"
+
+    assert _run(show, SECRET_KEY="k" * 50).stdout.strip() == "common.storage.LocalPrivateStorage"
+    assert _run(show, SECRET_KEY="k" * 50, S3_BUCKET="icampus-docs").stdout.strip() == "storages.backends.s3.S3Storage"
+
+
+def test_transaction_pooling_turns_off_what_pgbouncer_cannot_keep():
+    show = (
+        "import portal.settings.base as s; d = s.DATABASES['default'];"
+        "print(d.get('DISABLE_SERVER_SIDE_CURSORS'), d.get('OPTIONS', {}).get('prepare_threshold', 'default'))"
+    )
+    url = "postgres://portal@127.0.0.1:6432/portal"
+
+    assert _run(show, SECRET_KEY="k" * 50, DATABASE_URL=url).stdout.split() == ["None", "default"]
+    pooled = _run(show, SECRET_KEY="k" * 50, DATABASE_URL=url, DATABASE_TRANSACTION_POOLING="1")
+    assert pooled.stdout.split() == ["True", "None"]
