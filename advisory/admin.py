@@ -16,12 +16,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import ServiceSaveMixin
 from common.errors import DomainError
+from common.signin import reset_link_options
 from tenants.choices import ApplicationStatus
 
 from .models import AdvisoryCommittee, AdvisoryMember, Consultation, ConsultationSession, Meeting, Review
 from .resources import ReviewResource
 from .services import consultation_assign, review_assign, review_assignment_check, reviews_auto_assign
-from .views import reset_link_options
 
 
 class MemberInline(admin.TabularInline):
@@ -62,7 +62,7 @@ class AdvisoryMemberAdmin(SimpleHistoryAdmin):
                 member.save(update_fields=["user"])
             form = PasswordResetForm({"email": member.user.email})
             if form.is_valid():
-                form.save(request=request, **reset_link_options())
+                form.save(request=request, **reset_link_options("advisory/"))
         self.message_user(request, _("Invitations sent."), messages.SUCCESS)
 
 

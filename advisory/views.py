@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from functools import wraps
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -17,9 +14,9 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
 from common.errors import DomainError
+from common.signin import LimitedLoginView, SiteUrlPasswordResetView
 from common.staff import staff_required
 from tenants.applicants import applicant_from
 from tenants.models import Application, ApplicationDocument
@@ -30,47 +27,21 @@ from .forms import AssignForm, ConsultationRequestForm, DeclarationForm, ScoreFo
 from .models import AdvisoryMember, Consultation, Meeting, Review
 
 
-class LoginView(auth_views.LoginView):
+class LoginView(LimitedLoginView):
     """Sign-in for committee members; attempts are limited per address and per user name."""
 
     template_name = "advisory/login.html"
-    redirect_authenticated_user = True
-
-    def post(self, request, *args, **kwargs):
-        rate = settings.ADVISORY_LOGIN_RATE
-        username = request.POST.get("username", "").lower()[:150]
-        by_ip = is_ratelimited(request, group="advisory-login", key="ip", rate=rate, method="POST", increment=True)
-        by_user = is_ratelimited(
-            request, group="advisory-login-user", key=lambda g, r: username, rate=rate, method="POST", increment=True
-        )
-        if by_ip or by_user:
-            response = render(request, "advisory/login.html", {"form": self.get_form(), "locked": True}, status=429)
-            response["Retry-After"] = "900"
-            return response
-        return super().post(request, *args, **kwargs)
+    rate_group = "advisory-login"
+    rate_setting = "ADVISORY_LOGIN_RATE"
 
     def get_default_redirect_url(self):
         return str(reverse_lazy("advisory:dashboard"))
 
 
-def reset_link_options() -> dict:
-    """Reset links always use the configured address, never the Host header of the request."""
-    parts = urlsplit(settings.SITE_URL)
-    return {
-        "domain_override": parts.netloc,
-        "use_https": parts.scheme == "https",
-        "subject_template_name": "advisory/password_reset_subject.txt",
-        "email_template_name": "advisory/password_reset_email.txt",
-    }
-
-
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(SiteUrlPasswordResetView):
     template_name = "advisory/password_reset.html"
     success_url = reverse_lazy("advisory:password_reset_done")
-
-    def form_valid(self, form):
-        form.save(request=self.request, token_generator=self.token_generator, **reset_link_options())
-        return redirect(self.get_success_url())
+    email_templates = "advisory/"
 
 
 def member_required(view):

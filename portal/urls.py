@@ -38,5 +38,6 @@ urlpatterns += i18n_patterns(
     path("", include("tenants.urls")),
     path("", include("partners.urls")),
     path("", include("advisory.urls")),
+    path("", include("residents.urls")),
     prefix_default_language=False,
 )

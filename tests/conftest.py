@@ -22,9 +22,9 @@ from tests.advisory.factories import AdvisoryMemberFactory
 from tests.campus.factories import CampusFactory
 from tests.object_storage import bucket, s3_server  # noqa: F401 - fixtures for every test module
 from tests.partners.factories import PartnerFactory, client_with, token_for
-from tests.personas import MEMBER_PASSWORD, applicant_following, staff_in_role
+from tests.personas import MEMBER_PASSWORD, applicant_following, resident_of, staff_in_role
 from tests.served import serve  # noqa: F401 - a real gunicorn, for the tests of serving
-from tests.tenants.factories import ApplicationFactory
+from tests.tenants.factories import ApplicationFactory, CompanyFactory
 
 
 def _services_required() -> bool:
@@ -64,8 +64,6 @@ def campus(db):
 
 
 # --- Personas --------------------------------------------------------------------------------
-# Companies' own people on campus (a resident company's admin and members) come with the
-# residents' models; they have no fixture until those exist.
 
 
 @pytest.fixture
@@ -91,6 +89,42 @@ def applicant(campus):
     """A browser following its own submitted application, under its primary contact's address."""
     application = ApplicationFactory(campus=campus, company__campus=campus, status="submitted")
     return applicant_following(application, application.primary_contact.email)
+
+
+@pytest.fixture
+def resident_company(campus):
+    """Company A: a resident of the campus, with people of its own (the fixtures below)."""
+    return CompanyFactory(campus=campus, name="Helix Therapeutics")
+
+
+@pytest.fixture
+def other_company(campus):
+    """Company B: another resident, whose people must never see company A's things."""
+    return CompanyFactory(campus=campus, name="Nordic Biologics")
+
+
+@pytest.fixture
+def resident_admin(resident_company):
+    """Company A's admin: manages its team and profile."""
+    return resident_of(resident_company, "admin", "Ada")
+
+
+@pytest.fixture
+def resident_member(resident_company):
+    """A member of company A: sees the company's area, manages nothing."""
+    return resident_of(resident_company, "member", "Max")
+
+
+@pytest.fixture
+def resident_finance(resident_company):
+    """Company A's finance person: the lease and invoices (when they exist), no team management."""
+    return resident_of(resident_company, "finance", "Fei")
+
+
+@pytest.fixture
+def other_resident(other_company):
+    """Company B's admin, the outsider for every object of company A."""
+    return resident_of(other_company, "admin", "Bo")
 
 
 @pytest.fixture

@@ -44,3 +44,34 @@ def applicant_following(application, email: str = "", client: Client | None = No
     session["applicant"] = {"application": application.pk, "email": email}
     session.save()
     return Applicant(client=client, application=application, email=email)
+
+
+# Residents' people sign in at /my/login/ with their e-mail address and this password.
+RESIDENT_PASSWORD = "resident-Passw0rd!"
+
+
+@dataclass
+class Resident:
+    """A person of a resident company, signed in: what /my/ sees."""
+
+    client: Client
+    user: object
+    membership: object
+
+    @property
+    def company(self):
+        return self.membership.company
+
+
+def resident_of(company, role: str, name: str) -> Resident:
+    """A signed-in account of ``company`` in ``role`` (admin, member or finance), as after joining."""
+    from residents.models import Membership
+
+    email = f"{name.lower()}@{company.pk}.example.com"
+    user = get_user_model().objects.create_user(
+        username=email, email=email, password=RESIDENT_PASSWORD, first_name=name
+    )
+    membership = Membership.objects.create(user=user, company=company, role=role)
+    client = Client()
+    client.force_login(user)
+    return Resident(client=client, user=user, membership=membership)

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "tenants",
     "partners",
     "advisory",
+    "residents",
     "portal",  # last: its post_migrate handler (staff roles) needs every app's permissions
 ]
 
@@ -482,6 +483,11 @@ SPECTACULAR_SETTINGS = {
 ADVISORY_DISAGREEMENT_GAP = env.int("ADVISORY_DISAGREEMENT_GAP", default=3)
 # Sign-in attempts to the reviewer area per client address and per user name.
 ADVISORY_LOGIN_RATE = env.str("ADVISORY_LOGIN_RATE", default="10/15m")
+
+# --- Residents ---------------------------------------------------------------------------
+# Days an invitation to join a company's team works; residents' sign-in attempts per address and name.
+RESIDENT_INVITATION_DAYS = env.int("RESIDENT_INVITATION_DAYS", default=14)
+RESIDENT_LOGIN_RATE = env.str("RESIDENT_LOGIN_RATE", default="10/15m")
 
 # Spreadsheet exports and imports in the admin: CSV and Excel; exporting needs the "view"
 # permission of the model, importing the "add" permission.

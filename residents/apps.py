@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ResidentsConfig(AppConfig):
+    """Resident companies after move-in: their people's accounts and their area at /my/."""
+
+    name = "residents"
+    verbose_name = _("Residents")
+
+    def ready(self) -> None:
+        from tenants import signals as tenants_signals
+
+        from . import receivers
+
+        tenants_signals.application_status_changed.connect(
+            receivers.invite_approved_contacts, dispatch_uid="residents.invite_approved_contacts"
+        )

@@ -1,0 +1,5 @@
+"""The residents' models, one module per feature."""
+
+from .members import Invitation, Membership
+
+__all__ = ["Invitation", "Membership"]

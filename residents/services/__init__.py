@@ -1,0 +1,1 @@
+"""The residents' business actions, one module per feature (as ``models/``)."""

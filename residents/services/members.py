@@ -1,0 +1,170 @@
+"""Accounts of a resident company's people: invitations, joining, roles, leaving."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.actors import Actor, actor_user
+from common.errors import DomainError
+from common.tokens import hash_token, new_token
+from tenants.models import Application, Company
+from tenants.notifications import notify
+
+from ..choices import MemberRole
+from ..exceptions import InvalidInvitation, LastAdmin
+from ..models import Invitation, Membership
+
+
+def invitation_url(token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("residents:join_link", args=[token])
+
+
+def _address_taken(email: str) -> bool:
+    """One address, one account: a person belongs to one company and has no other portal account."""
+    return get_user_model().objects.filter(email__iexact=email).exists()
+
+
+@transaction.atomic
+def invitation_send(
+    *,
+    company: Company,
+    email: str,
+    role: str = MemberRole.MEMBER,
+    name: str = "",
+    actor: Actor = None,
+    language: str | None = None,
+) -> Invitation:
+    """Invite ``email`` to the company's team, replacing an open invitation to the same address."""
+    email = email.strip().lower()
+    if Membership.objects.filter(user__email__iexact=email).exists():
+        raise DomainError(_("This person already belongs to a company on the portal."), field="email")
+    if _address_taken(email):
+        raise DomainError(
+            _("This address already has an account on the portal; invite another address."), field="email"
+        )
+    now = timezone.now()
+    Invitation.objects.filter(company=company, email=email, accepted_at__isnull=True, withdrawn_at__isnull=True).update(
+        withdrawn_at=now
+    )
+    token = new_token()
+    inviter = actor_user(actor)
+    invitation = Invitation.objects.create(
+        company=company,
+        email=email,
+        name=name.strip(),
+        role=role,
+        language=language or settings.LANGUAGE_CODE,
+        token_hash=hash_token(token),
+        invited_by=inviter,
+        created_at=now,
+        expires_at=now + dt.timedelta(days=settings.RESIDENT_INVITATION_DAYS),
+    )
+    notify(
+        kind="team_invitation",
+        recipient=email,
+        template="residents/email/invitation",
+        context={"invitation": invitation, "link": invitation_url(token), "inviter": inviter},
+        company=company,
+        language=invitation.language,
+    )
+    return invitation
+
+
+def contacts_invite(*, application: Application) -> list[Invitation]:
+    """On approval: invite the application's contacts, the primary contact as company admin.
+
+    Safe to run again (the approval event is delivered at least once): an address already
+    invited to, or a member of, the company is skipped.
+    """
+    company = application.company
+    invited = []
+    contacts = sorted(application.contacts.all(), key=lambda contact: not contact.is_primary)
+    for position, contact in enumerate(contacts):
+        email = contact.email.strip().lower()
+        if not email or company.invitations.filter(email=email).exists() or _address_taken(email):
+            continue
+        role = MemberRole.ADMIN if position == 0 else MemberRole.MEMBER
+        invited.append(
+            invitation_send(company=company, email=email, role=role, name=contact.name, language=application.language)
+        )
+    return invited
+
+
+def invitation_find(*, token_hash: str) -> Invitation:
+    invitation = Invitation.objects.open().select_related("company").filter(token_hash=token_hash).first()
+    if invitation is None:
+        raise InvalidInvitation(
+            _("This invitation is not valid any more. Ask your company admin, or the campus, for a new one.")
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token_hash: str, name: str, password: str) -> Membership:
+    """Create the person's account and membership; the invitation is used up."""
+    invitation = (
+        Invitation.objects.select_for_update().open().select_related("company").filter(token_hash=token_hash).first()
+    )
+    if invitation is None:
+        raise InvalidInvitation(
+            _("This invitation is not valid any more. Ask your company admin, or the campus, for a new one.")
+        )
+    if _address_taken(invitation.email):
+        raise DomainError(_("This address already has an account on the portal; sign in instead."), field="email")
+    user = get_user_model().objects.create_user(
+        username=invitation.email, email=invitation.email, password=password, first_name=name.strip()[:150]
+    )
+    membership = Membership.objects.create(user=user, company=invitation.company, role=invitation.role)
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return membership
+
+
+def invitation_withdraw(*, invitation: Invitation, actor: Actor = None) -> Invitation:
+    if invitation.accepted_at is None and invitation.withdrawn_at is None:
+        invitation.withdrawn_at = timezone.now()
+        invitation.save(update_fields=["withdrawn_at"])
+    return invitation
+
+
+def _lock_team(company_id: int) -> list[Membership]:
+    """The company's memberships, locked: two admins changing each other at once wait in turn."""
+    return list(Membership.objects.select_for_update().filter(company_id=company_id))
+
+
+def _would_leave_no_admin(team: list[Membership], changed: Membership) -> bool:
+    return not any(member.is_admin for member in team if member.pk != changed.pk)
+
+
+@transaction.atomic
+def member_role_change(*, membership: Membership, role: str, actor: Actor = None) -> Membership:
+    team = _lock_team(membership.company_id)
+    current = next(member for member in team if member.pk == membership.pk)
+    if current.is_admin and role != MemberRole.ADMIN and _would_leave_no_admin(team, current):
+        raise LastAdmin(_("The company needs at least one company admin; make someone else admin first."), field="role")
+    if current.role != role:
+        current.role = role
+        current.save(update_fields=["role"])
+    return current
+
+
+@transaction.atomic
+def member_remove(*, membership: Membership, actor: Actor = None) -> None:
+    """Take the person off the team; their account, which served only this company, is closed."""
+    team = _lock_team(membership.company_id)
+    current = next((member for member in team if member.pk == membership.pk), None)
+    if current is None:
+        return
+    if current.is_admin and _would_leave_no_admin(team, current):
+        raise LastAdmin(_("The company needs at least one company admin; make someone else admin first."))
+    user = current.user
+    current.delete()
+    user.is_active = False
+    user.save(update_fields=["is_active"])

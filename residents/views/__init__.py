@@ -1,0 +1,1 @@
+"""The residents' pages at /my/, one module per feature."""
