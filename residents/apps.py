@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,6 +13,9 @@ class ResidentsConfig(AppConfig):
         from tenants import signals as tenants_signals
 
         from . import receivers
+        from .schedules import ensure_schedules
+
+        post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="residents.ensure_schedules")
 
         tenants_signals.application_status_changed.connect(
             receivers.invite_approved_contacts, dispatch_uid="residents.invite_approved_contacts"

@@ -15,7 +15,7 @@ from common.errors import DomainError
 from common.signin import LimitedLoginView, SiteUrlPasswordResetView
 from common.tokens import hash_token
 
-from ..forms import JoinForm
+from ..forms.members import JoinForm
 from ..services.members import invitation_accept, invitation_find
 
 JOIN_SESSION_KEY = "residents_join"

@@ -13,7 +13,7 @@ from common.errors import DomainError
 
 from ..access import resident_required
 from ..choices import MemberRole
-from ..forms import InviteForm, RoleForm
+from ..forms.members import InviteForm, RoleForm
 from ..models import Invitation, Membership
 from ..services.members import invitation_send, invitation_withdraw, member_remove, member_role_change
 

@@ -4,8 +4,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from common.errors import DomainError
 
-from .models import Invitation, Membership
-from .services.members import invitation_withdraw
+from ..models import Invitation, Membership
+from ..services.members import invitation_withdraw
 
 
 @admin.register(Membership)

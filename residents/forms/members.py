@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from .choices import MemberRole
+from ..choices import MemberRole
 
 
 class JoinForm(forms.Form):

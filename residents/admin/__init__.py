@@ -1,0 +1,3 @@
+"""The residents' admin pages, one module per feature (as ``models/``)."""
+
+from . import members  # noqa: F401

@@ -1,0 +1,1 @@
+"""The residents' forms, one module per feature."""

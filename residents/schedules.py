@@ -1,0 +1,13 @@
+"""The residents' periodic jobs, as django-celery-beat rows staff can see and change in the admin."""
+
+from __future__ import annotations
+
+from common.schedules import ensure_periodic_tasks
+
+SCHEDULES: list[tuple[str, str, dict]] = [
+    # (name, registered task name, crontab fields)
+]
+
+
+def ensure_schedules(sender=None, using: str = "default", **kwargs) -> None:
+    ensure_periodic_tasks(SCHEDULES, using)
