@@ -68,7 +68,8 @@ def _made_up_tree(tmp_path: Path, extra: tuple[str, str] | None = None) -> Path:
         (tmp_path / app).mkdir()
         (tmp_path / app / "__init__.py").write_text("")
         (tmp_path / app / "services.py").write_text("")
-    below = {"portal": ["advisory", "partners"], "advisory": ["tenants"], "partners": ["tenants"]}
+    below = {"portal": ["residents"], "residents": ["advisory", "partners"]}
+    below |= {"advisory": ["tenants"], "partners": ["tenants"]}
     below |= {"tenants": ["campus"], "campus": ["common"]}
     imports = [(importer, imported) for importer, imported_apps in below.items() for imported in imported_apps]
     for importer, imported in [*imports, *([extra] if extra else [])]:
