@@ -1,0 +1,125 @@
+"""Who reaches what in /my/: every URL pattern of the residents' area, walked for every persona.
+
+The walk reads the URL patterns, so a new page of /my/ is covered the day it is added: a pattern
+that takes an object's id needs an entry in OBJECTS (how to make company A's object for it), and
+the test says so when one is missing.
+
+- Outsiders never see a resident's page: a visitor who is not signed in (an applicant's link
+  session included) is sent to sign in; staff and advisory members get 404.
+- Company B's admin gets 404 for every object of company A, for GET and POST alike.
+- Company A's people reach their pages; what a role may not do is refused with 403.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from residents.services.members import invitation_send
+
+pytestmark = pytest.mark.django_db
+
+# Pages for people who are not signed in yet: signing in, joining, resetting a password.
+PUBLIC = {"login", "logout", "join", "join_link", "password_reset", "password_reset_done", "password_reset_confirm"}
+
+# URL name -> builds company A's object for the pattern's ``pk`` (given the personas).
+OBJECTS = {
+    "member_role": lambda people: people["resident_member"].membership,
+    "member_remove": lambda people: people["resident_member"].membership,
+    "invitation_withdraw": lambda people: invitation_send(
+        company=people["resident_admin"].company, email="new@helix.example.com"
+    ),
+}
+
+# URL name -> the roles of company A that may use it (all roles when not listed).
+ROLES = {
+    "team_invite": {"admin"},
+    "member_role": {"admin"},
+    "member_remove": {"admin"},
+    "invitation_withdraw": {"admin"},
+}
+
+
+def residents_patterns() -> list[tuple[str, URLPattern]]:
+    """Every (name, pattern) of the ``residents`` namespace."""
+
+    def walk(patterns, namespace=None):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, entry.namespace or namespace)
+            elif namespace == "residents" and entry.name:
+                yield entry.name, entry
+
+    return sorted(walk(get_resolver().url_patterns), key=lambda item: item[0])
+
+
+PAGES = [name for name, _pattern in residents_patterns() if name not in PUBLIC]
+
+
+@pytest.fixture
+def people(request, resident_admin, resident_member, resident_finance, other_resident):
+    return {
+        "resident_admin": resident_admin,
+        "resident_member": resident_member,
+        "resident_finance": resident_finance,
+        "other_resident": other_resident,
+    }
+
+
+def url_for(name: str, people) -> str:
+    from django.urls import reverse
+
+    pattern = dict(residents_patterns())[name]
+    keys = list(pattern.pattern.converters)
+    if not keys:
+        return reverse(f"residents:{name}")
+    assert name in OBJECTS, f"/my/ page {name!r} takes {keys}: add how to make company A's object to OBJECTS"
+    return reverse(f"residents:{name}", kwargs={"pk": OBJECTS[name](people).pk})
+
+
+def test_every_page_of_my_is_walked():
+    assert {"home", "team", "team_invite"} <= set(PAGES)
+
+
+def visit(client, url: str):
+    """GET the page, or POST to it when it takes only POST."""
+    response = client.get(url)
+    return client.post(url) if response.status_code == 405 else response
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_outsiders_never_see_a_residents_page(name, people, client, applicant, screening_officer, alice):
+    url = url_for(name, people)
+    for visitor in (client, applicant.client):  # no one signed in; an applicant's link session
+        response = visit(visitor, url)
+        assert response.status_code == 302 and response["Location"].startswith("/my/login/"), name
+
+    for user in (screening_officer, alice.user):
+        signed_in = client.__class__()
+        signed_in.force_login(user)
+        assert visit(signed_in, url).status_code == 404, (name, user)
+        assert signed_in.post(url).status_code in {404, 405}, (name, user)
+
+
+@pytest.mark.parametrize("name", sorted(OBJECTS))
+def test_company_b_never_reaches_company_as_objects(name, people):
+    url = url_for(name, people)
+    outsider = people["other_resident"].client
+
+    assert outsider.get(url).status_code in {404, 405}, name
+    assert outsider.post(url).status_code == 404, name
+
+
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("persona", ["resident_admin", "resident_member", "resident_finance"])
+def test_company_as_people_reach_their_pages_in_their_role(name, persona, people):
+    url = url_for(name, people)
+    allowed = persona.removeprefix("resident_") in ROLES.get(name, {"admin", "member", "finance"})
+    person = people[persona].client
+
+    codes = {person.get(url).status_code, person.post(url).status_code}
+
+    if allowed:
+        assert not codes & {403, 404}, (name, persona, codes)
+    else:
+        assert 403 in codes and 404 not in codes, (name, persona, codes)
