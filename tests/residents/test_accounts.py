@@ -153,3 +153,37 @@ def test_a_removed_person_is_signed_out_everywhere(resident_admin, resident_memb
     assert response.status_code == 302
     assert not Membership.objects.filter(pk=resident_member.membership.pk).exists()
     assert resident_member.client.get("/my/").status_code == 302, "back to the sign-in page"
+
+
+def test_a_resident_asks_the_committee_for_counsel_and_sees_only_its_own_requests(resident_member, other_resident):
+    from advisory.models import Consultation
+
+    response = resident_member.client.post(
+        "/my/consultations/", {"topic": "NMPA registration", "question": "Which class is our device?"}
+    )
+    other_resident.client.post("/my/consultations/", {"topic": "Funding", "question": "Series A?"})
+
+    assert response.status_code == 302
+    consultation = Consultation.objects.get(company=resident_member.company)
+    assert consultation.requested_by == resident_member.user.email
+    page = resident_member.client.get("/my/consultations/").content.decode()
+    assert "NMPA registration" in page and "Series A?" not in page
+
+
+def test_a_resident_answers_the_yearly_survey_once(resident_finance):
+    from tenants.models import OutcomeSurvey
+
+    survey = OutcomeSurvey.objects.create(company=resident_finance.company, year=2026)
+    answers = dict.fromkeys(OutcomeSurvey.ANSWER_FIELDS, "3")
+
+    incomplete = resident_finance.client.post("/my/outcomes/", {"survey": survey.pk})
+    answered = resident_finance.client.post("/my/outcomes/", {"survey": survey.pk, **answers})
+    again = resident_finance.client.post("/my/outcomes/", {"survey": survey.pk, **{**answers, "head_count": "99"}})
+
+    assert incomplete.status_code == 400 and "This field is required." in incomplete.content.decode()
+    assert answered.status_code == 302
+    survey.refresh_from_db()
+    assert survey.answered_at is not None
+    assert again.status_code == 302
+    survey.refresh_from_db()
+    assert survey.head_count == 3, "an answered survey is not answered again"
