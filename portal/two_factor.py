@@ -10,16 +10,13 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
-from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from common.otp import second_factor_page
 from common.staff import second_factor_owed
 
 
@@ -52,27 +49,6 @@ class RequireTwoFactorMiddleware:
         return self.get_response(request)
 
 
-class CodeForm(forms.Form):
-    code = forms.CharField(
-        label=_("Code from your authenticator app"),
-        max_length=8,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )
-
-    def __init__(self, *args, device: TOTPDevice, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.device = device
-
-    def clean_code(self) -> str:
-        code = self.cleaned_data["code"].strip().replace(" ", "")
-        allowed, _details = self.device.verify_is_allowed()
-        if not allowed:  # django-otp slows down guessing: a wait that doubles with each wrong code
-            raise forms.ValidationError(_("Too many wrong codes in a row: wait a few seconds, then try again."))
-        if not self.device.verify_token(code):
-            raise forms.ValidationError(_("This code is not right or has expired; enter the current one."))
-        return code
-
-
 def _next_url(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or reverse("admin:index")
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
@@ -86,23 +62,4 @@ def two_factor(request):
     """Enter a code (device confirmed), or set up a device (none yet, or adding a first one)."""
     if not request.user.is_staff:
         return redirect("home")
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
-    setting_up = device is None
-    if setting_up:
-        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first() or TOTPDevice.objects.create(
-            user=request.user, name="authenticator", confirmed=False
-        )
-    form = CodeForm(request.POST or None, device=device)
-    if request.method == "POST" and form.is_valid():
-        if setting_up:
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-        otp_login(request, device)
-        return redirect(_next_url(request))
-    context = {"form": form, "setting_up": setting_up, "next": _next_url(request)}
-    if setting_up:
-        import segno
-
-        context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=4, title=str(_("QR code")))
-        context["secret"] = device.config_url.split("secret=", 1)[1].split("&", 1)[0]
-    return render(request, "portal/two_factor.html", context)
+    return second_factor_page(request, template="portal/two_factor.html", next_url=_next_url(request))

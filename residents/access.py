@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_otp import user_has_device
 
 from .models import Membership
 
@@ -20,7 +21,15 @@ from .models import Membership
 def membership_of(user) -> Membership | None:
     if not (user.is_authenticated and user.is_active):
         return None
-    return Membership.objects.select_related("company", "user").filter(user=user).first()
+    return Membership.objects.select_related("company__campus", "user").filter(user=user).first()
+
+
+def second_factor_owed(user, membership: Membership) -> bool:
+    """The person set up an authenticator (or their campus asks for one) and this session has not
+    passed it yet."""
+    if user.is_verified():
+        return False
+    return user_has_device(user, confirmed=True) or membership.company.campus.residents_two_factor_required
 
 
 def resident_required(view=None, *, roles: tuple[str, ...] | None = None):
@@ -34,6 +43,8 @@ def resident_required(view=None, *, roles: tuple[str, ...] | None = None):
             membership = membership_of(request.user)
             if membership is None:
                 raise Http404
+            if second_factor_owed(request.user, membership):
+                return redirect(f"{reverse('residents:two_factor')}?next={request.path}")
             if roles is not None and membership.role not in roles:
                 raise PermissionDenied
             request.membership = membership

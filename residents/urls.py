@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from .views import account, company, home, team
+from .views import account, company, home, security, team
 
 app_name = "residents"
 urlpatterns = [
@@ -13,6 +13,10 @@ urlpatterns = [
     path("my/team/invitations/<int:pk>/withdraw/", team.invitation_delete, name="invitation_withdraw"),
     path("my/consultations/", company.consultations, name="consultations"),
     path("my/outcomes/", company.outcomes, name="outcomes"),
+    path("my/account/", security.account, name="account"),
+    path("my/account/export/", security.account_export, name="account_export"),
+    path("my/account/close/", security.account_close, name="account_close"),
+    path("my/two-factor/", security.two_factor, name="two_factor"),
     path("my/login/", account.LoginView.as_view(), name="login"),
     path("my/logout/", account.logout, name="logout"),
     path("my/join/", account.join, name="join"),

@@ -42,6 +42,11 @@ class Campus(models.Model):
         blank=True,
         help_text=_("Who hears of new applications and escalations, one address per line."),
     )
+    residents_two_factor_required = models.BooleanField(
+        _("residents must use two-factor sign-in"),
+        default=False,
+        help_text=_("Residents' people then set up an authenticator app before their area opens."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

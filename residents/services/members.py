@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from common.actors import Actor, actor_user
 from common.errors import DomainError
@@ -168,3 +169,40 @@ def member_remove(*, membership: Membership, actor: Actor = None) -> None:
     current.delete()
     user.is_active = False
     user.save(update_fields=["is_active"])
+
+
+def person_export(*, membership: Membership) -> dict:
+    """The personal data the portal keeps about one person of a company (their right of access)."""
+    user = membership.user
+    return {
+        "name": user.get_full_name(),
+        "email": user.email,
+        "company": membership.company.name,
+        "role": membership.role,
+        "joined_at": membership.joined_at.isoformat(),
+        "last_sign_in": user.last_login.isoformat() if user.last_login else None,
+        "invitations_sent": [
+            {"email": invitation.email, "role": invitation.role, "created_at": invitation.created_at.isoformat()}
+            for invitation in Invitation.objects.filter(invited_by=user).order_by("created_at")
+        ],
+    }
+
+
+@transaction.atomic
+def person_erase(*, membership: Membership, actor: Actor = None) -> None:
+    """Close the person's account and erase what identifies them; the last company admin cannot."""
+    team = _lock_team(membership.company_id)
+    current = next((member for member in team if member.pk == membership.pk), None)
+    if current is None:
+        return
+    if current.is_admin and _would_leave_no_admin(team, current):
+        raise LastAdmin(_("The company needs at least one company admin; make someone else admin first."))
+    user = current.user
+    Invitation.objects.filter(email__iexact=user.email).update(email=f"erased-{user.pk}@invalid", name="")
+    current.delete()
+    user.username = user.email = f"erased-{user.pk}@invalid"
+    user.first_name = user.last_name = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    TOTPDevice.objects.filter(user=user).delete()
