@@ -17,7 +17,7 @@ from tenants.models import Company, IntakeBatch
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ["campus", "tenants", "auth"]
+PROJECT_APPS = ["campus", "tenants", "residents", "auth"]
 
 
 def _seed(*args) -> str:
@@ -104,3 +104,24 @@ def test_seed_prints_the_demo_password_once_and_it_works(client):
     signed_in = client.post("/admin/login/", {"username": "admin", "password": password, "next": "/admin/"})
     assert signed_in.status_code == 302 and signed_in["Location"] == "/admin/"
     assert "password:" not in _seed()
+
+
+def test_every_first_batch_resident_has_an_admin_invited_and_can_join(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    from residents.models import Invitation
+    from tenants.models import Company
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _seed()
+
+    residents = Company.objects.filter(status="resident")
+    invited = Invitation.objects.open().filter(role="admin")
+    assert residents.exists()
+    assert set(invited.values_list("company", flat=True)) == set(residents.values_list("pk", flat=True))
+    link = re.search(r"/my/join/\S+/", mailoutbox[-1].body).group(0)
+    client.get(link)
+    joined = client.post(
+        "/my/join/", {"name": "Demo Admin", "password1": "Lab-bench-2019!", "password2": "Lab-bench-2019!"}
+    )
+    assert joined.status_code == 302 and client.get("/my/").status_code == 200

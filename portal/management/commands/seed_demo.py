@@ -14,6 +14,8 @@ from django.db import transaction
 from advisory.demo import demo_committee_load
 from campus.demo import campus_load_demo_buildings, campus_load_facts
 from partners.demo import partners_load
+from residents.demo import members as resident_members
+from tenants.choices import CompanyStatus
 from tenants.demo import demo_applications_load, first_batch_load
 from tenants.services.onboarding import onboarding_template_for
 
@@ -47,6 +49,8 @@ class Command(BaseCommand):
             onboarding_template_for(campus)
             partners = partners_load(campus=campus, partners=facts.get("partners", []))
             demo_committee_load(campus=campus, starts_on=campus.opened_on or dt.date.today())
+            residents = list(batch.companies.filter(status=CompanyStatus.RESIDENT).order_by("name"))
+            invitations = resident_members.seed(campus=campus, companies=residents)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {campus} with {len(buildings)} demo buildings and the {batch.name.lower()} "
@@ -54,6 +58,11 @@ class Command(BaseCommand):
                 f"and {len(applications)} demo applications."
             )
         )
+        if invitations:
+            self.stdout.write(
+                f"Invited an admin for each of {len(invitations)} residents: open the link in an invitation "
+                "e-mail above to join as that company and see /my/."
+            )
         if not no_admin:
             self._ensure_admin()
 
