@@ -16,7 +16,7 @@ from advisory.models import Review
 from campus.choices import BusinessAreas, PlatformStages, SpaceKind
 from campus.models import Allocation, Campus, Space
 from partners.models import Referral
-from tenants.choices import ApplicationStatus
+from tenants.choices import DECISIONS, ApplicationStatus
 from tenants.models import Application, Company, OnboardingTask, OutcomeSurvey
 
 
@@ -140,8 +140,9 @@ def funnel(campus: Campus, start: dt.date, end: dt.date) -> Table:
 
 
 def median_days_to_decision(campus: Campus, start: dt.date, end: dt.date) -> float | None:
+    # decided_at also marks a withdrawal (the end of the application); only decisions count here.
     pairs = Application.objects.filter(
-        _period("decided_at", start, end), campus=campus, submitted_at__isnull=False
+        _period("decided_at", start, end), campus=campus, status__in=DECISIONS, submitted_at__isnull=False
     ).values_list("submitted_at", "decided_at")
     days = [(decided - submitted).total_seconds() / 86400 for submitted, decided in pairs]
     return round(statistics.median(days), 1) if days else None

@@ -67,6 +67,9 @@ IN_REVIEW = UNDECIDED - {ApplicationStatus.DRAFT}
 DECISIONS = frozenset({ApplicationStatus.APPROVED, ApplicationStatus.REJECTED})
 # Ended without a place on campus: personal data is erased after APPLICATION_RETENTION_DAYS.
 ENDED_WITHOUT_PLACE = frozenset({ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN})
+# Ended, with a place or without: no move leads on. ``decided_at`` records when the application
+# got here (for a withdrawal, when it was withdrawn); the retention period counts from it.
+ENDED = DECISIONS | ENDED_WITHOUT_PLACE
 
 
 class DocumentKind(models.TextChoices):

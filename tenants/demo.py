@@ -14,7 +14,7 @@ from django.utils import timezone
 from campus.demo import upsert
 from campus.models import BusinessArea, Campus, Gas
 
-from .choices import DECISIONS, ApplicationStatus, CompanyStatus
+from .choices import DECISIONS, ENDED, ApplicationStatus, CompanyStatus
 from .models import (
     Application,
     ApplicationContact,
@@ -119,7 +119,7 @@ def _demo_application(*, campus: Campus, company: Company, spec: dict) -> Applic
         )
         if status == ApplicationStatus.SUBMITTED:
             application.submitted_at = when
-        if status in DECISIONS:
+        if status in ENDED:
             application.decided_at = when
         previous = status
     application.save(update_fields=["submitted_at", "decided_at"])

@@ -91,6 +91,7 @@ class Application(models.Model):
     gases = models.ManyToManyField(Gas, verbose_name=_("gas supplies"), blank=True, related_name="applications")
 
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # When the application ended: approved, rejected or withdrawn (``ENDED``), set by application_transition.
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     draft_reminded_at = models.DateTimeField(_("draft reminder sent at"), null=True, blank=True)
     is_demo = models.BooleanField(_("illustrative demo data"), default=False)

@@ -16,7 +16,7 @@ from campus.models import Campus
 from common.actors import Actor, actor_email, actor_label, actor_user
 
 from .. import rules
-from ..choices import DECISIONS, CompanyStatus
+from ..choices import DECISIONS, ENDED, CompanyStatus
 from ..choices import ApplicationStatus as S
 from ..events import event_record
 from ..exceptions import ApplicationIncomplete, ApplicationLocked, InvalidTransition
@@ -180,7 +180,7 @@ def application_transition(
     updates = {"status": to, "updated_at": now}
     if to == S.SUBMITTED:
         updates["submitted_at"] = now
-    if to in DECISIONS:
+    if to in ENDED:  # a decision or a withdrawal: the retention period of personal data starts here
         updates["decided_at"] = now
     for name, value in updates.items():
         setattr(locked, name, value)

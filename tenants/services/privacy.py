@@ -157,7 +157,7 @@ def application_erase(
 
 
 def expired_applications_erase(now: dt.datetime | None = None) -> int:
-    """Rejected and withdrawn applications decided more than APPLICATION_RETENTION_DAYS ago."""
+    """Rejected and withdrawn applications that ended (``decided_at``) more than APPLICATION_RETENTION_DAYS ago."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.APPLICATION_RETENTION_DAYS)
     due = Application.objects.filter(

@@ -121,3 +121,18 @@ def test_period_fields_show_their_default_dates_to_the_browser(staff_client, cam
 
     assert 'type="date"' in page
     assert f'value="{dt.date.today().isoformat()}"' in page
+
+
+def test_median_time_to_decision_counts_decisions_not_withdrawals(staff_client, campus, staff_user, settings):
+    from tenants.services.applications import application_transition, application_withdraw
+
+    settings.APPLICATION_MIN_REVIEWS = 0
+    submitted = dt.datetime.now(tz=dt.UTC) - dt.timedelta(days=10)
+    decided = ApplicationFactory(campus=campus, company__campus=campus, status="screening", submitted_at=submitted)
+    withdrawn = ApplicationFactory(
+        campus=campus, company__campus=campus, status="screening", submitted_at=submitted - dt.timedelta(days=90)
+    )
+    application_transition(application=decided, to="rejected", actor=staff_user, reason="Out of scope.")
+    application_withdraw(application=withdrawn, actor="contact@applicant.example.com")
+
+    assert staff_client.get("/staff/").context["median_days"] == 10.0

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -145,3 +146,27 @@ def test_a_campus_manager_carries_out_erasure_requests(client, applicant, campus
     data_request.refresh_from_db()
     assert data_request.state == "done" and data_request.handled_by == campus_manager
     assert Application.objects.get(pk=applicant.application.pk).erased_at
+
+
+def test_a_withdrawn_application_is_erased_once_the_retention_period_has_passed_since_the_withdrawal(
+    applicant, settings
+):
+    settings.APPLICATION_RETENTION_DAYS = 730
+    withdrawn_on = timezone.now()
+
+    response = applicant.client.post("/apply/withdraw/", {"reason": "We chose another campus."})
+
+    assert response.status_code == 302
+    application = Application.objects.get(pk=applicant.application.pk)
+    assert application.status == ApplicationStatus.WITHDRAWN
+    with time_machine.travel(withdrawn_on + dt.timedelta(days=729), tick=False):
+        assert expired_applications_erase.delay().get() == 0  # the period is counted from the withdrawal
+    with time_machine.travel(withdrawn_on + dt.timedelta(days=731), tick=False):
+        assert expired_applications_erase.delay().get() == 1
+
+    application.refresh_from_db()
+    assert application.erased_at and application.status == ApplicationStatus.WITHDRAWN
+    assert not application.contacts.exists() and not application.notifications.exists()
+    assert not application.access_links.exists() and not application.transitions.exclude(reason="").exists()
+    assert application.company.name.startswith("Erased company")
+    assert DataRequest.objects.get().kind == "retention"

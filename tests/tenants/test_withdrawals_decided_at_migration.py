@@ -1,0 +1,41 @@
+"""Applications withdrawn before withdrawals set decided_at get it, so retention erases them in time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from tenants.choices import ApplicationStatus as S
+from tenants.models import Application, ApplicationTransition
+from tests.tenants.factories import ApplicationFactory
+
+BEFORE = [("tenants", "0009_domain_event_outbox_and_email_claims")]
+AFTER = [("tenants", "0010_withdrawals_decided_at")]
+
+WITHDRAWN_AT = dt.datetime(2024, 5, 6, 7, 8, tzinfo=dt.UTC)
+REJECTED_AT = dt.datetime(2024, 1, 2, 3, 4, tzinfo=dt.UTC)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_past_withdrawals_are_dated_by_their_withdrawal():
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    withdrawn = ApplicationFactory(status=S.WITHDRAWN)
+    ApplicationTransition.objects.create(
+        application=withdrawn, from_status=S.SUBMITTED, to_status=S.WITHDRAWN, created_at=WITHDRAWN_AT
+    )
+    untraced = ApplicationFactory(status=S.WITHDRAWN)  # withdrawn with no transition on record
+    rejected = ApplicationFactory(status=S.REJECTED, decided_at=REJECTED_AT)
+    undecided = ApplicationFactory(status=S.SUBMITTED)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(AFTER)
+    MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
+
+    decided = dict(Application.objects.values_list("pk", "decided_at"))
+    assert decided[withdrawn.pk] == WITHDRAWN_AT
+    assert decided[untraced.pk] == Application.objects.get(pk=untraced.pk).updated_at  # never before the withdrawal
+    assert decided[rejected.pk] == REJECTED_AT and decided[undecided.pk] is None
