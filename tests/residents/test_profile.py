@@ -216,7 +216,7 @@ def test_a_company_admin_removes_the_logo(resident_admin, django_capture_on_comm
 
 def test_the_directory_reads_as_few_rows_with_logos_as_without(client, django_assert_max_num_queries, campus):
     def fill(count: int) -> None:
-        for index in range(count):
+        for _ in range(count):
             company = CompanyFactory(campus=campus, name=f"Resident {Company.objects.count()}")
             profile_update(
                 company=company,
