@@ -5,10 +5,14 @@ document must unpack within size and ratio limits and hold no macros or embedded
 
 Files are stored in ``common.storage.private_storage`` with a name the server chooses; none has a
 public URL, so documents only leave through the permission-checked download views.
+
+Pictures shown to others (a company's logo) are not kept as uploaded: ``image_reencoded`` checks
+them the same way, then draws a new PNG from their pixels alone.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import unicodedata
 import zipfile
@@ -20,7 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image
+from PIL import Image, ImageOps
 
 # Sniffed MIME type -> extension we store it under.
 ALLOWED_TYPES = {
@@ -64,13 +68,14 @@ def _refuse(message: str, code: str, upload, **params) -> ValidationError:
     return ValidationError(message % {"name": clean_filename(upload.name), **params}, code=code)
 
 
-def _check_image(upload) -> None:
+def _check_image(upload, limit: int | None = None) -> None:
     """Decode the whole image: a header with nothing valid behind it, or a pixel bomb, is refused.
 
-    The pixel count is read from the header and compared before anything is decoded (Pillow's own
-    bomb guard, a process-wide setting, stays as it is behind it).
+    The pixel count is read from the header and compared with ``UPLOAD_IMAGE_MAX_PIXELS``, or
+    ``limit`` when lower, before anything is decoded (Pillow's own bomb guard, a process-wide
+    setting, stays as it is behind it).
     """
-    limit = settings.UPLOAD_IMAGE_MAX_PIXELS
+    limit = min(limit or settings.UPLOAD_IMAGE_MAX_PIXELS, settings.UPLOAD_IMAGE_MAX_PIXELS)
     upload.seek(0)
     try:
         with Image.open(upload) as image:
@@ -179,9 +184,7 @@ def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, upload) -> N
             pass
 
 
-def check_upload(upload) -> CheckedUpload:
-    """Refuse files that are too large or whose content is not an allowed type; say which rule failed."""
-    limit = settings.APPLICATION_UPLOAD_MAX_BYTES
+def _check_size(upload, limit: int) -> None:
     if upload.size > limit:
         raise ValidationError(
             _("%(name)s is %(size)s; files may be at most %(limit)s.")
@@ -192,11 +195,21 @@ def check_upload(upload) -> CheckedUpload:
             },
             code="too_large",
         )
+
+
+def _sniffed_type(upload) -> str | None:
+    """The MIME type the first bytes show, whatever the name or the browser claimed."""
     upload.seek(0)
     head = upload.read(8192)
     upload.seek(0)
     kind = filetype.guess(head)
-    mime = kind.mime if kind else None
+    return kind.mime if kind else None
+
+
+def check_upload(upload) -> CheckedUpload:
+    """Refuse files that are too large or whose content is not an allowed type; say which rule failed."""
+    _check_size(upload, settings.APPLICATION_UPLOAD_MAX_BYTES)
+    mime = _sniffed_type(upload)
     docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     if mime in {"application/zip", docx}:
         # A .docx is a zip archive; only accept one that really holds a Word document.
@@ -213,3 +226,36 @@ def check_upload(upload) -> CheckedUpload:
     return CheckedUpload(
         content_type=mime, extension=ALLOWED_TYPES[mime], original_name=clean_filename(upload.name), size=upload.size
     )
+
+
+PICTURE_TYPES = {"image/png", "image/jpeg", "image/webp"}
+
+
+def image_reencoded(upload, *, max_bytes: int, max_pixels: int, max_side: int) -> bytes:
+    """A new PNG of the uploaded picture, at most ``max_side`` pixels a side, holding its pixels only.
+
+    The upload must be a PNG, JPEG or WebP of at most ``max_bytes`` and ``max_pixels`` that decodes
+    to its end. Drawing a new image leaves behind whatever else the file carried: EXIF (places,
+    devices), colour profiles, text chunks, data after the image, further frames.
+    """
+    _check_size(upload, max_bytes)
+    if _sniffed_type(upload) not in PICTURE_TYPES:
+        raise _refuse(_("%(name)s is not a PNG, JPEG or WebP image."), "bad_type", upload)
+    _check_image(upload, limit=max_pixels)
+    try:
+        with Image.open(upload) as opened:
+            opened.load()
+            picture = ImageOps.exif_transpose(opened)  # upright, as the camera meant it
+        transparent = picture.mode in {"RGBA", "LA", "PA"} or "transparency" in picture.info
+        picture = picture.convert("RGBA" if transparent else "RGB")
+        picture.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        clean = Image.frombytes(picture.mode, picture.size, picture.tobytes())
+        output = io.BytesIO()
+        clean.save(output, "PNG", optimize=True)
+    except Exception as exc:  # Pillow raises many kinds for files that decode but cannot be converted
+        raise _refuse(
+            _("%(name)s is damaged or incomplete and cannot be opened as an image."), "bad_image", upload
+        ) from exc
+    finally:
+        upload.seek(0)
+    return output.getvalue()

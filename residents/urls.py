@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from .views import account, company, home, security, team
+from .views import account, company, home, profile, security, team
 
 app_name = "residents"
 urlpatterns = [
@@ -17,6 +17,8 @@ urlpatterns = [
     path("my/account/export/", security.account_export, name="account_export"),
     path("my/account/close/", security.account_close, name="account_close"),
     path("my/two-factor/", security.two_factor, name="two_factor"),
+    path("my/profile/", profile.profile, name="profile"),
+    path("my/profile/logo/", profile.profile_logo, name="profile_logo"),
     path("my/login/", account.LoginView.as_view(), name="login"),
     path("my/logout/", account.logout, name="logout"),
     path("my/join/", account.join, name="join"),

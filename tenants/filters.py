@@ -10,10 +10,11 @@ from django_countries import countries
 from campus.models import BusinessArea
 
 from .models import Company, FocusArea
+from .selectors import directory_companies
 
 
 def _resident_countries(request):
-    codes = set(Company.objects.residents().values_list("country", flat=True))
+    codes = set(directory_companies().values_list("country", flat=True))
     return [(code, name) for code, name in countries if code in codes]
 
 
@@ -36,4 +37,6 @@ class ResidentFilter(django_filters.FilterSet):
         self.filters["country"].extra["choices"] = _resident_countries(self.request)
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value))
+        return queryset.filter(
+            Q(name__icontains=value) | Q(description__icontains=value) | Q(description_zh__icontains=value)
+        )

@@ -1,13 +1,15 @@
-"""Reads of the tenants app shared by pages, the admin and (later) the API."""
+"""Reads of the tenants app shared by pages, the admin and the API."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Prefetch
 
 from campus.models import SpaceQuerySet
 from campus.selectors import spaces_available
 
-from .models import Application, ApplicationContact, Company
+from .models import Application, ApplicationContact, Company, CompanyQuerySet
+from .models.companies import logo_url
 
 
 def application_for_applicant(pk: int) -> Application | None:
@@ -26,10 +28,18 @@ def application_for_applicant(pk: int) -> Application | None:
     )
 
 
-def residents_for_directory():
-    """Resident companies with what the public directory shows, in a fixed number of queries."""
+def directory_companies() -> CompanyQuerySet:
+    """The companies anyone may see: residents that have not asked to be left out.
+
+    /residents/, its filters and the partner API's company list all start here.
+    """
+    return Company.objects.residents().filter(listed=True)
+
+
+def residents_for_directory() -> CompanyQuerySet:
+    """Listed residents with what the public directory shows, in a fixed number of queries."""
     return (
-        Company.objects.residents()
+        directory_companies()
         .select_related("intake_batch", "campus")
         .prefetch_related("business_areas", "focus_areas", "disease_stages")
         .order_by("name")
@@ -46,6 +56,8 @@ DIRECTORY_FIELDS = (
     "country",
     "website",
     "description",
+    "description_zh",
+    "logo",
     "platform_stage",
     "resident_since",
     "business_area_codes",
@@ -64,6 +76,8 @@ def directory_rows(rows: list[dict]) -> list[dict]:
             "country": row["country"],
             "website": row["website"],
             "description": row["description"],
+            "description_zh": row["description_zh"],
+            "logo": absolute_logo_url(row["slug"], row["logo"]),
             "business_areas": row["business_area_codes"],
             "focus_areas": row["focus_area_codes"],
             "platform_stage": row["platform_stage"],
@@ -71,6 +85,12 @@ def directory_rows(rows: list[dict]) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def absolute_logo_url(slug: str, name: str) -> str | None:
+    """The logo's address for callers outside the site (the API); None without a logo."""
+    path = logo_url(slug, name)
+    return settings.SITE_URL.rstrip("/") + path if path else None
 
 
 def spaces_matching(application: Application) -> SpaceQuerySet:

@@ -26,5 +26,6 @@ urlpatterns = [
     path("compliance/<int:pk>/", documents.compliance_download, name="compliance_download"),
     path("residents/", directory.residents, name="residents"),
     path("residents/<slug:slug>/", directory.resident_detail, name="resident_detail"),
+    path("residents/<slug:slug>/logo/<slug:key>.png", directory.resident_logo, name="resident_logo"),
     path("documents/<int:pk>/", documents.document_download, name="document_download"),
 ]

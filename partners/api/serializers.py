@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from campus.models import Campus, Space
 from tenants.models import Company
+from tenants.selectors import absolute_logo_url
 
 from ..models import EVENT_TYPES, PARTNER_STATUSES, Partner, Referral, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -78,6 +79,7 @@ class CompanySerializer(CountryFieldMixin, serializers.ModelSerializer):
     campus = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     business_areas = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
     focus_areas = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    logo = serializers.SerializerMethodField()
 
     class Meta:
         model = Company
@@ -89,11 +91,19 @@ class CompanySerializer(CountryFieldMixin, serializers.ModelSerializer):
             "country",
             "website",
             "description",
+            "description_zh",
+            "logo",
             "business_areas",
             "focus_areas",
             "platform_stage",
             "resident_since",
         ]
+
+    @extend_schema_field(
+        {"type": "string", "format": "uri", "nullable": True, "description": "A PNG of at most 512 pixels a side."}
+    )
+    def get_logo(self, company: Company) -> str | None:
+        return absolute_logo_url(company.slug, company.logo.name)
 
 
 STATUS_HELP = (

@@ -17,7 +17,7 @@ from campus.models import Campus, Space
 from campus.selectors import spaces_available
 from tenants.choices import FocusAreas
 from tenants.models import Company
-from tenants.selectors import DIRECTORY_FIELDS, directory_rows
+from tenants.selectors import DIRECTORY_FIELDS, directory_companies, directory_rows
 
 from .. import services
 from ..models import Referral, WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -143,7 +143,9 @@ class CompanyFilter(django_filters.FilterSet):
         fields = ["campus", "country", "business_area", "focus_area", "search"]
 
     def filter_search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value))
+        return queryset.filter(
+            Q(name__icontains=value) | Q(description__icontains=value) | Q(description_zh__icontains=value)
+        )
 
     # Subqueries rather than joins: a company with two matching areas is still one row, without DISTINCT.
     def filter_business_area(self, queryset, name, value):
@@ -157,7 +159,7 @@ class CompanyFilter(django_filters.FilterSet):
 
 @extend_schema_view(list=extend_schema(responses={200: s.CompanySerializer(many=True), **ERRORS, **INVALID}))
 class CompanyViewSet(mixins.ListModelMixin, ScopedViewSet):
-    """Resident companies, public fields only.
+    """Listed resident companies, public fields only.
 
     Partners poll this list, so it reads plain rows (``directory_rows``) instead of model instances;
     ``CompanySerializer`` documents the same shape and a test holds the two equal. Filters run
@@ -169,7 +171,7 @@ class CompanyViewSet(mixins.ListModelMixin, ScopedViewSet):
     filterset_class = CompanyFilter
 
     def get_queryset(self):
-        return Company.objects.residents()
+        return directory_companies()
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())

@@ -396,6 +396,9 @@ APPLICATION_UPLOAD_MAX_BYTES = env.int("APPLICATION_UPLOAD_MAX_BYTES", default=1
 # Word documents are refused when their parts unpack to more than this many bytes (zip bombs).
 UPLOAD_IMAGE_MAX_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=50_000_000)
 UPLOAD_DOCX_MAX_UNCOMPRESSED_BYTES = env.int("UPLOAD_DOCX_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
+# A company's logo: the file as uploaded, and its pixels (it is redrawn at most 512 pixels a side).
+LOGO_UPLOAD_MAX_BYTES = env.int("LOGO_UPLOAD_MAX_BYTES", default=2 * 1024 * 1024)
+LOGO_MAX_PIXELS = env.int("LOGO_MAX_PIXELS", default=25_000_000)
 # Django refuses request bodies above this before any view runs (files + form fields).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

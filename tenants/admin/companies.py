@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count, Exists, OuterRef
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Company, ComplianceDocument, IntakeBatch
 from ..resources import CompanyResource
+from ..selectors import directory_companies
 from ._common import IntakeBatchFilter
 
 
@@ -48,6 +50,7 @@ class CompanyAdmin(ExportMixin, SimpleHistoryAdmin):
         "country",
         "campus",
         "status",
+        "listed",
         "platform_stage",
         "resident_since",
         "intake_batch",
@@ -56,6 +59,7 @@ class CompanyAdmin(ExportMixin, SimpleHistoryAdmin):
     list_filter = [
         "campus",
         "status",
+        "listed",
         ExpiredDocumentsFilter,
         "platform_stage",
         "business_areas",
@@ -63,10 +67,13 @@ class CompanyAdmin(ExportMixin, SimpleHistoryAdmin):
         ("intake_batch", IntakeBatchFilter),
         "country",
     ]
-    search_fields = ["name", "name_zh", "website", "description"]
+    search_fields = ["name", "name_zh", "website", "description", "description_zh"]
     list_select_related = ["campus", "intake_batch__campus"]
     filter_horizontal = ["business_areas", "focus_areas", "disease_stages"]
     date_hierarchy = "created_at"
+    # The logo is uploaded in /my/profile/, where it is checked and redrawn; the area codes follow the areas.
+    exclude = ["logo", "business_area_codes", "focus_area_codes"]
+    readonly_fields = ["logo_shown"]
 
     def get_queryset(self, request):
         expired = ComplianceDocument.objects.expired().filter(company=OuterRef("pk"))
@@ -75,3 +82,11 @@ class CompanyAdmin(ExportMixin, SimpleHistoryAdmin):
     @admin.display(description=_("expired documents"), boolean=True, ordering="has_expired_documents")
     def documents_expired(self, obj) -> bool:
         return obj.has_expired_documents
+
+    @admin.display(description=_("logo"))
+    def logo_shown(self, obj: Company) -> str:
+        if not obj.logo:
+            return "—"
+        if directory_companies().filter(pk=obj.pk).exists():
+            return format_html('<img src="{}" alt="" width="96" height="96">', obj.logo_url)
+        return _("Stored; shown once the company is a listed resident.")

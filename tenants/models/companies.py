@@ -6,6 +6,7 @@ Invariants live here; workflows live in ``services/`` and the directory's reads 
 from __future__ import annotations
 
 import uuid
+from pathlib import PurePosixPath
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -18,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from campus.choices import PlatformStages
 from campus.models import BusinessArea, Campus, ChoiceLookup, chinese_requested
 from common.history import history_user
+from common.storage import private_storage
 
 from ..choices import CompanySize, CompanyStatus, DiseaseStages, FocusAreas
 
@@ -66,6 +68,23 @@ class IntakeBatch(models.Model):
         return f"{self.name} ({self.campus})"
 
 
+def _private_storage():
+    """Logos are kept with the private documents (migrations name this function)."""
+    return private_storage
+
+
+def _logo_path(instance, filename: str) -> str:
+    """A new name for every logo, so its public address changes with it (``logo_url``)."""
+    return f"logos/{uuid.uuid4().hex}.png"
+
+
+def logo_url(slug: str, name: str) -> str:
+    """The public address of a listed resident's logo stored under ``name``; "" without one."""
+    if not name:
+        return ""
+    return reverse("tenants:resident_logo", kwargs={"slug": slug, "key": PurePosixPath(name).stem})
+
+
 class CompanyQuerySet(models.QuerySet):
     def residents(self) -> CompanyQuerySet:
         return self.filter(status=CompanyStatus.RESIDENT)
@@ -83,6 +102,15 @@ class Company(models.Model):
     )
     size = models.CharField(_("size"), max_length=20, choices=CompanySize.choices, blank=True)
     description = models.TextField(_("description"), blank=True, max_length=2000)
+    description_zh = models.TextField(_("description in Chinese"), blank=True, max_length=2000)
+    # Uploaded in /my/profile/, where it is checked and redrawn (``residents.services.profile``);
+    # the admin leaves it out of its form.
+    logo = models.FileField(_("logo"), upload_to=_logo_path, storage=_private_storage, max_length=255, blank=True)
+    listed = models.BooleanField(
+        _("listed in the directory"),
+        default=True,
+        help_text=_("While a resident, shown at /residents/ and to partners through the API."),
+    )
     business_areas = models.ManyToManyField(
         BusinessArea, verbose_name=_("business areas"), blank=True, related_name="companies"
     )
@@ -91,9 +119,10 @@ class Company(models.Model):
         DiseaseStage, verbose_name=_("disease-management stages"), blank=True, related_name="companies"
     )
     # The codes of business_areas and focus_areas, kept in step with them (refresh_area_codes) so
-    # that directory lists read one row per company.
-    business_area_codes = models.JSONField(_("business area codes"), default=list, blank=True, editable=False)
-    focus_area_codes = models.JSONField(_("focus area codes"), default=list, blank=True, editable=False)
+    # that directory lists read one row per company. No form edits them (the admin leaves them
+    # out); they are not marked editable=False so that the audit history shows their changes.
+    business_area_codes = models.JSONField(_("business area codes"), default=list, blank=True)
+    focus_area_codes = models.JSONField(_("focus area codes"), default=list, blank=True)
     platform_stage = models.CharField(_("platform stage"), max_length=40, choices=PlatformStages.choices, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=CompanyStatus.choices, default=CompanyStatus.APPLICANT
@@ -158,3 +187,16 @@ class Company(models.Model):
     def display_name(self) -> str:
         """The Chinese name on Chinese pages when there is one."""
         return self.name_zh if chinese_requested() and self.name_zh else self.name
+
+    @property
+    def shows_chinese_description(self) -> bool:
+        return bool(chinese_requested() and self.description_zh)
+
+    @property
+    def display_description(self) -> str:
+        """The Chinese description on Chinese pages when there is one, else the English one."""
+        return self.description_zh if self.shows_chinese_description else self.description
+
+    @property
+    def logo_url(self) -> str:
+        return logo_url(self.slug, self.logo.name)

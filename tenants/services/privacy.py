@@ -137,8 +137,15 @@ def application_erase(
         or company.applications.exclude(pk=application.pk).filter(erased_at__isnull=True).exists()
     )
     if company_erased:
+        company.logo.delete(save=False)
         Company.objects.filter(pk=company.pk).update(
-            name=f"Erased company {company.pk}", name_zh="", website="", description="", founded_year=None
+            name=f"Erased company {company.pk}",
+            name_zh="",
+            website="",
+            description="",
+            description_zh="",
+            logo="",
+            founded_year=None,
         )
         Company.history.filter(id=company.pk).delete()  # the audit history held the old values
     outcome = (

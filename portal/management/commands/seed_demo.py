@@ -15,6 +15,7 @@ from advisory.demo import demo_committee_load
 from campus.demo import campus_load_demo_buildings, campus_load_facts
 from partners.demo import partners_load
 from residents.demo import members as resident_members
+from residents.demo import profile as resident_profiles
 from tenants.choices import CompanyStatus
 from tenants.demo import demo_applications_load, first_batch_load
 from tenants.services.onboarding import onboarding_template_for
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             demo_committee_load(campus=campus, starts_on=campus.opened_on or dt.date.today())
             residents = list(batch.companies.filter(status=CompanyStatus.RESIDENT).order_by("name"))
             invitations = resident_members.seed(campus=campus, companies=residents)
+            resident_profiles.seed(campus, residents)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {campus} with {len(buildings)} demo buildings and the {batch.name.lower()} "
