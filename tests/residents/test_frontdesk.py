@@ -453,6 +453,8 @@ def test_flagged_deliveries_left_waiting_escalate_once_to_the_desk_and_the_compa
         ["front-desk@campus.example.org", resident_admin.user.email]
     )
     assert all("Blood samples" in message.body for message in mail.outbox)
+    desk_mail, admin_mail = sorted(mail.outbox, key=lambda message: message.to[0] != "front-desk@campus.example.org")
+    assert "/staff/frontdesk/deliveries/" in desk_mail.body and "/my/deliveries/" in admin_mail.body
     flagged.refresh_from_db()
     assert flagged.escalated_at == later
 
