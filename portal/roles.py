@@ -42,6 +42,8 @@ PARTNER_MODELS = [
     "webhookattempt",
 ]
 ADVISORY_MODELS = ["advisorycommittee", "advisorymember", "review", "meeting", "consultation", "consultationsession"]
+# The front desk's records: visitors and the deliveries it holds for companies.
+FRONT_DESK_MODELS = ["visit", "delivery"]
 SCHEDULE_MODELS = ["periodictask", "crontabschedule", "intervalschedule", "clockedschedule", "solarschedule"]
 # Operations: failed jobs and sign-in lock-outs (django-axes).
 OPERATIONS = [("portal", ["failedjob"]), ("axes", ["accessattempt", "accessfailurelog", "accesslog"])]
@@ -58,6 +60,7 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         + _grant("tenants", TENANT_MODELS, ALL)
         + _grant("partners", PARTNER_MODELS, ALL)
         + _grant("advisory", ADVISORY_MODELS, ALL)
+        + _grant("residents", FRONT_DESK_MODELS, EDIT)
         + _grant("django_celery_beat", SCHEDULE_MODELS, ALL)
         + [grant for app, models in OPERATIONS for grant in _grant(app, models, ("view", "delete"))],
     ),
@@ -83,12 +86,16 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         _("Partnerships manager"),
         _grant("partners", PARTNER_MODELS, ALL) + _grant("tenants", ["company", "application"], VIEW),
     ),
+    # Visitors and deliveries at /staff/frontdesk/, and nothing else: no applications, no companies'
+    # files. residents.services.frontdesk knows the group by this (English) name.
+    "front_desk": (_("Front desk"), _grant("residents", FRONT_DESK_MODELS, EDIT)),
     "auditor": (
         _("Auditor (read-only)"),
         _grant("campus", CAMPUS_MODELS, VIEW)
         + _grant("tenants", TENANT_MODELS, VIEW)
         + _grant("partners", PARTNER_MODELS, VIEW)
         + _grant("advisory", ADVISORY_MODELS, VIEW)
+        + _grant("residents", FRONT_DESK_MODELS, VIEW)
         + _grant("django_celery_beat", SCHEDULE_MODELS, VIEW)
         + [grant for app, models in OPERATIONS for grant in _grant(app, models, VIEW)],
     ),

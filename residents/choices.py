@@ -8,3 +8,12 @@ class MemberRole(models.TextChoices):
     ADMIN = "admin", _("Company admin")
     MEMBER = "member", _("Member")
     FINANCE = "finance", _("Finance")
+
+
+class VisitStatus(models.TextChoices):
+    """Where a visit stands: expected, then in the building, then gone; or called off before."""
+
+    EXPECTED = "expected", _("Expected")
+    CHECKED_IN = "checked_in", _("Checked in")
+    CHECKED_OUT = "checked_out", _("Checked out")
+    CANCELLED = "cancelled", _("Cancelled")

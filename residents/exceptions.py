@@ -9,3 +9,7 @@ class InvalidInvitation(DomainError):
 
 class LastAdmin(DomainError):
     """The change would leave the company without a company admin."""
+
+
+class VisitRefused(DomainError):
+    """The visit cannot move that way now (checked in already, cancelled, not today...)."""

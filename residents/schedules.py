@@ -6,6 +6,11 @@ from common.schedules import ensure_periodic_tasks
 
 SCHEDULES: list[tuple[str, str, dict]] = [
     # (name, registered task name, crontab fields)
+    (
+        "Escalate flagged deliveries left at the front desk",
+        "residents.tasks.flagged_deliveries_escalate",
+        {"minute": "*/5"},
+    ),
 ]
 
 

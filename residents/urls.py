@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from .views import account, company, home, profile, security, team
+from .views import account, company, frontdesk, home, profile, security, team
 
 app_name = "residents"
 urlpatterns = [
@@ -19,6 +19,9 @@ urlpatterns = [
     path("my/two-factor/", security.two_factor, name="two_factor"),
     path("my/profile/", profile.profile, name="profile"),
     path("my/profile/logo/", profile.profile_logo, name="profile_logo"),
+    path("my/visitors/", frontdesk.visitors, name="visitors"),
+    path("my/visitors/<int:pk>/cancel/", frontdesk.visitor_cancel, name="visit_cancel"),
+    path("my/deliveries/", frontdesk.deliveries, name="deliveries"),
     path("my/login/", account.LoginView.as_view(), name="login"),
     path("my/logout/", account.logout, name="logout"),
     path("my/join/", account.join, name="join"),
@@ -36,5 +39,17 @@ urlpatterns = [
             success_url=reverse_lazy("residents:login"),
         ),
         name="password_reset_confirm",
+    ),
+    # The front desk's staff pages (a staff role, not a company's people).
+    path("staff/frontdesk/", frontdesk.desk, name="frontdesk"),
+    path("staff/frontdesk/walk-in/", frontdesk.desk_walk_in, name="frontdesk_walk_in"),
+    path("staff/frontdesk/visits/<int:pk>/check-in/", frontdesk.desk_check_in, name="frontdesk_check_in"),
+    path("staff/frontdesk/visits/<int:pk>/check-out/", frontdesk.desk_check_out, name="frontdesk_check_out"),
+    path("staff/frontdesk/deliveries/", frontdesk.desk_deliveries, name="frontdesk_deliveries"),
+    path("staff/frontdesk/deliveries/new/", frontdesk.desk_delivery_log, name="frontdesk_delivery_log"),
+    path(
+        "staff/frontdesk/deliveries/<int:pk>/collect/",
+        frontdesk.desk_delivery_collect,
+        name="frontdesk_delivery_collect",
     ),
 ]

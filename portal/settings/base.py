@@ -491,6 +491,9 @@ ADVISORY_LOGIN_RATE = env.str("ADVISORY_LOGIN_RATE", default="10/15m")
 # Days an invitation to join a company's team works; residents' sign-in attempts per address and name.
 RESIDENT_INVITATION_DAYS = env.int("RESIDENT_INVITATION_DAYS", default=14)
 RESIDENT_LOGIN_RATE = env.str("RESIDENT_LOGIN_RATE", default="10/15m")
+# Hours a cold-chain, biological or hazardous delivery may wait at the front desk before the desk and
+# the company's admins are reminded (once per delivery).
+FRONTDESK_FLAGGED_COLLECT_HOURS = env.int("FRONTDESK_FLAGGED_COLLECT_HOURS", default=2)
 
 # Spreadsheet exports and imports in the admin: CSV and Excel; exporting needs the "view"
 # permission of the model, importing the "add" permission.

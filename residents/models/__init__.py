@@ -1,5 +1,6 @@
 """The residents' models, one module per feature."""
 
+from .frontdesk import Delivery, Visit
 from .members import Invitation, Membership
 
-__all__ = ["Invitation", "Membership"]
+__all__ = ["Delivery", "Invitation", "Membership", "Visit"]

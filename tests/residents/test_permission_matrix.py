@@ -23,8 +23,27 @@ pytestmark = pytest.mark.django_db
 # Pages for people who are not signed in yet: signing in, joining, resetting a password.
 PUBLIC = {"login", "logout", "join", "join_link", "password_reset", "password_reset_done", "password_reset_confirm"}
 
+
+def _company_a_visit(people):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from residents.services.frontdesk import visit_register
+
+    admin = people["resident_admin"]
+    return visit_register(
+        company=admin.company,
+        host=admin.user,
+        visitor_name="Dr Chen",
+        visit_date=timezone.localdate() + dt.timedelta(days=1),
+        actor=admin.user,
+    )
+
+
 # URL name -> builds company A's object for the pattern's ``pk`` (given the personas).
 OBJECTS = {
+    "visit_cancel": _company_a_visit,
     "member_role": lambda people: people["resident_member"].membership,
     "member_remove": lambda people: people["resident_member"].membership,
     "invitation_withdraw": lambda people: invitation_send(
@@ -69,13 +88,14 @@ ROLES = {
 
 
 def residents_patterns() -> list[tuple[str, URLPattern]]:
-    """Every (name, pattern) of the ``residents`` namespace."""
+    """Every (name, pattern) of the ``residents`` namespace under /my/ (its staff pages are walked
+    with every other staff page in tests/portal/test_staff_second_factor.py)."""
 
     def walk(patterns, namespace=None):
         for entry in patterns:
             if isinstance(entry, URLResolver):
                 yield from walk(entry.url_patterns, entry.namespace or namespace)
-            elif namespace == "residents" and entry.name:
+            elif namespace == "residents" and entry.name and str(entry.pattern).startswith("my/"):
                 yield entry.name, entry
 
     return sorted(walk(get_resolver().url_patterns), key=lambda item: item[0])

@@ -14,6 +14,7 @@ from django.db import transaction
 from advisory.demo import demo_committee_load
 from campus.demo import campus_load_demo_buildings, campus_load_facts
 from partners.demo import partners_load
+from residents.demo import frontdesk as resident_frontdesk
 from residents.demo import members as resident_members
 from residents.demo import profile as resident_profiles
 from tenants.choices import CompanyStatus
@@ -53,6 +54,7 @@ class Command(BaseCommand):
             residents = list(batch.companies.filter(status=CompanyStatus.RESIDENT).order_by("name"))
             invitations = resident_members.seed(campus=campus, companies=residents)
             resident_profiles.seed(campus, residents)
+            resident_frontdesk.seed(campus, residents)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {campus} with {len(buildings)} demo buildings and the {batch.name.lower()} "
