@@ -6,6 +6,7 @@ from common.schedules import ensure_periodic_tasks
 
 SCHEDULES: list[tuple[str, str, dict]] = [
     # (name, registered task name, crontab fields)
+    ("E-mail announcements that are due", "residents.tasks.due_announcements_email", {"minute": "*/5"}),
 ]
 
 
