@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from .views import account, home, team
+from .views import account, announcements, home, team
 
 app_name = "residents"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("my/team/<int:pk>/role/", team.member_role, name="member_role"),
     path("my/team/<int:pk>/remove/", team.member_delete, name="member_remove"),
     path("my/team/invitations/<int:pk>/withdraw/", team.invitation_delete, name="invitation_withdraw"),
+    path("my/announcements/", announcements.announcements, name="announcements"),
+    path("my/announcements/<int:pk>/", announcements.announcement, name="announcement"),
     path("my/login/", account.LoginView.as_view(), name="login"),
     path("my/logout/", account.logout, name="logout"),
     path("my/join/", account.join, name="join"),
