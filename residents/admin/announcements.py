@@ -16,8 +16,8 @@ from ..forms.announcements import AnnouncementForm
 from ..models import Announcement, AnnouncementReceipt
 from ..services.announcements import announcement_publish, announcement_save
 
-# Whom and when it was for: fixed once its e-mails are out.
-SENT_WITH = ["campus", "audience", "building", "companies", "published_at"]
+# Whom and when it was for: read-only once its e-mails are out.
+FIXED_ONCE_EMAILED = ["campus", "audience", "building", "companies", "published_at"]
 
 
 @admin.register(Announcement)
@@ -34,7 +34,16 @@ class AnnouncementAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
         (_("English"), {"fields": ["title_en", "body_en"]}),
         (_("Simplified Chinese"), {"fields": ["title_zh", "body_zh"]}),
         (_("Publication"), {"fields": ["pinned", "published_at", "ends_on"]}),
-        (_("Readers"), {"fields": ["readers", "emailed_at", "created_by", "published_by"]}),
+        (
+            _("Readers"),
+            {
+                "fields": ["readers", "emailed_at", "created_by", "published_by"],
+                "description": _(
+                    "Read / reached: of the people it was e-mailed to, or who opened it in /my/ later, "
+                    "how many have opened it. The number opens the list of them."
+                ),
+            },
+        ),
     ]
     actions = ["publish"]
 
@@ -49,10 +58,10 @@ class AnnouncementAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
-        fixed = SENT_WITH if obj is not None and obj.emailed_at is not None else []
+        fixed = FIXED_ONCE_EMAILED if obj is not None and obj.emailed_at is not None else []
         return ["readers", "emailed_at", "created_by", "published_by", *fixed]
 
-    @admin.display(description=_("read"))
+    @admin.display(description=_("read / reached"))
     def readers(self, obj):
         """Read by how many of the people it reached (e-mailed, or opened it in /my/), and the list of them."""
         if obj is None or obj.pk is None:

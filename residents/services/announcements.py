@@ -138,7 +138,7 @@ def announcement_email(*, announcement_id: int) -> int:
                 kind="announcement",
                 recipient=membership.user.email,
                 template="residents/email/announcement",
-                context={"announcement": announcement, "person": membership.user},
+                context={"announcement": announcement},
                 company=membership.company,
                 language=membership.language,
             )
