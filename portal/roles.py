@@ -41,6 +41,9 @@ PARTNER_MODELS = [
     "webhookdelivery",
     "webhookattempt",
 ]
+# Residents' models staff work with (their people's accounts are theirs to run, in /my/).
+RESIDENT_MODELS = ["announcement"]
+RESIDENT_RECORDS = ["announcementreceipt"]  # written by jobs and by reading, never by hand
 ADVISORY_MODELS = ["advisorycommittee", "advisorymember", "review", "meeting", "consultation", "consultationsession"]
 # The front desk's records: visitors and the deliveries it holds for companies.
 FRONT_DESK_MODELS = ["visit", "delivery"]
@@ -61,6 +64,8 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         + _grant("partners", PARTNER_MODELS, ALL)
         + _grant("advisory", ADVISORY_MODELS, ALL)
         + _grant("residents", FRONT_DESK_MODELS, EDIT)
+        + _grant("residents", RESIDENT_MODELS, ALL)
+        + _grant("residents", RESIDENT_RECORDS, VIEW)
         + _grant("django_celery_beat", SCHEDULE_MODELS, ALL)
         + [grant for app, models in OPERATIONS for grant in _grant(app, models, ("view", "delete"))],
     ),
@@ -96,6 +101,7 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         + _grant("partners", PARTNER_MODELS, VIEW)
         + _grant("advisory", ADVISORY_MODELS, VIEW)
         + _grant("residents", FRONT_DESK_MODELS, VIEW)
+        + _grant("residents", RESIDENT_MODELS + RESIDENT_RECORDS, VIEW)
         + _grant("django_celery_beat", SCHEDULE_MODELS, VIEW)
         + [grant for app, models in OPERATIONS for grant in _grant(app, models, VIEW)],
     ),

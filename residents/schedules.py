@@ -11,6 +11,7 @@ SCHEDULES: list[tuple[str, str, dict]] = [
         "residents.tasks.flagged_deliveries_escalate",
         {"minute": "*/5"},
     ),
+    ("E-mail announcements that are due", "residents.tasks.due_announcements_email", {"minute": "*/5"}),
 ]
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from .views import account, company, frontdesk, home, profile, security, team
+from .views import account, announcements, company, frontdesk, home, profile, security, team
 
 app_name = "residents"
 urlpatterns = [
@@ -22,6 +22,8 @@ urlpatterns = [
     path("my/visitors/", frontdesk.visitors, name="visitors"),
     path("my/visitors/<int:pk>/cancel/", frontdesk.visitor_cancel, name="visit_cancel"),
     path("my/deliveries/", frontdesk.deliveries, name="deliveries"),
+    path("my/announcements/", announcements.announcements, name="announcements"),
+    path("my/announcements/<int:pk>/", announcements.announcement, name="announcement"),
     path("my/login/", account.LoginView.as_view(), name="login"),
     path("my/logout/", account.logout, name="logout"),
     path("my/join/", account.join, name="join"),

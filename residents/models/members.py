@@ -29,6 +29,13 @@ class Membership(models.Model):
         Company, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("company")
     )
     role = models.CharField(_("role"), max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the e-mails the person gets: at first the one they joined in."),
+    )
     joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
     history = HistoricalRecords()
 

@@ -122,7 +122,9 @@ def invitation_accept(*, token_hash: str, name: str, password: str) -> Membershi
     user = get_user_model().objects.create_user(
         username=invitation.email, email=invitation.email, password=password, first_name=name.strip()[:150]
     )
-    membership = Membership.objects.create(user=user, company=invitation.company, role=invitation.role)
+    membership = Membership.objects.create(
+        user=user, company=invitation.company, role=invitation.role, language=invitation.language
+    )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return membership

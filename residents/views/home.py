@@ -9,6 +9,9 @@ from campus.models import Allocation
 from tenants.models import ComplianceDocument, OnboardingTask
 
 from ..access import resident_required
+from ..models import Announcement
+
+LATEST_ANNOUNCEMENTS = 3
 
 
 @resident_required
@@ -31,6 +34,7 @@ def home(request):
         "allocations": allocations,
         "tasks": tasks,
         "documents": documents,
+        "announcements": Announcement.objects.for_reader(request.membership)[:LATEST_ANNOUNCEMENTS],
         "today": today,
     }
     return render(request, "residents/home.html", context)

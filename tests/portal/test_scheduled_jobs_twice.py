@@ -21,6 +21,10 @@ from django.utils import timezone
 
 from partners import schedules as partner_schedules
 from partners.services import webhook_ping, webhook_register
+from residents import schedules as resident_schedules
+from residents.models import Announcement
+from residents.services.announcements import announcement_publish, announcement_save
+from residents.services.frontdesk import delivery_log
 from tenants import events
 from tenants import schedules as tenant_schedules
 from tenants.choices import ApplicationStatus as S
@@ -28,6 +32,7 @@ from tenants.models import Application
 from tenants.services.applications import application_transition, application_withdraw
 from tenants.services.onboarding import onboarding_task_waive
 from tests.partners.factories import client_with, token_for
+from tests.personas import resident_of
 from tests.tenants.factories import ApplicationFactory, ComplianceDocumentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # jobs deliver their e-mails and webhooks after commit
@@ -57,6 +62,18 @@ def world(settings, campus, staff_user, partner_a, broker, httpserver, monkeypat
         today = timezone.localdate(due)
         ComplianceDocumentFactory(company=resident, expires_on=today + dt.timedelta(days=1))
         ComplianceDocumentFactory(company=resident, kind="biosafety_permit", expires_on=today - dt.timedelta(days=1))
+        # Escalate flagged deliveries: a cold-chain parcel for the resident, never collected. E-mail
+        # announcements that are due: one set to go out a day later, to the resident's people.
+        people = resident_of(resident, "admin", "Ada")
+        delivery_log(company=resident, carrier="SF Express", description="Reagents", cold_chain=True, actor=staff_user)
+        announcement = announcement_save(
+            announcement=Announcement(
+                campus=campus, audience="campus", title_en="Fire drill", title_zh="消防演习", body_en=".", body_zh="。"
+            ),
+            actor=staff_user,
+        )
+        announcement_publish(announcement=announcement, actor=staff_user, at=THEN + dt.timedelta(days=1))
+        assert people.membership.company == resident
         # Forget expired idempotency keys, and announce unpublished domain events: a partner listening
         # for its referrals refers a company (with an Idempotency-Key), whose contact then withdraws;
         # the web process stops between the commit and the announcement.
@@ -108,7 +125,12 @@ def test_every_scheduled_job_acts_once_however_often_it_runs_in_its_period(world
 
     app.loader.import_default_modules()  # what a worker imports: each app's tasks module
     schedule = PeriodicTask.objects.exclude(task="celery.backend_cleanup").order_by("name")
-    declared = {task for _name, task, _fields in tenant_schedules.SCHEDULES + partner_schedules.SCHEDULES}
+    declared = {
+        task
+        for _name, task, _fields in tenant_schedules.SCHEDULES
+        + partner_schedules.SCHEDULES
+        + resident_schedules.SCHEDULES
+    }
     missing = declared - set(schedule.values_list("task", flat=True))
     assert not missing, f"migrate did not create these schedules, so the walk would skip them: {missing}"
 

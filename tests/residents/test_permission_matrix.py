@@ -41,8 +41,16 @@ def _company_a_visit(people):
     )
 
 
+def _company_a_announcement(people):
+    from tests.residents.test_announcements import write
+
+    company = people["resident_admin"].company
+    return write(company.campus, audience="companies", companies=[company])
+
+
 # URL name -> builds company A's object for the pattern's ``pk`` (given the personas).
 OBJECTS = {
+    "announcement": _company_a_announcement,
     "visit_cancel": _company_a_visit,
     "member_role": lambda people: people["resident_member"].membership,
     "member_remove": lambda people: people["resident_member"].membership,

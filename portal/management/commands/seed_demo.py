@@ -14,6 +14,7 @@ from django.db import transaction
 from advisory.demo import demo_committee_load
 from campus.demo import campus_load_demo_buildings, campus_load_facts
 from partners.demo import partners_load
+from residents.demo import announcements as resident_announcements
 from residents.demo import frontdesk as resident_frontdesk
 from residents.demo import members as resident_members
 from residents.demo import profile as resident_profiles
@@ -55,6 +56,7 @@ class Command(BaseCommand):
             invitations = resident_members.seed(campus=campus, companies=residents)
             resident_profiles.seed(campus, residents)
             resident_frontdesk.seed(campus, residents)
+            resident_announcements.seed(campus, residents)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {campus} with {len(buildings)} demo buildings and the {batch.name.lower()} "
