@@ -17,8 +17,11 @@ class VisitStatus(models.TextChoices):
     CHECKED_IN = "checked_in", _("Checked in")
     CHECKED_OUT = "checked_out", _("Checked out")
     CANCELLED = "cancelled", _("Cancelled")
+
+
 class AnnouncementAudience(models.TextChoices):
     """Whom an announcement is for: the companies it reaches are worked out when it is read or sent."""
+
     CAMPUS = "campus", _("The whole campus")
     BUILDING = "building", _("One building")
     COMPANIES = "companies", _("Chosen companies")
