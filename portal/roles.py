@@ -41,6 +41,8 @@ PARTNER_MODELS = [
     "webhookdelivery",
     "webhookattempt",
 ]
+# Platform stages: the milestones staff define, the companies' reports and evidence, the moves.
+STAGE_MODELS = ["stagemilestone", "milestonereport", "milestoneevidence", "stagetransition"]
 ADVISORY_MODELS = ["advisorycommittee", "advisorymember", "review", "meeting", "consultation", "consultationsession"]
 SCHEDULE_MODELS = ["periodictask", "crontabschedule", "intervalschedule", "clockedschedule", "solarschedule"]
 # Operations: failed jobs and sign-in lock-outs (django-axes).
@@ -58,6 +60,7 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         + _grant("tenants", TENANT_MODELS, ALL)
         + _grant("partners", PARTNER_MODELS, ALL)
         + _grant("advisory", ADVISORY_MODELS, ALL)
+        + _grant("residents", STAGE_MODELS, ALL)
         + _grant("django_celery_beat", SCHEDULE_MODELS, ALL)
         + [grant for app, models in OPERATIONS for grant in _grant(app, models, ("view", "delete"))],
     ),
@@ -71,7 +74,10 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         )
         + _grant("tenants", ["intakebatch"], VIEW)
         + _grant("campus", CAMPUS_MODELS, VIEW)
-        + _grant("advisory", ["review", "advisorymember"], VIEW),
+        + _grant("advisory", ["review", "advisorymember"], VIEW)
+        # Reviews milestone reports (accepts, sends back, names a reviewer); staff who run the campus move stages.
+        + _grant("residents", ["milestonereport"], ("change", "view"))
+        + _grant("residents", ["stagemilestone", "milestoneevidence", "stagetransition"], VIEW),
     ),
     "space_manager": (
         _("Space manager"),
@@ -89,6 +95,7 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         + _grant("tenants", TENANT_MODELS, VIEW)
         + _grant("partners", PARTNER_MODELS, VIEW)
         + _grant("advisory", ADVISORY_MODELS, VIEW)
+        + _grant("residents", STAGE_MODELS, VIEW)
         + _grant("django_celery_beat", SCHEDULE_MODELS, VIEW)
         + [grant for app, models in OPERATIONS for grant in _grant(app, models, VIEW)],
     ),

@@ -8,3 +8,16 @@ class MemberRole(models.TextChoices):
     ADMIN = "admin", _("Company admin")
     MEMBER = "member", _("Member")
     FINANCE = "finance", _("Finance")
+
+
+class ReportState(models.TextChoices):
+    """Where a company's report of a milestone stands."""
+
+    SUBMITTED = "submitted", _("Waiting for review")
+    ACCEPTED = "accepted", _("Accepted")
+    SENT_BACK = "sent_back", _("Sent back")
+
+
+# A report that counts: waiting for review or accepted. A company has at most one of these per
+# milestone; after a send-back it may report the milestone again.
+STANDING_REPORTS = frozenset({ReportState.SUBMITTED, ReportState.ACCEPTED})

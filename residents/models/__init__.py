@@ -1,5 +1,6 @@
 """The residents' models, one module per feature."""
 
 from .members import Invitation, Membership
+from .stages import MilestoneEvidence, MilestoneReport, StageMilestone, StageTransition
 
-__all__ = ["Invitation", "Membership"]
+__all__ = ["Invitation", "Membership", "MilestoneEvidence", "MilestoneReport", "StageMilestone", "StageTransition"]
