@@ -601,3 +601,30 @@ def test_the_lists_run_a_fixed_number_of_queries(
     for client, path in pages:
         with django_assert_max_num_queries(baseline[path]):
             assert client.get(path).status_code == 200, path
+
+
+# --- Demo data ----------------------------------------------------------------------------------
+
+
+def test_the_demo_gives_the_first_batch_stages_and_reports_in_every_state_once():
+    import io
+
+    from django.core.management import call_command
+
+    from residents.demo.stages import seed
+
+    call_command("seed_demo", "--no-admin", stdout=io.StringIO())
+    company = Company.objects.filter(intake_batch__isnull=False).select_related("campus").first()
+    campus = company.campus
+    first_batch = list(Company.objects.residents().filter(intake_batch__isnull=False).order_by("name"))
+
+    seed(campus, first_batch)
+    counts = (StageMilestone.objects.count(), MilestoneReport.objects.count(), StageTransition.objects.count())
+    seed(campus, first_batch)
+
+    assert (StageMilestone.objects.count(), MilestoneReport.objects.count(), StageTransition.objects.count()) == counts
+    assert set(MilestoneReport.objects.values_list("state", flat=True)) == {"submitted", "accepted", "sent_back"}
+    stages = {row.platform_stage for row in Company.objects.filter(pk__in=[c.pk for c in first_batch])}
+    assert {"research_and_development", "incubation", "demonstration"} <= stages
+    pipeline = {row[0]: row for row in kpis.stage_pipeline(campus).rows}
+    assert pipeline["Research and development"][3] is not None and pipeline["Incubation"][2] == 1
