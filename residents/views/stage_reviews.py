@@ -41,6 +41,11 @@ def _report_rows():
     return MilestoneReport.objects.select_related("company", "milestone", "reviewer", "evidence", "reported_by")
 
 
+def _refusal_on(form, error: DomainError) -> None:
+    """Show the service's refusal next to its field, or above the form when the form has no such field."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
 def _review(request, report: MilestoneReport, form: ReviewForm) -> bool:
     """Apply the decision of a valid ``form``; a refusal lands on the form. True when done."""
     if not form.is_valid():
@@ -53,7 +58,7 @@ def _review(request, report: MilestoneReport, form: ReviewForm) -> bool:
             milestone_send_back(report=report, actor=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, _("Sent back: the company is told why and can report again."))
     except DomainError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        _refusal_on(form, error)
         return False
     return True
 
@@ -153,7 +158,7 @@ def staff_stage_move(request, pk: int):
         try:
             transition = stage_move(company=company, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            _refusal_on(form, error)
         else:
             messages.success(
                 request,
@@ -240,7 +245,7 @@ def _name_reviewer(request, report: MilestoneReport, form: ReviewerForm) -> bool
     try:
         milestone_reviewer_name(report=report, member=form.cleaned_data["reviewer"], actor=request.user)
     except DomainError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        _refusal_on(form, error)
         return False
     messages.success(request, _("Reviewer saved."))
     return True
