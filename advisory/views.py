@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,9 +20,11 @@ from tenants.applicants import applicant_from
 from tenants.models import Application, ApplicationDocument
 
 from . import services
+from .access import member_required
 from .choices import Origin, Sector
 from .forms import AssignForm, ConsultationRequestForm, DeclarationForm, ScoreForm, SessionForm
 from .models import AdvisoryMember, Consultation, Meeting, Review
+from .signals import dashboard_panels_for
 
 
 class LoginView(LimitedLoginView):
@@ -42,22 +42,6 @@ class PasswordResetView(SiteUrlPasswordResetView):
     template_name = "advisory/password_reset.html"
     success_url = reverse_lazy("advisory:password_reset_done")
     email_templates = "advisory/"
-
-
-def member_required(view):
-    """Signed-in committee members only; anyone else signed in is refused."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect(f"{reverse_lazy('advisory:login')}?next={request.path}")
-        member = AdvisoryMember.objects.filter(user=request.user).select_related("committee").first()
-        if member is None:
-            raise PermissionDenied
-        request.member = member
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @member_required
@@ -80,6 +64,7 @@ def dashboard(request):
             "member": request.member,
             "meetings": meetings,
             "consultations": consultations,
+            "panels": dashboard_panels_for(request, request.member),
         },
     )
 

@@ -35,6 +35,7 @@ class Scope(models.TextChoices):
 class EventType(models.TextChoices):
     REFERRAL_STATUS_CHANGED = "referral.status_changed", _("A referral's status changed")
     COMPANY_BECAME_RESIDENT = "company.became_resident", _("A referred company became a resident")
+    COMPANY_STAGE_CHANGED = "company.stage_changed", _("A referred resident moved to another platform stage")
     PING = "ping", _("Ping (test event)")
 
 

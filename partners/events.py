@@ -50,3 +50,20 @@ def on_company_became_resident(sender, company_id, event_id, **kwargs) -> None:
                 event_key=f"company.became_resident:{event_id}:{referral.pk}",
                 data=data,
             )
+
+
+@transaction.atomic
+def on_company_stage_changed(sender, company_id, from_stage, to_stage, event_id, **kwargs) -> None:
+    for referral in Referral.objects.linked().filter(company_id=company_id).select_related("company", "application"):
+        for endpoint in _endpoints(referral.partner_id, "company.stage_changed"):
+            data = {
+                **referral_data(referral),
+                "previous_platform_stage": from_stage or None,
+                "platform_stage": to_stage,
+            }
+            delivery_create(
+                endpoint=endpoint,
+                event_type="company.stage_changed",
+                event_key=f"company.stage_changed:{event_id}:{referral.pk}",
+                data=data,
+            )

@@ -16,6 +16,8 @@ from advisory.models import Review
 from campus.choices import BusinessAreas, PlatformStages, SpaceKind
 from campus.models import Allocation, Campus, Space
 from partners.models import Referral
+from residents.models import MilestoneReport, StageTransition
+from residents.services.stages import campus_stages, stage_label
 from tenants.choices import DECISIONS, ApplicationStatus
 from tenants.models import Application, Company, OnboardingTask, OutcomeSurvey
 
@@ -100,6 +102,62 @@ def residents_breakdown(campus: Campus) -> list[Table]:
             _count_rows(residents, "platform_stage", dict(PlatformStages.choices)),
         ),
     ]
+
+
+def _days_in_stages(campus: Campus) -> dict[str, list[float]]:
+    """The days each company of the campus spent in each stage it has left, from its recorded moves.
+
+    A stay begins with the move into the stage; the stage a company held before its first recorded
+    move counts from the day it became a resident (a stay with no known beginning is left out).
+    """
+    tz = timezone.get_current_timezone()
+    moves = (
+        StageTransition.objects.filter(company__campus=campus)
+        .order_by("company_id", "created_at", "pk")
+        .values_list("company_id", "from_stage", "to_stage", "created_at", "company__resident_since")
+    )
+    stays: dict[str, list[float]] = {}
+    company, entered = None, {}
+    for company_id, from_stage, to_stage, moved_at, resident_since in moves:
+        if company_id != company:
+            company = company_id
+            entered = (
+                {from_stage: dt.datetime.combine(resident_since, dt.time.min, tzinfo=tz)} if resident_since else {}
+            )
+        if from_stage and from_stage in entered:
+            stays.setdefault(from_stage, []).append((moved_at - entered[from_stage]).total_seconds() / 86400)
+        entered = {to_stage: moved_at}
+    return stays
+
+
+def stage_pipeline(campus: Campus) -> Table:
+    """Each platform stage of the campus: its residents today, their milestone reports waiting for
+    review, and the median days companies spent in it before moving on."""
+    residents = dict(
+        Company.objects.residents()
+        .filter(campus=campus)
+        .values_list("platform_stage")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    waiting = dict(
+        MilestoneReport.objects.waiting()
+        .filter(company__campus=campus)
+        .values_list("milestone__stage")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    stays = _days_in_stages(campus)
+    table = Table(
+        "stage_pipeline",
+        _("Platform stages: residents, milestones pending review, median days in the stage"),
+        [_("Platform stage"), _("Residents"), _("Milestones pending review"), _("Median days in the stage")],
+    )
+    for code in campus_stages(campus):
+        days = stays.get(code)
+        median = round(statistics.median(days), 1) if days else None
+        table.rows.append([stage_label(code), residents.get(code, 0), waiting.get(code, 0), median])
+    return table
 
 
 def funnel(campus: Campus, start: dt.date, end: dt.date) -> Table:

@@ -44,6 +44,8 @@ PARTNER_MODELS = [
 # Residents' models staff work with (their people's accounts are theirs to run, in /my/).
 RESIDENT_MODELS = ["announcement"]
 RESIDENT_RECORDS = ["announcementreceipt"]  # written by jobs and by reading, never by hand
+# Platform stages: the milestones staff define, the companies' reports and evidence, the moves.
+STAGE_MODELS = ["stagemilestone", "milestonereport", "milestoneevidence", "stagetransition"]
 ADVISORY_MODELS = ["advisorycommittee", "advisorymember", "review", "meeting", "consultation", "consultationsession"]
 # The front desk's records: visitors and the deliveries it holds for companies.
 FRONT_DESK_MODELS = ["visit", "delivery"]
@@ -66,6 +68,7 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         + _grant("residents", FRONT_DESK_MODELS, EDIT)
         + _grant("residents", RESIDENT_MODELS, ALL)
         + _grant("residents", RESIDENT_RECORDS, VIEW)
+        + _grant("residents", STAGE_MODELS, ALL)
         + _grant("django_celery_beat", SCHEDULE_MODELS, ALL)
         + [grant for app, models in OPERATIONS for grant in _grant(app, models, ("view", "delete"))],
     ),
@@ -79,7 +82,10 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         )
         + _grant("tenants", ["intakebatch"], VIEW)
         + _grant("campus", CAMPUS_MODELS, VIEW)
-        + _grant("advisory", ["review", "advisorymember"], VIEW),
+        + _grant("advisory", ["review", "advisorymember"], VIEW)
+        # Reviews milestone reports (accepts, sends back, names a reviewer); staff who run the campus move stages.
+        + _grant("residents", ["milestonereport"], ("change", "view"))
+        + _grant("residents", ["stagemilestone", "milestoneevidence", "stagetransition"], VIEW),
     ),
     "space_manager": (
         _("Space manager"),
@@ -102,6 +108,7 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         + _grant("advisory", ADVISORY_MODELS, VIEW)
         + _grant("residents", FRONT_DESK_MODELS, VIEW)
         + _grant("residents", RESIDENT_MODELS + RESIDENT_RECORDS, VIEW)
+        + _grant("residents", STAGE_MODELS, VIEW)
         + _grant("django_celery_beat", SCHEDULE_MODELS, VIEW)
         + [grant for app, models in OPERATIONS for grant in _grant(app, models, VIEW)],
     ),

@@ -73,6 +73,8 @@ def staff_dashboard(request):
         context["residents"] = kpis.residents_target(campus)
         context["tables"] += kpis.residents_breakdown(campus)
         context["tables"].append(kpis.resident_outcomes(campus, today))
+    if user.has_perm("residents.view_stagetransition"):
+        context["tables"].append(kpis.stage_pipeline(campus))
     if user.has_perm("tenants.view_application"):
         context["tables"].append(kpis.funnel(campus, start, end))
         context["median_days"] = kpis.median_days_to_decision(campus, start, end)
@@ -99,7 +101,7 @@ def _csv(table, campus) -> HttpResponse:
     response.write("\ufeff")  # lets spreadsheet programs detect UTF-8 (Chinese names)
     writer = csv.writer(response)
     writer.writerow([str(column) for column in table.columns])
-    writer.writerows([[str(cell) for cell in row] for row in table.rows])
+    writer.writerows([["" if cell is None else str(cell) for cell in row] for row in table.rows])
     return response
 
 

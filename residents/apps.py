@@ -10,9 +10,10 @@ class ResidentsConfig(AppConfig):
     verbose_name = _("Residents")
 
     def ready(self) -> None:
+        from advisory import signals as advisory_signals
         from tenants import signals as tenants_signals
 
-        from . import receivers
+        from . import hooks, receivers
         from .schedules import ensure_schedules
 
         post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="residents.ensure_schedules")
@@ -20,3 +21,4 @@ class ResidentsConfig(AppConfig):
         tenants_signals.application_status_changed.connect(
             receivers.invite_approved_contacts, dispatch_uid="residents.invite_approved_contacts"
         )
+        advisory_signals.dashboard_panels.connect(hooks.milestones_panel, dispatch_uid="residents.milestones_panel")

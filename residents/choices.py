@@ -25,3 +25,16 @@ class AnnouncementAudience(models.TextChoices):
     CAMPUS = "campus", _("The whole campus")
     BUILDING = "building", _("One building")
     COMPANIES = "companies", _("Chosen companies")
+
+
+class ReportState(models.TextChoices):
+    """Where a company's report of a milestone stands."""
+
+    SUBMITTED = "submitted", _("Waiting for review")
+    ACCEPTED = "accepted", _("Accepted")
+    SENT_BACK = "sent_back", _("Sent back")
+
+
+# A report that counts: waiting for review or accepted. A company has at most one of these per
+# milestone; after a send-back it may report the milestone again.
+STANDING_REPORTS = frozenset({ReportState.SUBMITTED, ReportState.ACCEPTED})

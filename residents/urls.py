@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from .views import account, announcements, company, frontdesk, home, profile, security, team
+from .views import account, announcements, company, frontdesk, home, profile, security, stage_reviews, stages, team
 
 app_name = "residents"
 urlpatterns = [
@@ -24,6 +24,19 @@ urlpatterns = [
     path("my/deliveries/", frontdesk.deliveries, name="deliveries"),
     path("my/announcements/", announcements.announcements, name="announcements"),
     path("my/announcements/<int:pk>/", announcements.announcement, name="announcement"),
+    path("my/stages/", stages.stages, name="stages"),
+    path("my/stages/milestones/<int:pk>/report/", stages.milestone_report_new, name="milestone_report"),
+    # Read by the company's people, staff and the named advisory member, so outside /my/.
+    path("milestone-evidence/<int:pk>/", stages.milestone_evidence, name="milestone_evidence"),
+    path("staff/stages/", stage_reviews.staff_stages, name="staff_stages"),
+    path("staff/stages/companies/<int:pk>/", stage_reviews.staff_company_stage, name="staff_company_stage"),
+    path("staff/stages/companies/<int:pk>/move/", stage_reviews.staff_stage_move, name="staff_stage_move"),
+    path("staff/stages/reports/", stage_reviews.staff_reports, name="staff_reports"),
+    path("staff/stages/reports/<int:pk>/", stage_reviews.staff_report, name="staff_report"),
+    path("staff/stages/reports/<int:pk>/review/", stage_reviews.staff_report_review, name="staff_report_review"),
+    path("staff/stages/reports/<int:pk>/reviewer/", stage_reviews.staff_report_reviewer, name="staff_report_reviewer"),
+    path("advisory/milestones/", stage_reviews.advisory_milestones, name="advisory_milestones"),
+    path("advisory/milestones/<int:pk>/", stage_reviews.advisory_milestone, name="advisory_milestone"),
     path("my/login/", account.LoginView.as_view(), name="login"),
     path("my/logout/", account.logout, name="logout"),
     path("my/join/", account.join, name="join"),

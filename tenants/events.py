@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Application, Company, DomainEvent
-from .signals import application_status_changed, company_became_resident
+from .signals import application_status_changed, company_became_resident, company_stage_changed
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 ANNOUNCERS = {
     "application.status_changed": (application_status_changed, Application),
     "company.became_resident": (company_became_resident, Company),
+    "company.stage_changed": (company_stage_changed, Company),
 }
 
 

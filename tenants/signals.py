@@ -12,3 +12,7 @@ application_status_changed = Signal()
 
 # kwargs: company_id, campus_id, application_id, event_id (a DomainEvent of type "company.became_resident")
 company_became_resident = Signal()
+
+# kwargs: company_id, campus_id, from_stage, to_stage, transition_id, event_id (a DomainEvent of
+# type "company.stage_changed", recorded when staff move a resident to its next platform stage)
+company_stage_changed = Signal()

@@ -98,6 +98,13 @@ class CompanySerializer(CountryFieldMixin, serializers.ModelSerializer):
             "platform_stage",
             "resident_since",
         ]
+        extra_kwargs = {
+            "platform_stage": {
+                "help_text": "The platform stage the campus has placed the resident at. Staff move a resident "
+                "to the next stage once its milestones are accepted; partners who referred it hear of it "
+                "by the `company.stage_changed` webhook."
+            }
+        }
 
     @extend_schema_field(
         {"type": "string", "format": "uri", "nullable": True, "description": "A PNG of at most 512 pixels a side."}

@@ -62,7 +62,8 @@ def test_staff_pages_have_no_serious_violations(page, live_server, axe_script, p
     page.click("input[type=submit]")
     page.wait_for_url(f"{live_server.url}{prefix}/staff/")
     problems = []
-    for path in ["/staff/", "/staff/onboarding/", f"/staff/reviews/{application.pk}/", "/staff/two-factor/"]:
+    staff_pages = ["/staff/", "/staff/onboarding/", f"/staff/reviews/{application.pk}/", "/staff/two-factor/"]
+    for path in [*staff_pages, "/staff/stages/", "/staff/stages/reports/"]:
         problems += _serious_violations(page, f"{live_server.url}{prefix}{path}", axe_script)
         assert page.locator("nav.staff-nav").count() == 1  # signed in: the staff frame was checked
     assert problems == []

@@ -48,6 +48,22 @@ def _company_a_announcement(people):
     return write(company.campus, audience="companies", companies=[company])
 
 
+def _milestone_of_company_as_stage(people):
+    from campus.models import PlatformStage
+    from residents.models import StageMilestone
+    from tenants.models import Company
+
+    company = people["resident_admin"].company
+    company.campus.platform_stages.set(PlatformStage.objects.all())
+    Company.objects.filter(pk=company.pk).update(platform_stage="incubation")
+    return StageMilestone.objects.create(campus=company.campus, stage="incubation", title_en="Trial", title_zh="试验")
+
+
+# URL name -> builds an object of the campus that every company of it may use (no one's own).
+SHARED = {
+    "milestone_report": _milestone_of_company_as_stage,
+}
+
 # URL name -> builds company A's object for the pattern's ``pk`` (given the personas).
 OBJECTS = {
     "announcement": _company_a_announcement,
@@ -88,6 +104,7 @@ PREPARE = {
 # every page (GET), and a role not listed is refused a change with 403.
 ROLES = {
     "profile": {"admin"},
+    "milestone_report": {"admin", "member"},
     "team_invite": {"admin"},
     "member_role": {"admin"},
     "member_remove": {"admin"},
@@ -131,8 +148,9 @@ def url_for(name: str, people) -> str:
     keys = list(pattern.pattern.converters)
     if not keys:
         return reverse(f"residents:{name}")
-    assert name in OBJECTS, f"/my/ page {name!r} takes {keys}: add how to make company A's object to OBJECTS"
-    return reverse(f"residents:{name}", kwargs={"pk": OBJECTS[name](people).pk})
+    builders = {**SHARED, **OBJECTS}
+    assert name in builders, f"/my/ page {name!r} takes {keys}: add how to make company A's object to OBJECTS"
+    return reverse(f"residents:{name}", kwargs={"pk": builders[name](people).pk})
 
 
 def test_every_page_of_my_is_walked():

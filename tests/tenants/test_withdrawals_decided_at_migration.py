@@ -9,8 +9,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from tenants.choices import ApplicationStatus as S
-from tenants.models import Application, ApplicationTransition
-from tests.tenants.factories import ApplicationFactory
+from tenants.models import Application
 
 BEFORE = [("tenants", "0009_domain_event_outbox_and_email_claims")]
 AFTER = [("tenants", "0010_withdrawals_decided_at")]
@@ -22,14 +21,28 @@ REJECTED_AT = dt.datetime(2024, 1, 2, 3, 4, tzinfo=dt.UTC)
 @pytest.mark.django_db(transaction=True)
 def test_past_withdrawals_are_dated_by_their_withdrawal():
     executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    withdrawn = ApplicationFactory(status=S.WITHDRAWN)
-    ApplicationTransition.objects.create(
+    state = executor.migrate(BEFORE)
+    old = state.apps  # the models as they were at BEFORE: later migrations may have added columns
+    campus = old.get_model("campus", "Campus").objects.create(
+        slug="wuxi", name="Campus", name_zh="园区", city="Wuxi", country="CN", rd_area_m2=1
+    )
+
+    companies = old.get_model("tenants", "Company").objects
+
+    def application(status, **fields):
+        number = companies.count() + 1
+        company = companies.create(campus=campus, name=f"Company {number}", slug=f"company-{number}", country="GB")
+        return old.get_model("tenants", "Application").objects.create(
+            campus=campus, company=company, status=status, **fields
+        )
+
+    withdrawn = application(S.WITHDRAWN)
+    old.get_model("tenants", "ApplicationTransition").objects.create(
         application=withdrawn, from_status=S.SUBMITTED, to_status=S.WITHDRAWN, created_at=WITHDRAWN_AT
     )
-    untraced = ApplicationFactory(status=S.WITHDRAWN)  # withdrawn with no transition on record
-    rejected = ApplicationFactory(status=S.REJECTED, decided_at=REJECTED_AT)
-    undecided = ApplicationFactory(status=S.SUBMITTED)
+    untraced = application(S.WITHDRAWN)  # withdrawn with no transition on record
+    rejected = application(S.REJECTED, decided_at=REJECTED_AT)
+    undecided = application(S.SUBMITTED)
 
     executor = MigrationExecutor(connection)
     executor.migrate(AFTER)
