@@ -9,3 +9,7 @@ class InvalidInvitation(DomainError):
 
 class LastAdmin(DomainError):
     """The change would leave the company without a company admin."""
+
+
+class InvalidRequestMove(DomainError):
+    """The service request cannot move to that state now, or not by this side, or not without a reason."""
