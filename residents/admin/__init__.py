@@ -1,3 +1,3 @@
 """The residents' admin pages, one module per feature (as ``models/``)."""
 
-from . import members  # noqa: F401
+from . import members, requests  # noqa: F401
