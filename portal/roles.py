@@ -42,6 +42,9 @@ PARTNER_MODELS = [
     "webhookattempt",
 ]
 ADVISORY_MODELS = ["advisorycommittee", "advisorymember", "review", "meeting", "consultation", "consultationsession"]
+# Service requests: the queue (requests, their history and files) and the campus's targets.
+REQUEST_MODELS = ["servicerequest", "servicerequestevent", "servicerequestattachment"]
+REQUEST_TARGETS = ["servicetarget"]
 SCHEDULE_MODELS = ["periodictask", "crontabschedule", "intervalschedule", "clockedschedule", "solarschedule"]
 # Operations: failed jobs and sign-in lock-outs (django-axes).
 OPERATIONS = [("portal", ["failedjob"]), ("axes", ["accessattempt", "accessfailurelog", "accesslog"])]
@@ -58,6 +61,7 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         + _grant("tenants", TENANT_MODELS, ALL)
         + _grant("partners", PARTNER_MODELS, ALL)
         + _grant("advisory", ADVISORY_MODELS, ALL)
+        + _grant("residents", REQUEST_MODELS + REQUEST_TARGETS, ALL)
         + _grant("django_celery_beat", SCHEDULE_MODELS, ALL)
         + [grant for app, models in OPERATIONS for grant in _grant(app, models, ("view", "delete"))],
     ),
@@ -83,12 +87,21 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         _("Partnerships manager"),
         _grant("partners", PARTNER_MODELS, ALL) + _grant("tenants", ["company", "application"], VIEW),
     ),
+    "service_desk": (
+        _("Service desk"),
+        # Works the queue (replies, notes, states, assignment); reads the targets and the companies.
+        _grant("residents", REQUEST_MODELS, EDIT)
+        + _grant("residents", REQUEST_TARGETS, VIEW)
+        + _grant("tenants", ["company"], VIEW)
+        + _grant("campus", ["campus", "building"], VIEW),
+    ),
     "auditor": (
         _("Auditor (read-only)"),
         _grant("campus", CAMPUS_MODELS, VIEW)
         + _grant("tenants", TENANT_MODELS, VIEW)
         + _grant("partners", PARTNER_MODELS, VIEW)
         + _grant("advisory", ADVISORY_MODELS, VIEW)
+        + _grant("residents", REQUEST_MODELS + REQUEST_TARGETS, VIEW)
         + _grant("django_celery_beat", SCHEDULE_MODELS, VIEW)
         + [grant for app, models in OPERATIONS for grant in _grant(app, models, VIEW)],
     ),
