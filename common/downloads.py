@@ -10,7 +10,7 @@ from .storage import is_object_storage, private_storage
 
 
 def private_download(document) -> HttpResponse:
-    """A private document (``original_name``, ``content_type``, ``file``) as a download the browser will not render or sniff.
+    """A private document (``file``, ``original_name``, ``content_type``) as a download nothing renders or sniffs.
 
     Streamed through Django by default; with ``DOCUMENT_DOWNLOAD_REDIRECT`` and documents in a
     bucket, a redirect to a URL the bucket honours for at most ``DOCUMENT_URL_MAX_AGE_SECONDS``,
