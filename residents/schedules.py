@@ -6,6 +6,12 @@ from common.schedules import ensure_periodic_tasks
 
 SCHEDULES: list[tuple[str, str, dict]] = [
     # (name, registered task name, crontab fields)
+    ("Escalate service requests past their targets", "residents.tasks.service_request_escalations", {"minute": "*/15"}),
+    (
+        "Close resolved service requests after the reopening window",
+        "residents.tasks.service_request_closing",
+        {"minute": "0", "hour": "2"},
+    ),
 ]
 
 
