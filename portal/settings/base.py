@@ -473,7 +473,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
-    "ENUM_NAME_OVERRIDES": {"PlatformStageEnum": "campus.choices.PlatformStages"},
+    "ENUM_NAME_OVERRIDES": {
+        "PlatformStageEnum": "campus.choices.PlatformStages",
+        "ServiceRequestStateEnum": "residents.choices.RequestState",
+        "ServiceRequestCategoryEnum": "residents.choices.RequestCategory",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "partners.api.schema.postprocess",
