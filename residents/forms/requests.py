@@ -87,8 +87,17 @@ class MoveForm(forms.Form):
         self.fields["to"].choices = [(state, labels.get(state, RequestState(state).label)) for state in moves]
 
 
+def staff_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return staff_name(obj)
+
+
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
+    assignee = StaffChoiceField(
         label=_("Assigned to"), queryset=request_handlers(), required=False, empty_label=_("Nobody")
     )
 
@@ -116,7 +125,7 @@ class QueueFilter(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        handlers = [(str(user.pk), user.get_full_name() or user.get_username()) for user in request_handlers()]
+        handlers = [(str(user.pk), staff_name(user)) for user in request_handlers()]
         self.fields["assignee"].choices = [("", _("Anyone")), (self.ME, _("Me")), (self.NOBODY, _("Nobody")), *handlers]
 
     def apply(self, queryset, *, user):

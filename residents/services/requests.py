@@ -66,7 +66,9 @@ def _by_company(actor: Actor, service_request: ServiceRequest) -> bool:
 
 
 def _locked(service_request: ServiceRequest) -> ServiceRequest:
-    return ServiceRequest.objects.select_for_update().select_related("company", "campus").get(pk=service_request.pk)
+    """The request's row, locked (only its own row: not its company's or campus's, which other requests share)."""
+    locked = ServiceRequest.objects.select_for_update(of=("self",)).select_related("company", "campus")
+    return locked.get(pk=service_request.pk)
 
 
 # --- E-mail --------------------------------------------------------------------------------
