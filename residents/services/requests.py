@@ -41,9 +41,9 @@ STAFF_MOVES: dict[str, set[str]] = {
     S.RESOLVED: {S.IN_PROGRESS, S.CLOSED},
     S.CLOSED: set(),
 }
-#: The moves the company may make: back to work by replying, reopen (within the reopening window) or close.
+#: The moves the company may make: reopen (within the reopening window) or close a resolved request.
+#: Its reply to a request waiting for it also puts it back in progress (``service_request_reply``).
 COMPANY_MOVES: dict[str, set[str]] = {
-    S.WAITING: {S.IN_PROGRESS},
     S.RESOLVED: {S.IN_PROGRESS, S.CLOSED},
 }
 MAX_ATTACHMENTS = 5

@@ -130,6 +130,8 @@ def test_a_company_reply_goes_to_campus_staff_and_puts_a_waiting_request_back_to
     resident_member, desk, campus_staff, mailed
 ):
     service_request = in_state(resident_member, "waiting", desk.user)
+    page = resident_member.client.get(f"/my/requests/{service_request.pk}/").content.decode()
+    assert "Which room?" in page and "Reply to the campus" in page and "Reopen it" not in page
 
     response, sent = mailed(
         lambda: resident_member.client.post(
