@@ -249,3 +249,24 @@ def test_every_e_mail_of_a_request_leaves_through_the_outbox(resident_member, de
 
     assert len(sent) == Notification.objects.filter(kind="service_request:new").count() == 2
     assert all(message.to[0] in campus_staff for message in mail.outbox)
+
+
+def test_staff_set_a_campus_target_in_the_admin_and_look_requests_up(staff_client, resident_member, campus):
+    service_request = raised(resident_member)
+    added = staff_client.post(
+        "/admin/residents/servicetarget/add/",
+        {"campus": campus.pk, "category": "ehs", "response_hours": "2", "resolution_hours": "1"},
+    )
+    assert added.status_code == 200 and "Resolution cannot be due before the first response." in added.content.decode()
+
+    staff_client.post(
+        "/admin/residents/servicetarget/add/",
+        {"campus": campus.pk, "category": "ehs", "response_hours": "1", "resolution_hours": "6"},
+    )
+
+    assert ServiceTarget.objects.hours_for(campus.pk, "ehs") == (1, 6)
+    assert ServiceTarget.objects.get().history.first().history_user.username == "staff"
+    listing = staff_client.get("/admin/residents/servicerequest/?q=Leaking")
+    assert listing.status_code == 200 and service_request.reference in listing.content.decode()
+    assert staff_client.get(f"/admin/residents/servicerequest/{service_request.pk}/change/").status_code == 200
+    assert staff_client.get("/admin/residents/servicerequest/add/").status_code == 403
