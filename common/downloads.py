@@ -1,4 +1,4 @@
-"""How a private document leaves once a view has checked who may read it."""
+"""How a permitted download of a private document leaves: the one response every download view returns."""
 
 from __future__ import annotations
 
@@ -9,14 +9,12 @@ from django.utils.http import content_disposition_header
 from .storage import is_object_storage, private_storage
 
 
-def attachment_response(document) -> HttpResponse:
-    """A private document as a download the browser will not render or sniff.
+def private_download(document) -> HttpResponse:
+    """A private document (``file``, ``original_name``, ``content_type``) as a download nothing renders or sniffs.
 
-    ``document`` has ``file``, ``original_name`` and ``content_type`` (``tenants.models.applications.
-    PrivateDocument``). Streamed through Django by default; with ``DOCUMENT_DOWNLOAD_REDIRECT`` and
-    documents in a bucket, a redirect to a URL the bucket honours for at most
-    ``DOCUMENT_URL_MAX_AGE_SECONDS``, signed to answer with the same file name and type, after the
-    same checks.
+    Streamed through Django by default; with ``DOCUMENT_DOWNLOAD_REDIRECT`` and documents in a
+    bucket, a redirect to a URL the bucket honours for at most ``DOCUMENT_URL_MAX_AGE_SECONDS``,
+    signed to answer with the same file name and type. The caller has checked who may download.
     """
     if settings.DOCUMENT_DOWNLOAD_REDIRECT and is_object_storage():
         url = private_storage.url(

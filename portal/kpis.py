@@ -16,8 +16,10 @@ from advisory.models import Review
 from campus.choices import BusinessAreas, PlatformStages, SpaceKind
 from campus.models import Allocation, Campus, Space
 from partners.models import Referral
-from residents.models import MilestoneReport, StageTransition
+from residents.choices import RequestCategory
+from residents.models import MilestoneReport, ServiceRequest, ServiceTarget, StageTransition
 from residents.services.stages import campus_stages, stage_label
+from residents.working_hours import working_hours_between
 from tenants.choices import DECISIONS, ApplicationStatus
 from tenants.models import Application, Company, OnboardingTask, OutcomeSurvey
 
@@ -333,6 +335,63 @@ def resident_outcomes(campus: Campus, today: dt.date) -> Table:
                 survey.clinical_trials_started,
                 survey.products_launched,
                 space.get(survey.company_id, 0),
+            ]
+        )
+    return table
+
+
+def _median(values: list[float]) -> float | str:
+    return round(statistics.median(values), 1) if values else "—"
+
+
+def service_requests(campus: Campus, start: dt.date, end: dt.date) -> Table:
+    """Requests raised in the period per category: how many, and the median working hours to the first
+    response and to resolution (the clock stopped while waiting for the company) against the targets."""
+    rows = ServiceRequest.objects.filter(_period("created_at", start, end), campus=campus).values_list(
+        "category",
+        "created_at",
+        "first_response_at",
+        "resolved_at",
+        "paused_hours",
+        "resolution_target_hours",
+    )
+    responses: dict[str, list[float]] = {category: [] for category in RequestCategory.values}
+    resolutions: dict[str, list[float]] = {category: [] for category in RequestCategory.values}
+    on_time: dict[str, int] = dict.fromkeys(RequestCategory.values, 0)
+    volume: dict[str, int] = dict.fromkeys(RequestCategory.values, 0)
+    for category, created, responded, resolved, paused, target in rows:
+        volume[category] += 1
+        if responded:
+            responses[category].append(working_hours_between(created, responded))
+        if resolved:
+            hours = max(0.0, working_hours_between(created, resolved) - paused)
+            resolutions[category].append(hours)
+            on_time[category] += hours <= target
+    targets = ServiceTarget.objects.table(campus.pk)
+    table = Table(
+        "service_requests",
+        _("Service requests by category against targets (working hours)"),
+        [
+            _("Category"),
+            _("Median to first response"),
+            _("First response target"),
+            _("Median to resolution"),
+            _("Resolution target"),
+            _("Resolved within target %"),
+            _("Requests"),
+        ],
+    )
+    for category, label in RequestCategory.choices:
+        resolved = len(resolutions[category])
+        table.rows.append(
+            [
+                label,
+                _median(responses[category]),
+                targets[category][0],
+                _median(resolutions[category]),
+                targets[category][1],
+                round(100 * on_time[category] / resolved, 1) if resolved else "—",
+                volume[category],
             ]
         )
     return table

@@ -49,6 +49,9 @@ STAGE_MODELS = ["stagemilestone", "milestonereport", "milestoneevidence", "stage
 ADVISORY_MODELS = ["advisorycommittee", "advisorymember", "review", "meeting", "consultation", "consultationsession"]
 # The front desk's records: visitors and the deliveries it holds for companies.
 FRONT_DESK_MODELS = ["visit", "delivery"]
+# Service requests: the queue (requests, their history and files) and the campus's targets.
+REQUEST_MODELS = ["servicerequest", "servicerequestevent", "servicerequestattachment"]
+REQUEST_TARGETS = ["servicetarget"]
 SCHEDULE_MODELS = ["periodictask", "crontabschedule", "intervalschedule", "clockedschedule", "solarschedule"]
 # Operations: failed jobs and sign-in lock-outs (django-axes).
 OPERATIONS = [("portal", ["failedjob"]), ("axes", ["accessattempt", "accessfailurelog", "accesslog"])]
@@ -69,6 +72,7 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         + _grant("residents", RESIDENT_MODELS, ALL)
         + _grant("residents", RESIDENT_RECORDS, VIEW)
         + _grant("residents", STAGE_MODELS, ALL)
+        + _grant("residents", REQUEST_MODELS + REQUEST_TARGETS, ALL)
         + _grant("django_celery_beat", SCHEDULE_MODELS, ALL)
         + [grant for app, models in OPERATIONS for grant in _grant(app, models, ("view", "delete"))],
     ),
@@ -100,6 +104,14 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
     # Visitors and deliveries at /staff/frontdesk/, and nothing else: no applications, no companies'
     # files. residents.services.frontdesk knows the group by this (English) name.
     "front_desk": (_("Front desk"), _grant("residents", FRONT_DESK_MODELS, EDIT)),
+    "service_desk": (
+        _("Service desk"),
+        # Works the queue (replies, notes, states, assignment); reads the targets and the companies.
+        _grant("residents", REQUEST_MODELS, EDIT)
+        + _grant("residents", REQUEST_TARGETS, VIEW)
+        + _grant("tenants", ["company"], VIEW)
+        + _grant("campus", ["campus", "building"], VIEW),
+    ),
     "auditor": (
         _("Auditor (read-only)"),
         _grant("campus", CAMPUS_MODELS, VIEW)
@@ -109,6 +121,7 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         + _grant("residents", FRONT_DESK_MODELS, VIEW)
         + _grant("residents", RESIDENT_MODELS + RESIDENT_RECORDS, VIEW)
         + _grant("residents", STAGE_MODELS, VIEW)
+        + _grant("residents", REQUEST_MODELS + REQUEST_TARGETS, VIEW)
         + _grant("django_celery_beat", SCHEDULE_MODELS, VIEW)
         + [grant for app, models in OPERATIONS for grant in _grant(app, models, VIEW)],
     ),

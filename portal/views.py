@@ -86,6 +86,8 @@ def staff_dashboard(request):
         context["tables"].append(kpis.referrals_by_partner(campus, start, end))
     if user.has_perm("advisory.view_review"):
         context["tables"].append(kpis.pending_reviews(campus))
+    if user.has_perm("residents.view_servicerequest"):
+        context["tables"].append(kpis.service_requests(campus, start, end))
     export = request.GET.get("export")
     if export:
         table = next((t for t in context["tables"] if t.key == export), None)

@@ -38,3 +38,51 @@ class ReportState(models.TextChoices):
 # A report that counts: waiting for review or accepted. A company has at most one of these per
 # milestone; after a send-back it may report the milestone again.
 STANDING_REPORTS = frozenset({ReportState.SUBMITTED, ReportState.ACCEPTED})
+
+
+class RequestCategory(models.TextChoices):
+    """What a service request is about; each has its own response and resolution targets."""
+
+    FACILITIES = "facilities", _("Facilities")
+    IT = "it", _("IT")
+    ACCESS_CARDS = "access_cards", _("Access cards")
+    EHS = "ehs", _("EHS / biosafety")
+    OTHER = "other", _("Other")
+
+
+class RequestState(models.TextChoices):
+    NEW = "new", _("New")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING = "waiting", _("Waiting for the company")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+#: The campus's clock runs: it owes the company a fix (waiting for the company, or resolved, it pauses).
+CLOCK_RUNNING = (RequestState.NEW, RequestState.IN_PROGRESS)
+#: Not finished: the queue's default view.
+OPEN_REQUESTS = (RequestState.NEW, RequestState.IN_PROGRESS, RequestState.WAITING)
+#: Finished, for the figures of time to resolution.
+SETTLED_REQUESTS = (RequestState.RESOLVED, RequestState.CLOSED)
+
+
+class RequestEventKind(models.TextChoices):
+    """One line of a request's history; notes, assignments and escalations are for staff only."""
+
+    RAISED = "raised", _("Raised")
+    REPLY = "reply", _("Reply")
+    NOTE = "note", _("Internal note")
+    STATE = "state", _("State changed")
+    ASSIGNED = "assigned", _("Assigned")
+    ESCALATED = "escalated", _("Escalated")
+
+
+#: Kinds the company never sees, in a page, an e-mail or the API.
+INTERNAL_EVENTS = (RequestEventKind.NOTE, RequestEventKind.ASSIGNED, RequestEventKind.ESCALATED)
+
+
+class RequestTarget(models.TextChoices):
+    """The two targets a request is held to."""
+
+    RESPONSE = "response", _("first response")
+    RESOLUTION = "resolution", _("resolution")

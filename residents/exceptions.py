@@ -13,3 +13,7 @@ class LastAdmin(DomainError):
 
 class VisitRefused(DomainError):
     """The visit cannot move that way now (checked in already, cancelled, not today...)."""
+
+
+class InvalidRequestMove(DomainError):
+    """The service request cannot move to that state now, or not by this side, or not without a reason."""

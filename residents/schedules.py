@@ -12,6 +12,12 @@ SCHEDULES: list[tuple[str, str, dict]] = [
         {"minute": "*/5"},
     ),
     ("E-mail announcements that are due", "residents.tasks.due_announcements_email", {"minute": "*/5"}),
+    ("Escalate service requests past their targets", "residents.tasks.service_request_escalations", {"minute": "*/15"}),
+    (
+        "Close resolved service requests after the reopening window",
+        "residents.tasks.service_request_closing",
+        {"minute": "0", "hour": "2"},
+    ),
 ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services import announcements, frontdesk
+from .services import announcements, frontdesk, requests
 
 
 @shared_task(name="residents.tasks.flagged_deliveries_escalate", acks_late=True)
@@ -24,3 +24,15 @@ def announcement_email(announcement_id: int) -> int:
 def due_announcements_email() -> int:
     """Every five minutes: e-mail announcements published at a time set ahead, or whose job was lost."""
     return announcements.due_announcements_email()
+
+
+@shared_task(name="residents.tasks.service_request_escalations", acks_late=True)
+def overdue_requests_escalate() -> int:
+    """Every 15 minutes: tell campus staff of requests past a target (once per request and target)."""
+    return requests.overdue_requests_escalate()
+
+
+@shared_task(name="residents.tasks.service_request_closing", acks_late=True)
+def resolved_requests_close() -> int:
+    """Daily: close requests resolved longer ago than SERVICE_REQUEST_REOPEN_DAYS."""
+    return requests.resolved_requests_close()

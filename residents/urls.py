@@ -1,7 +1,20 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from .views import account, announcements, company, frontdesk, home, profile, security, stage_reviews, stages, team
+from .views import (
+    account,
+    announcements,
+    company,
+    frontdesk,
+    home,
+    profile,
+    requests,
+    security,
+    staff_requests,
+    stage_reviews,
+    stages,
+    team,
+)
 
 app_name = "residents"
 urlpatterns = [
@@ -37,6 +50,12 @@ urlpatterns = [
     path("staff/stages/reports/<int:pk>/reviewer/", stage_reviews.staff_report_reviewer, name="staff_report_reviewer"),
     path("advisory/milestones/", stage_reviews.advisory_milestones, name="advisory_milestones"),
     path("advisory/milestones/<int:pk>/", stage_reviews.advisory_milestone, name="advisory_milestone"),
+    path("my/requests/", requests.request_list, name="requests"),
+    path("my/requests/new/", requests.request_new, name="request_new"),
+    path("my/requests/<int:pk>/", requests.request_detail, name="request_detail"),
+    path("my/requests/<int:pk>/reply/", requests.request_reply, name="request_reply"),
+    path("my/requests/<int:pk>/state/", requests.request_move, name="request_move"),
+    path("my/requests/files/<int:pk>/", requests.request_attachment, name="request_attachment"),
     path("my/login/", account.LoginView.as_view(), name="login"),
     path("my/logout/", account.logout, name="logout"),
     path("my/join/", account.join, name="join"),
@@ -67,4 +86,12 @@ urlpatterns = [
         frontdesk.desk_delivery_collect,
         name="frontdesk_delivery_collect",
     ),
+    # The campus's side of service requests: staff pages, outside /my/.
+    path("staff/requests/", staff_requests.staff_requests, name="staff_requests"),
+    path("staff/requests/<int:pk>/", staff_requests.staff_request, name="staff_request"),
+    path("staff/requests/<int:pk>/reply/", staff_requests.staff_request_reply, name="staff_request_reply"),
+    path("staff/requests/<int:pk>/note/", staff_requests.staff_request_note, name="staff_request_note"),
+    path("staff/requests/<int:pk>/state/", staff_requests.staff_request_move, name="staff_request_move"),
+    path("staff/requests/<int:pk>/assign/", staff_requests.staff_request_assign, name="staff_request_assign"),
+    path("staff/requests/files/<int:pk>/", staff_requests.staff_request_attachment, name="staff_request_attachment"),
 ]

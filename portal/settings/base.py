@@ -476,7 +476,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
-    "ENUM_NAME_OVERRIDES": {"PlatformStageEnum": "campus.choices.PlatformStages"},
+    "ENUM_NAME_OVERRIDES": {
+        "PlatformStageEnum": "campus.choices.PlatformStages",
+        "ServiceRequestStateEnum": "residents.choices.RequestState",
+        "ServiceRequestCategoryEnum": "residents.choices.RequestCategory",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "partners.api.schema.postprocess",
@@ -494,6 +498,37 @@ RESIDENT_LOGIN_RATE = env.str("RESIDENT_LOGIN_RATE", default="10/15m")
 # Hours a cold-chain, biological or hazardous delivery may wait at the front desk before the desk and
 # the company's admins are reminded (once per delivery).
 FRONTDESK_FLAGGED_COLLECT_HOURS = env.int("FRONTDESK_FLAGGED_COLLECT_HOURS", default=2)
+
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _env_weekdays(name: str, default: str) -> list[int]:
+    """Comma-separated day names (mon, tue, ...), as weekday numbers (Monday is 0)."""
+    raw = env.str(name, default=default)
+    names = [item.strip().lower() for item in raw.split(",") if item.strip()]
+    if not names or any(day not in WEEKDAYS for day in names):
+        raise ImproperlyConfigured(f"{name} must be comma-separated day names (mon, tue, ... sun), not {raw!r}.")
+    return sorted({WEEKDAYS.index(day) for day in names})
+
+
+def _env_hours(name: str, default: str) -> tuple[dt.time, dt.time]:
+    """A span of the day, ``HH:MM-HH:MM``, whose start is before its end."""
+    raw = env.str(name, default=default)
+    try:
+        start, end = (dt.time.fromisoformat(part.strip()) for part in raw.split("-"))
+    except ValueError:
+        start = end = None
+    if start is None or start >= end:
+        raise ImproperlyConfigured(f"{name} must be a span of the day such as 09:00-18:00, not {raw!r}.")
+    return start, end
+
+
+# Service requests' response and resolution targets count working hours only: these days and
+# hours in TIME_ZONE (the campuses' local time). Public holidays are not known to the portal.
+SERVICE_WORKING_DAYS = _env_weekdays("SERVICE_WORKING_DAYS", "mon,tue,wed,thu,fri")
+SERVICE_WORKING_HOURS = _env_hours("SERVICE_WORKING_HOURS", "09:00-18:00")
+# Days after its resolution in which the company may reopen a request; then it is closed.
+SERVICE_REQUEST_REOPEN_DAYS = env.int("SERVICE_REQUEST_REOPEN_DAYS", default=7)
 
 # Spreadsheet exports and imports in the admin: CSV and Excel; exporting needs the "view"
 # permission of the model, importing the "add" permission.

@@ -3,6 +3,7 @@
 from .announcements import Announcement, AnnouncementReceipt
 from .frontdesk import Delivery, Visit
 from .members import Invitation, Membership
+from .requests import ServiceRequest, ServiceRequestAttachment, ServiceRequestEvent, ServiceTarget
 from .stages import MilestoneEvidence, MilestoneReport, StageMilestone, StageTransition
 
 __all__ = [
@@ -13,6 +14,10 @@ __all__ = [
     "Membership",
     "MilestoneEvidence",
     "MilestoneReport",
+    "ServiceRequest",
+    "ServiceRequestAttachment",
+    "ServiceRequestEvent",
+    "ServiceTarget",
     "StageMilestone",
     "StageTransition",
     "Visit",

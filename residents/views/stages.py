@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from common.downloads import attachment_response
+from common.downloads import private_download
 from common.errors import DomainError
 
 from ..access import resident_required
@@ -90,4 +90,4 @@ def milestone_evidence(request, pk: int):
     evidence = get_object_or_404(MilestoneEvidence.objects.select_related("report__reviewer"), pk=pk)
     if not evidence_readable_by(evidence, request.user):
         raise Http404
-    return attachment_response(evidence)
+    return private_download(evidence)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from common.downloads import attachment_response
+from common.downloads import private_download
 
 from ..models import ApplicationDocument, ComplianceDocument
 from ..permissions import can_download, can_download_compliance
@@ -16,7 +16,7 @@ def document_download(request, pk: int):
     document = get_object_or_404(ApplicationDocument.objects.select_related("application"), pk=pk)
     if not can_download(request.user, document):
         raise Http404
-    return attachment_response(document)
+    return private_download(document)
 
 
 def compliance_download(request, pk: int):
@@ -24,4 +24,4 @@ def compliance_download(request, pk: int):
     document = get_object_or_404(ComplianceDocument, pk=pk)
     if not can_download_compliance(request.user):
         raise Http404
-    return attachment_response(document)
+    return private_download(document)

@@ -10,9 +10,13 @@ from django.utils import timezone
 from partners.deliveries import delivery_create
 from partners.models import IdempotencyKey, PartnerToken, Referral, WebhookEndpoint
 from partners.tasks import idempotency_keys_prune
-from tests.tenants.factories import ApplicationFactory
+from residents.services.requests import service_request_raise
+from tests.tenants.factories import ApplicationFactory, CompanyFactory
 
 pytestmark = pytest.mark.django_db
+
+# Routes for campus staff only: every partner token is refused them (403), whatever the object.
+STAFF_ONLY = {"service-requests"}
 
 
 @pytest.fixture
@@ -30,7 +34,15 @@ def objects_of_a(partner_a, settings):
         partner=partner_a, url="http://127.0.0.1:9/hook", event_types=["ping"], secret="whsec_c2VjcmV0c2VjcmV0"
     )
     delivery = delivery_create(endpoint=endpoint, event_type="ping", event_key="k", data={})
-    return {"referrals": referral.pk, "webhooks": endpoint.pk, "webhook-deliveries": delivery.pk}
+    service_request = service_request_raise(
+        company=CompanyFactory(), actor=None, category="it", subject="S", description="c@e.org"
+    )
+    return {
+        "referrals": referral.pk,
+        "webhooks": endpoint.pk,
+        "webhook-deliveries": delivery.pk,
+        "service-requests": service_request.pk,
+    }
 
 
 def test_every_object_route_in_the_schema_is_404_for_an_outsider(client, api_b, objects_of_a):
@@ -46,7 +58,8 @@ def test_every_object_route_in_the_schema_is_404_for_an_outsider(client, api_b, 
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
             response = getattr(api_b, method)(path, {}, format="json")
-            assert response.status_code == 404, (method, path, response.status_code)
+            expected = 403 if resource in STAFF_ONLY else 404
+            assert response.status_code == expected, (method, path, response.status_code)
             assert b"c@e.org" not in response.content and b"whsec_" not in response.content
             checked += 1
     assert checked >= 6

@@ -33,6 +33,7 @@ from tenants.services.applications import application_transition, application_wi
 from tenants.services.onboarding import onboarding_task_waive
 from tests.partners.factories import client_with, token_for
 from tests.personas import resident_of
+from tests.residents.requests_setup import in_state, raised
 from tests.tenants.factories import ApplicationFactory, ComplianceDocumentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # jobs deliver their e-mails and webhooks after commit
@@ -74,6 +75,10 @@ def world(settings, campus, staff_user, partner_a, broker, httpserver, monkeypat
         )
         announcement_publish(announcement=announcement, actor=staff_user, at=THEN + dt.timedelta(days=1))
         assert people.membership.company == resident
+        # Escalate service requests past their targets: one nobody answered. Close resolved service
+        # requests after the reopening window: one resolved and never reopened.
+        raised(people)
+        in_state(people, "resolved", staff_user)
         # Forget expired idempotency keys, and announce unpublished domain events: a partner listening
         # for its referrals refers a company (with an Idempotency-Key), whose contact then withdraws;
         # the web process stops between the commit and the announcement.

@@ -59,6 +59,22 @@ def _milestone_of_company_as_stage(people):
     return StageMilestone.objects.create(campus=company.campus, stage="incubation", title_en="Trial", title_zh="试验")
 
 
+def _company_a_request(people):
+    from tests.residents.requests_setup import raised
+
+    return raised(people["resident_member"])
+
+
+def _company_a_request_file(people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.residents.requests_setup import raised
+    from tests.tenants.factories import PDF
+
+    request = raised(people["resident_member"], uploads=[SimpleUploadedFile("photo.pdf", PDF)])
+    return request.attachments.get()
+
+
 # URL name -> builds an object of the campus that every company of it may use (no one's own).
 SHARED = {
     "milestone_report": _milestone_of_company_as_stage,
@@ -66,6 +82,10 @@ SHARED = {
 
 # URL name -> builds company A's object for the pattern's ``pk`` (given the personas).
 OBJECTS = {
+    "request_detail": _company_a_request,
+    "request_reply": _company_a_request,
+    "request_move": _company_a_request,
+    "request_attachment": _company_a_request_file,
     "announcement": _company_a_announcement,
     "visit_cancel": _company_a_visit,
     "member_role": lambda people: people["resident_member"].membership,

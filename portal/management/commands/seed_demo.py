@@ -18,6 +18,7 @@ from residents.demo import announcements as resident_announcements
 from residents.demo import frontdesk as resident_frontdesk
 from residents.demo import members as resident_members
 from residents.demo import profile as resident_profiles
+from residents.demo import requests as resident_requests
 from residents.demo import stages as resident_stages
 from tenants.choices import CompanyStatus
 from tenants.demo import demo_applications_load, first_batch_load
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             resident_frontdesk.seed(campus, residents)
             resident_announcements.seed(campus, residents)
             resident_stages.seed(campus, residents)
+            resident_requests.seed(campus, residents)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {campus} with {len(buildings)} demo buildings and the {batch.name.lower()} "
