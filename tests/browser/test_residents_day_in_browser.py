@@ -40,7 +40,10 @@ def campus_day(resident_admin, django_user_model):
     company.campus.platform_stages.set(PlatformStage.objects.all())
     Company.objects.filter(pk=company.pk).update(platform_stage="incubation")
     StageMilestone.objects.create(
-        campus=company.campus, stage="incubation", title_en="Clinical trial approved in China", title_zh="获得临床试验批准"
+        campus=company.campus,
+        stage="incubation",
+        title_en="Clinical trial approved in China",
+        title_zh="获得临床试验批准",
     )
     announcement = announcement_save(
         announcement=Announcement(
@@ -75,9 +78,9 @@ def test_a_residents_day_and_the_campus_staffs(page, live_server, resident_admin
     sign_in(page, f"{live_server.url}/my/login/", resident_admin.user.email, RESIDENT_PASSWORD)
     assert page.url.endswith("/my/")
     main.get_by_role("link", name="Team").click()
-    page.get_by_label("E-mail").fill("kai@helix.example.com")
-    page.get_by_label("Name", exact=True).fill("Kai Chen")
-    page.get_by_label("Role", exact=True).select_option("finance")
+    page.fill("#id_email", "kai@helix.example.com")
+    page.fill("#id_name", "Kai Chen")
+    page.select_option("#id_role", "finance")
     page.get_by_role("button", name="Send invitation").click()
     assert "Invitation sent to kai@helix.example.com." in page.content()
     assert Invitation.objects.open().get(email="kai@helix.example.com").role == "finance"
@@ -92,7 +95,8 @@ def test_a_residents_day_and_the_campus_staffs(page, live_server, resident_admin
     page.get_by_role("button", name="保存资料").click()
     assert "资料已保存。" in page.content()
     company.refresh_from_db()
-    assert (company.description, company.description_zh) == ("Antibody therapies for liver disease.", "治疗肝病的抗体疗法。")
+    assert company.description == "Antibody therapies for liver disease."
+    assert company.description_zh == "治疗肝病的抗体疗法。"
     if shots:
         page.screenshot(path=f"{shots}/my-profile-zh.png", full_page=True)
 
@@ -123,7 +127,8 @@ def test_a_residents_day_and_the_campus_staffs(page, live_server, resident_admin
 
     # Campus staff: accept the milestone, move the company on, answer and resolve the request.
     page.context.clear_cookies()
-    sign_in(page, f"{live_server.url}/admin/login/?next=/staff/stages/reports/{report.pk}/", "chair", STAFF_PASSWORD, "Log in")
+    staff_url = f"{live_server.url}/admin/login/?next=/staff/stages/reports/{report.pk}/"
+    sign_in(page, staff_url, "chair", STAFF_PASSWORD, "Log in")
     page.get_by_label("Accept").check()
     page.get_by_role("button", name="Save the decision").click()
     assert "Accepted: the company is told." in page.content()
@@ -133,11 +138,13 @@ def test_a_residents_day_and_the_campus_staffs(page, live_server, resident_admin
 
     page.goto(f"{live_server.url}/staff/requests/")
     page.get_by_role("link", name=re.compile(service_request.reference)).first.click()
-    page.get_by_label("Reply", exact=True).fill("A technician comes at 14:00.")
-    page.get_by_role("button", name="Send the reply").click()
-    page.get_by_label("New state").select_option("resolved")
-    page.get_by_label("Reason").fill("Sensor replaced.")
-    page.get_by_role("button", name="Change the state").click()
+    reply = page.locator("section[aria-labelledby=reply-heading]")
+    reply.locator("textarea").fill("A technician comes at 14:00.")
+    reply.get_by_role("button", name="Send the reply").click()
+    move = page.locator("section[aria-labelledby=move-heading]")
+    move.locator("select").select_option("resolved")
+    move.locator("textarea").fill("Sensor replaced.")
+    move.get_by_role("button", name="Change the state").click()
     service_request.refresh_from_db()
     assert service_request.state == "resolved"
     if shots:
