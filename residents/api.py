@@ -1,9 +1,12 @@
-"""Service requests in the API (``/api/v1/service-requests/``): read-only, for campus staff sessions only.
+"""Residents' data in the API, read-only, for campus staff sessions only: service requests
+(``/api/v1/service-requests/``) and platform stages (``/api/v1/milestone-reports/``,
+``/api/v1/stage-transitions/``).
 
-Partner tokens never read them (403, whatever their scopes); residents' sessions are not API
-sessions (401). Staff read everything of a request, internal notes included, as on the queue;
-their role must hold ``residents.view_servicerequest``. Pages, errors and the query-parameter
-rules are the partner API's (``partners.api``), so both read the same way.
+Partner tokens never read them (403, whatever their scopes; a partner sees the stage of a resident
+as the public ``platform_stage`` of ``/api/v1/companies/``); residents' sessions are not API
+sessions (401). Staff read everything, internal notes included, as on their pages; their role
+must hold the model's view permission. Pages, errors and the query-parameter rules are the
+partner API's (``partners.api``), so both read the same way.
 """
 
 from __future__ import annotations
@@ -15,12 +18,13 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, permissions, serializers
 from rest_framework.routers import SimpleRouter
 
+from campus.choices import PlatformStages
 from common.staff import is_staff_session
 from partners.api.auth import PartnerPrincipal
 from partners.api.views import INVALID, NOT_FOUND, ScopedViewSet
 
-from .choices import RequestCategory, RequestState
-from .models import ServiceRequest, ServiceRequestAttachment, ServiceRequestEvent
+from .choices import ReportState, RequestCategory, RequestState
+from .models import MilestoneReport, ServiceRequest, ServiceRequestAttachment, ServiceRequestEvent, StageTransition
 
 VIEW_PERMISSION = "residents.view_servicerequest"
 ERRORS = {
@@ -29,16 +33,25 @@ ERRORS = {
 }
 
 
-class StaffMayReadRequests(permissions.BasePermission):
-    """A staff session whose role may view service requests; a partner token never, whatever its scopes."""
+class StaffMayRead(permissions.BasePermission):
+    """A staff session whose role may view the view's model; a partner token never, whatever its scopes."""
 
-    message = "Service requests are for campus staff; partner tokens cannot read them."
+    message = "This is for campus staff; partner tokens cannot read it."
 
     def has_permission(self, request, view) -> bool:
         user = request.user
         if not user or not user.is_authenticated or isinstance(user, PartnerPrincipal):
             return False
-        return is_staff_session(user) and user.has_perm(VIEW_PERMISSION)
+        return is_staff_session(user) and user.has_perm(view.view_permission)
+
+
+class StaffReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """A list and a detail for staff sessions holding ``view_permission``."""
+
+    view_permission = ""
+
+    def get_permissions(self):
+        return [StaffMayRead()]
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -138,13 +151,11 @@ class ServiceRequestFilter(django_filters.FilterSet):
     list=extend_schema(responses={200: ServiceRequestSerializer(many=True), **ERRORS, **INVALID}),
     retrieve=extend_schema(responses={200: ServiceRequestDetailSerializer, **ERRORS, **NOT_FOUND}),
 )
-class ServiceRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class ServiceRequestViewSet(StaffReadOnlyViewSet):
     """Residents' service requests with their whole history, internal notes included: staff sessions only."""
 
+    view_permission = VIEW_PERMISSION
     filterset_class = ServiceRequestFilter
-
-    def get_permissions(self):
-        return [StaffMayReadRequests()]
 
     def get_serializer_class(self):
         return ServiceRequestDetailSerializer if self.action == "retrieve" else ServiceRequestSerializer
@@ -160,8 +171,118 @@ class ServiceRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
         return queryset
 
 
+# --- Platform stages ---------------------------------------------------------------------------
+
+
+class MilestoneReportSerializer(serializers.ModelSerializer):
+    company = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    company_name = serializers.CharField(source="company.name", read_only=True)
+    campus = serializers.SlugRelatedField(source="milestone.campus", slug_field="slug", read_only=True)
+    stage = serializers.CharField(source="milestone.stage", read_only=True)
+    milestone = serializers.CharField(source="milestone.title_en", read_only=True)
+    milestone_zh = serializers.CharField(source="milestone.title_zh", read_only=True)
+    required = serializers.BooleanField(source="milestone.required", read_only=True)
+    reviewer = serializers.CharField(source="reviewer.name", read_only=True, default=None)
+
+    class Meta:
+        model = MilestoneReport
+        fields = [
+            "id",
+            "company",
+            "company_name",
+            "campus",
+            "stage",
+            "milestone",
+            "milestone_zh",
+            "required",
+            "state",
+            "note",
+            "reported_at",
+            "reviewer",
+            "decided_at",
+            "reason",
+        ]
+
+
+class MilestoneReportFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=ReportState.choices)
+    stage = django_filters.ChoiceFilter(field_name="milestone__stage", choices=PlatformStages.choices)
+    campus = django_filters.CharFilter(field_name="milestone__campus__slug", help_text="Campus slug.")
+    company = django_filters.CharFilter(field_name="company__slug", help_text="Company slug.")
+
+    class Meta:
+        model = MilestoneReport
+        fields = ["state", "stage", "campus", "company"]
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: MilestoneReportSerializer(many=True), **ERRORS, **INVALID}),
+    retrieve=extend_schema(responses={200: MilestoneReportSerializer, **ERRORS, **NOT_FOUND}),
+)
+class MilestoneReportViewSet(StaffReadOnlyViewSet):
+    """Residents' milestone reports and their review: staff sessions only."""
+
+    view_permission = "residents.view_milestonereport"
+    serializer_class = MilestoneReportSerializer
+    filterset_class = MilestoneReportFilter
+    queryset = MilestoneReport.objects.select_related("company", "milestone__campus", "reviewer").order_by(
+        "-reported_at", "-pk"
+    )
+
+
+class StageTransitionSerializer(serializers.ModelSerializer):
+    company = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    company_name = serializers.CharField(source="company.name", read_only=True)
+    campus = serializers.SlugRelatedField(source="company.campus", slug_field="slug", read_only=True)
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StageTransition
+        fields = [
+            "id",
+            "company",
+            "company_name",
+            "campus",
+            "from_stage",
+            "to_stage",
+            "reason",
+            "override_reason",
+            "actor",
+            "created_at",
+        ]
+
+    def get_actor(self, transition) -> str | None:
+        """The staff member who moved the company (user name), or null."""
+        return transition.actor.get_username() if transition.actor_id else None
+
+
+class StageTransitionFilter(django_filters.FilterSet):
+    to_stage = django_filters.ChoiceFilter(choices=PlatformStages.choices)
+    campus = django_filters.CharFilter(field_name="company__campus__slug", help_text="Campus slug.")
+    company = django_filters.CharFilter(field_name="company__slug", help_text="Company slug.")
+
+    class Meta:
+        model = StageTransition
+        fields = ["to_stage", "campus", "company"]
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: StageTransitionSerializer(many=True), **ERRORS, **INVALID}),
+    retrieve=extend_schema(responses={200: StageTransitionSerializer, **ERRORS, **NOT_FOUND}),
+)
+class StageTransitionViewSet(StaffReadOnlyViewSet):
+    """Residents' moves from one platform stage to the next: staff sessions only."""
+
+    view_permission = "residents.view_stagetransition"
+    serializer_class = StageTransitionSerializer
+    filterset_class = StageTransitionFilter
+    queryset = StageTransition.objects.select_related("company__campus", "actor").order_by("-created_at", "-pk")
+
+
 router = SimpleRouter(trailing_slash=True)
 router.register("service-requests", ServiceRequestViewSet, basename="service-request")
+router.register("milestone-reports", MilestoneReportViewSet, basename="milestone-report")
+router.register("stage-transitions", StageTransitionViewSet, basename="stage-transition")
 
 app_name = "residents_api"
 urlpatterns = [*router.urls]

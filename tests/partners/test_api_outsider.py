@@ -16,7 +16,7 @@ from tests.tenants.factories import ApplicationFactory, CompanyFactory
 pytestmark = pytest.mark.django_db
 
 # Routes for campus staff only: every partner token is refused them (403), whatever the object.
-STAFF_ONLY = {"service-requests"}
+STAFF_ONLY = {"service-requests", "milestone-reports", "stage-transitions"}
 
 
 @pytest.fixture
@@ -37,12 +37,24 @@ def objects_of_a(partner_a, settings):
     service_request = service_request_raise(
         company=CompanyFactory(), actor=None, category="it", subject="S", description="c@e.org"
     )
+    report, move = _stage_data()
     return {
+        "milestone-reports": report.pk,
+        "stage-transitions": move.pk,
         "referrals": referral.pk,
         "webhooks": endpoint.pk,
         "webhook-deliveries": delivery.pk,
         "service-requests": service_request.pk,
     }
+
+
+def _stage_data():
+    from residents.models import MilestoneReport, StageMilestone, StageTransition
+
+    company = CompanyFactory()
+    milestone = StageMilestone.objects.create(campus=company.campus, stage="incubation", title_en="M", title_zh="M")
+    report = MilestoneReport.objects.create(company=company, milestone=milestone, note="c@e.org")
+    return report, StageTransition.objects.create(company=company, to_stage="incubation", reason="c@e.org")
 
 
 def test_every_object_route_in_the_schema_is_404_for_an_outsider(client, api_b, objects_of_a):
