@@ -63,9 +63,28 @@ def test_staff_pages_have_no_serious_violations(page, live_server, axe_script, p
     page.wait_for_url(f"{live_server.url}{prefix}/staff/")
     problems = []
     staff_pages = ["/staff/", "/staff/onboarding/", f"/staff/reviews/{application.pk}/", "/staff/two-factor/"]
-    for path in [*staff_pages, "/staff/stages/", "/staff/stages/reports/"]:
+    residents_pages = ["/staff/stages/", "/staff/stages/reports/", "/staff/requests/", "/staff/frontdesk/"]
+    for path in [*staff_pages, *residents_pages]:
         problems += _serious_violations(page, f"{live_server.url}{prefix}{path}", axe_script)
         assert page.locator("nav.staff-nav").count() == 1  # signed in: the staff frame was checked
+    assert problems == []
+
+
+@pytest.mark.parametrize("prefix", ["", "/zh-hans"])
+def test_residents_pages_have_no_serious_violations(page, live_server, axe_script, prefix, resident_admin):
+    from tests.personas import RESIDENT_PASSWORD
+
+    page.goto(f"{live_server.url}{prefix}/my/login/")
+    page.fill("#id_username", resident_admin.user.email)
+    page.fill("#id_password", RESIDENT_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}{prefix}/my/")
+    problems = []
+    for path in ["/my/", "/my/team/", "/my/profile/", "/my/stages/", "/my/requests/", "/my/requests/new/",
+                 "/my/announcements/", "/my/visitors/", "/my/deliveries/", "/my/consultations/", "/my/outcomes/",
+                 "/my/account/"]:  # fmt: skip
+        problems += _serious_violations(page, f"{live_server.url}{prefix}{path}", axe_script)
+        assert page.locator("nav.my-nav").count() == 1  # signed in: the residents' area was checked
     assert problems == []
 
 
