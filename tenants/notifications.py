@@ -19,7 +19,8 @@ from collections.abc import Iterable
 from celery import shared_task
 from django.conf import settings
 from django.db.models import F, Q
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -51,6 +52,12 @@ def staff_emails(campus=None) -> list[str]:
 # --- Writing -------------------------------------------------------------------------------
 
 
+def render_text(template_name: str, context: dict) -> str:
+    """A plain-text e-mail template, without HTML escaping: what people typed (a subject with
+    "R&D", a name with an apostrophe) reaches the reader as typed, not as entities."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
 def notify(
     *,
     kind: str,
@@ -71,8 +78,8 @@ def notify(
     language = language or (application.language if application else settings.LANGUAGE_CODE)
     with translation.override(language):
         ctx = {"application": application, "company": company, "site_url": settings.SITE_URL, **context}
-        subject = " ".join(render_to_string(f"{path}_subject.txt", ctx).split())
-        body = render_to_string(f"{path}.txt", ctx)
+        subject = " ".join(render_text(f"{path}_subject.txt", ctx).split())
+        body = render_text(f"{path}.txt", ctx)
     notification = Notification.objects.create(
         application=application,
         company=company,

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,9 +27,26 @@ def invitation_url(token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("residents:join_link", args=[token])
 
 
+def _former_resident(email: str):
+    """The account a company closed when it removed the person: joining a team opens it again.
+
+    Only an account that served a company (its membership is in the history) and nothing else:
+    an inactive staff, superuser or committee member account is never handed to an invitation.
+    """
+    return (
+        get_user_model()
+        .objects.filter(email__iexact=email, is_active=False, is_staff=False, is_superuser=False)
+        .filter(membership__isnull=True, advisory_member__isnull=True)
+        .filter(pk__in=Membership.history.values("user_id"))
+        .first()
+    )
+
+
 def _address_taken(email: str) -> bool:
-    """One address, one account: a person belongs to one company and has no other portal account."""
-    return get_user_model().objects.filter(email__iexact=email).exists()
+    """One address, one account: a person belongs to one company and has no other portal account
+    (a person a company removed may be invited again, by it or by another company)."""
+    former = _former_resident(email)
+    return get_user_model().objects.filter(email__iexact=email).exclude(pk=getattr(former, "pk", None)).exists()
 
 
 @transaction.atomic
@@ -117,17 +134,34 @@ def invitation_accept(*, token_hash: str, name: str, password: str) -> Membershi
         raise InvalidInvitation(
             _("This invitation is not valid any more. Ask your company admin, or the campus, for a new one.")
         )
+    taken = DomainError(_("This address already has an account on the portal; sign in instead."), field="email")
     if _address_taken(invitation.email):
-        raise DomainError(_("This address already has an account on the portal; sign in instead."), field="email")
-    user = get_user_model().objects.create_user(
-        username=invitation.email, email=invitation.email, password=password, first_name=name.strip()[:150]
-    )
-    membership = Membership.objects.create(
-        user=user, company=invitation.company, role=invitation.role, language=invitation.language
-    )
+        raise taken
+    try:
+        with transaction.atomic():  # another invitation to the address, accepted at the same moment, wins
+            user = _account_for(invitation, name=name, password=password)
+            membership = Membership.objects.create(
+                user=user, company=invitation.company, role=invitation.role, language=invitation.language
+            )
+    except IntegrityError:
+        raise taken from None
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return membership
+
+
+def _account_for(invitation: Invitation, *, name: str, password: str):
+    """A new account for the invited address, or the one a company closed when it removed the person."""
+    user = _former_resident(invitation.email)
+    if user is None:
+        return get_user_model().objects.create_user(
+            username=invitation.email, email=invitation.email, password=password, first_name=name.strip()[:150]
+        )
+    TOTPDevice.objects.filter(user=user).delete()  # the old authenticator went with the old team
+    user.first_name, user.last_name, user.is_active = name.strip()[:150], "", True
+    user.set_password(password)  # also ends any session the account still had
+    user.save()
+    return user
 
 
 def invitation_withdraw(*, invitation: Invitation, actor: Actor = None) -> Invitation:

@@ -25,6 +25,7 @@ from tenants.events import event_record
 from tenants.models import Company
 from tenants.notifications import notify, notify_staff
 
+from ..access import second_factor_owed
 from ..choices import STANDING_REPORTS, ReportState
 from ..models import Invitation, Membership, MilestoneEvidence, MilestoneReport, StageMilestone, StageTransition
 
@@ -94,8 +95,10 @@ def evidence_readable_by(evidence: MilestoneEvidence, user) -> bool:
     if not (user.is_authenticated and user.is_active):
         return False
     report = evidence.report
-    if Membership.objects.filter(user=user, company_id=report.company_id).exists():
-        return True
+    membership = Membership.objects.select_related("company__campus").filter(user=user).first()
+    if membership is not None and membership.company_id == report.company_id:
+        # The company's people read it as they read /my/: once past the second factor they owe.
+        return not second_factor_owed(user, membership)
     if is_staff_session(user) and user.has_perm("residents.view_milestonereport"):
         return True
     return report.reviewer is not None and report.reviewer.user_id == user.pk

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -83,6 +84,39 @@ def _urls(route: str, ids: list[int], slugs: list[str]) -> list[str]:
     return ["/" + url for url in dict.fromkeys(urls)]
 
 
+def _residents_objects(campus) -> dict[str, int]:
+    """A resident's request with a file, milestone report with evidence, visit and delivery: the
+    ids the residents' staff pages (queue, stages, front desk) and downloads name."""
+    from campus.models import PlatformStage
+    from residents.models import StageMilestone
+    from residents.services.frontdesk import delivery_log, visit_register
+    from residents.services.stages import milestone_report
+    from tests.personas import resident_of
+    from tests.residents.requests_setup import raised
+    from tests.tenants.factories import PDF, CompanyFactory
+
+    def pdf():
+        return SimpleUploadedFile("evidence.pdf", PDF, content_type="application/pdf")
+
+    campus.platform_stages.set(PlatformStage.objects.all())
+    company = CompanyFactory(campus=campus, platform_stage="incubation")
+    person = resident_of(company, "admin", "Ada")
+    request = raised(person, uploads=[pdf()])
+    milestone = StageMilestone.objects.create(campus=campus, stage="incubation", title_en="Trial", title_zh="试验")
+    report = milestone_report(company=company, milestone=milestone, note="Done.", upload=pdf(), actor=person.user)
+    visit = visit_register(company=company, host=person.user, visitor_name="Dr Chen", visit_date=timezone.localdate())
+    delivery = delivery_log(company=company, carrier="SF Express", description="Reagents", actor=None)
+    return {
+        "company": company.pk,
+        "request": request.pk,
+        "attachment": request.attachments.get().pk,
+        "report": report.pk,
+        "evidence": report.evidence.pk,
+        "visit": visit.pk,
+        "delivery": delivery.pk,
+    }
+
+
 @pytest.fixture
 def objects():
     """One object of each kind a staff-only URL names, with its file where it has one."""
@@ -97,6 +131,7 @@ def objects():
     )
     consultation = Consultation.objects.create(company=application.company, member=member, topic="Trials")
     survey = OutcomeSurvey.objects.create(company=application.company, year=2026)
+    residents = _residents_objects(application.campus)
     ids = [
         application.pk,
         document.pk,
@@ -106,12 +141,14 @@ def objects():
         meeting.pk,
         consultation.pk,
         survey.pk,
+        *residents.values(),
     ]
     return {
         "ids": sorted(set(ids)),
         "slugs": [application.campus.slug, application.company.slug or "company"],
         "document": document,
         "compliance": compliance,
+        "residents": residents,
     }
 
 
@@ -172,8 +209,17 @@ def test_a_password_only_staff_session_gets_no_staff_content_anywhere(objects, p
 def test_the_same_session_reaches_staff_content_once_the_code_is_entered(objects, password_only):
     """The walk above can fail: entering the code opens exactly the URLs it found closed."""
     owing, device = password_only
-    document, compliance = objects["document"], objects["compliance"]
+    document, compliance, residents = objects["document"], objects["compliance"], objects["residents"]
     urls = [
+        "/staff/requests/",
+        f"/staff/requests/{residents['request']}/",
+        f"/staff/requests/files/{residents['attachment']}/",
+        f"/staff/stages/companies/{residents['company']}/",
+        f"/staff/stages/reports/{residents['report']}/",
+        f"/milestone-evidence/{residents['evidence']}/",
+        "/staff/frontdesk/",
+        "/staff/frontdesk/deliveries/",
+        f"/api/v1/service-requests/{residents['request']}/",
         f"/documents/{document.pk}/",
         f"/compliance/{compliance.pk}/",
         "/admin/tenants/application/",

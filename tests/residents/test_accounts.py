@@ -155,6 +155,62 @@ def test_a_removed_person_is_signed_out_everywhere(resident_admin, resident_memb
     assert resident_member.client.get("/my/").status_code == 302, "back to the sign-in page"
 
 
+def test_a_removed_person_can_be_invited_again_here_or_by_another_company(
+    client, resident_admin, resident_member, other_resident, django_capture_on_commit_callbacks
+):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=resident_member.user, name="old phone", confirmed=True)
+    resident_admin.client.post(f"/my/team/{resident_member.membership.pk}/remove/")
+    email = resident_member.user.email.upper()  # typed in another case by the new company
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = other_resident.client.post("/my/team/invite/", {"email": email, "name": "", "role": "member"})
+    assert response.status_code == 302, "a person who left one company may join another"
+    client.get(path_of(link_in(mail.outbox[-1])))
+    joined = client.post("/my/join/", {"name": "Max Moved", "password1": STRONG, "password2": STRONG})
+
+    assert joined.status_code == 302 and joined["Location"] == "/my/"
+    user = get_user_model().objects.get(email__iexact=email)
+    assert user.pk == resident_member.user.pk, "the closed account is opened again, not a second one"
+    assert (user.is_active, user.membership.company, user.first_name) == (True, other_resident.company, "Max Moved")
+    assert not TOTPDevice.objects.filter(user=user).exists(), "the old authenticator went with the old account"
+    assert resident_member.client.get("/my/").status_code == 302, "the old session stays signed out"
+
+
+@pytest.mark.parametrize("kind", ["staff", "advisory", "superuser"])
+def test_an_inactive_staff_or_advisory_account_is_never_taken_over_by_an_invitation(kind, resident_admin, alice):
+    users = get_user_model().objects
+    if kind == "advisory":
+        user = alice.user
+    else:
+        user = users.create_user(username=kind, email=f"{kind}@campus.example.org", is_staff=True)
+        user.is_superuser = kind == "superuser"
+    user.is_active = False
+    user.save()
+
+    refused = resident_admin.client.post("/my/team/invite/", {"email": user.email, "name": "", "role": "admin"})
+
+    assert refused.status_code == 400 and "already has an account" in refused.content.decode()
+
+
+def test_an_account_made_for_the_address_meanwhile_is_a_refusal_not_an_error(
+    client, resident_company, invite, monkeypatch
+):
+    """Two invitations to one address accepted at the same moment: the second finds the account made."""
+    from residents.services import members
+
+    invite(company=resident_company, email="lin@helix.example.com")
+    client.get(path_of(link_in(mail.outbox[-1])))
+    get_user_model().objects.create_user(username="lin@helix.example.com", email="lin@helix.example.com")
+    monkeypatch.setattr(members, "_address_taken", lambda email: False)  # as if checked before that commit
+
+    response = client.post("/my/join/", {"name": "Lin Wei", "password1": STRONG, "password2": STRONG})
+
+    assert response.status_code == 200 and "sign in instead" in response.content.decode()
+    assert not Membership.objects.exists()
+
+
 def test_a_resident_asks_the_committee_for_counsel_and_sees_only_its_own_requests(resident_member, other_resident):
     from advisory.models import Consultation
 

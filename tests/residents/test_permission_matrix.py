@@ -20,6 +20,10 @@ from residents.services.members import invitation_send
 
 pytestmark = pytest.mark.django_db
 
+# Downloads of a company's files served outside /my/ (staff and a named reviewer read them too);
+# a visitor who is not signed in gets 404 there rather than the sign-in page.
+OUTSIDE_MY = {"milestone_evidence"}
+
 # Pages for people who are not signed in yet: signing in, joining, resetting a password.
 PUBLIC = {"login", "logout", "join", "join_link", "password_reset", "password_reset_done", "password_reset_confirm"}
 
@@ -75,6 +79,19 @@ def _company_a_request_file(people):
     return request.attachments.get()
 
 
+def _company_a_evidence(people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from residents.services.stages import milestone_report
+    from tests.tenants.factories import PDF
+
+    admin = people["resident_admin"]
+    milestone = _milestone_of_company_as_stage(people)
+    upload = SimpleUploadedFile("approval.pdf", PDF, content_type="application/pdf")
+    report = milestone_report(company=admin.company, milestone=milestone, note="Done.", upload=upload, actor=admin.user)
+    return report.evidence
+
+
 # URL name -> builds an object of the campus that every company of it may use (no one's own).
 SHARED = {
     "milestone_report": _milestone_of_company_as_stage,
@@ -86,6 +103,7 @@ OBJECTS = {
     "request_reply": _company_a_request,
     "request_move": _company_a_request,
     "request_attachment": _company_a_request_file,
+    "milestone_evidence": _company_a_evidence,
     "announcement": _company_a_announcement,
     "visit_cancel": _company_a_visit,
     "member_role": lambda people: people["resident_member"].membership,
@@ -133,14 +151,15 @@ ROLES = {
 
 
 def residents_patterns() -> list[tuple[str, URLPattern]]:
-    """Every (name, pattern) of the ``residents`` namespace under /my/ (its staff pages are walked
-    with every other staff page in tests/portal/test_staff_second_factor.py)."""
+    """Every (name, pattern) of the ``residents`` namespace under /my/, and the company's downloads
+    outside it (its staff pages are walked with every other staff page in
+    tests/portal/test_staff_second_factor.py)."""
 
     def walk(patterns, namespace=None):
         for entry in patterns:
             if isinstance(entry, URLResolver):
                 yield from walk(entry.url_patterns, entry.namespace or namespace)
-            elif namespace == "residents" and entry.name and str(entry.pattern).startswith("my/"):
+            elif namespace == "residents" and (str(entry.pattern).startswith("my/") or entry.name in OUTSIDE_MY):
                 yield entry.name, entry
 
     return sorted(walk(get_resolver().url_patterns), key=lambda item: item[0])
@@ -183,14 +202,32 @@ def visit(client, url: str):
     return client.post(url) if response.status_code == 405 else response
 
 
+def _former_people(people):
+    from residents.services.members import member_remove, person_erase
+    from tests.personas import resident_of
+
+    company = people["resident_admin"].company
+    removed, erased = resident_of(company, "member", "Rhea"), resident_of(company, "admin", "Erin")
+    member_remove(membership=removed.membership, actor=people["resident_admin"].user)
+    person_erase(membership=erased.membership, actor=erased.user)
+    return removed.client, erased.client
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_outsiders_never_see_a_residents_page(name, people, client, applicant, screening_officer, alice):
     url = url_for(name, people)
-    for visitor in (client, applicant.client):  # no one signed in; an applicant's link session
+    # No one signed in; an applicant's link session; a person the company removed, and one who
+    # closed their account, each in the browser they were signed in with.
+    for visitor in (client, applicant.client, *_former_people(people)):
         response = visit(visitor, url)
-        assert response.status_code == 302 and response["Location"].startswith("/my/login/"), name
+        if name in OUTSIDE_MY:
+            assert response.status_code == 404, name
+        else:
+            assert response.status_code == 302 and response["Location"].startswith("/my/login/"), name
 
-    for user in (screening_officer, alice.user):
+    # Staff roles that read milestone reports read their evidence too (the staff walk covers them).
+    staff = () if name in OUTSIDE_MY else (screening_officer,)
+    for user in (*staff, alice.user):  # alice: an advisory member nobody named on the report
         signed_in = client.__class__()
         signed_in.force_login(user)
         assert visit(signed_in, url).status_code == 404, (name, user)
@@ -220,3 +257,22 @@ def test_company_as_people_reach_their_pages_in_their_role(name, persona, people
         assert change not in {403, 404}, (name, persona, change)
     else:
         assert change == 403, (name, persona, change)
+
+
+@pytest.mark.parametrize("name", sorted(set(PAGES) - {"two_factor"}))  # where the code is entered
+def test_a_session_owing_its_second_factor_reaches_nothing_of_the_company(name, people):
+    """Signed in with the password only, by someone with an authenticator: the code comes first."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    url = url_for(name, people)
+    admin = people["resident_admin"]
+    TOTPDevice.objects.create(user=admin.user, name="phone", confirmed=True)
+
+    for method in ("get", "post"):
+        response = getattr(admin.client, method)(url)
+        if response.status_code == 405:
+            continue
+        if name in OUTSIDE_MY:
+            assert response.status_code == 404, (name, method)
+        else:
+            assert response.status_code == 302 and response["Location"].startswith("/my/two-factor/"), (name, method)

@@ -126,6 +126,19 @@ def test_the_company_reads_replies_but_never_internal_notes(resident_admin, resi
     assert service_request.first_response_at is not None
 
 
+def test_e_mails_carry_what_people_typed_as_typed(resident_member, desk, campus_staff, mailed):
+    """Plain-text e-mails: an ampersand, quotes or angle brackets are not turned into HTML entities."""
+    typed = 'R&D lab\'s "cold room" <4 °C>'
+    service_request, to_staff = mailed(lambda: raised(resident_member, subject=typed, description=typed))
+    _reply, to_company = mailed(
+        lambda: service_request_reply(service_request=service_request, actor=desk.user, body=typed)
+    )
+
+    for message in (*to_staff, *to_company):
+        assert typed in message.subject + message.body, message.subject
+        assert "&amp;" not in message.body and "&#x27;" not in message.subject + message.body
+
+
 def test_a_company_reply_goes_to_campus_staff_and_puts_a_waiting_request_back_to_work(
     resident_member, desk, campus_staff, mailed
 ):
