@@ -61,9 +61,9 @@ def invitation_send(
 ) -> Invitation:
     """Invite ``email`` to the company's team, replacing an open invitation to the same address."""
     email = email.strip().lower()
-    if Membership.objects.filter(user__email__iexact=email).exists():
-        raise DomainError(_("This person already belongs to a company on the portal."), field="email")
-    if _address_taken(email):
+    # One refusal for every kind of existing account, so that inviting tells a company nothing about
+    # who else uses the portal (another company's person, staff, a committee member).
+    if Membership.objects.filter(user__email__iexact=email).exists() or _address_taken(email):
         raise DomainError(
             _("This address already has an account on the portal; invite another address."), field="email"
         )

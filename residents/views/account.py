@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
@@ -32,7 +33,16 @@ class LoginView(LimitedLoginView):
         return reverse("residents:home")
 
 
+class ResidentPasswordResetForm(PasswordResetForm):
+    """Reset links from the residents' page go to residents' accounts only; staff and committee
+    members reset theirs on their own pages (and staff still owe their second factor)."""
+
+    def get_users(self, email):
+        return (user for user in super().get_users(email) if hasattr(user, "membership"))
+
+
 class PasswordResetView(SiteUrlPasswordResetView):
+    form_class = ResidentPasswordResetForm
     template_name = "residents/account/password_reset.html"
     success_url = reverse_lazy("residents:password_reset_done")
     email_templates = "residents/email/"

@@ -97,7 +97,7 @@ def test_one_person_belongs_to_one_company(resident_admin, other_resident):
     )
 
     assert response.status_code == 400
-    assert "already belongs to a company" in response.content.decode()
+    assert "already has an account on the portal" in response.content.decode()
     assert not Invitation.objects.filter(email=resident_admin.user.email).exists()
 
 
@@ -243,3 +243,22 @@ def test_a_resident_answers_the_yearly_survey_once(resident_finance):
     assert again.status_code == 302
     survey.refresh_from_db()
     assert survey.head_count == 3, "an answered survey is not answered again"
+
+
+@pytest.mark.parametrize("who", ["other_resident", "screening_officer", "alice"])
+def test_inviting_an_address_in_use_says_the_same_whoever_holds_it(who, resident_admin, request):
+    person = request.getfixturevalue(who)
+    email = getattr(person, "user", person).email
+
+    response = resident_admin.client.post("/my/team/invite/", {"email": email, "name": "", "role": "member"})
+
+    assert response.status_code == 400
+    assert "This address already has an account on the portal; invite another address." in response.content.decode()
+
+
+def test_a_residents_password_reset_e_mails_residents_only(client, resident_member, screening_officer, mailoutbox):
+    for email in (resident_member.user.email, screening_officer.email):
+        response = client.post("/my/password-reset/", {"email": email})
+        assert response.status_code == 302  # the same answer either way
+
+    assert [message.to for message in mailoutbox] == [[resident_member.user.email]]
