@@ -19,6 +19,7 @@ from .views import (
 app_name = "residents"
 urlpatterns = [
     path("my/", home.home, name="home"),
+    path("my/onboarding/<int:pk>/", home.onboarding_task_done, name="onboarding_task_done"),
     path("my/team/", team.team, name="team"),
     path("my/team/invite/", team.team_invite, name="team_invite"),
     path("my/team/<int:pk>/role/", team.member_role, name="member_role"),

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from campus.models import Allocation
+from common.errors import DomainError
+from tenants.choices import TaskOwner, TaskState
+from tenants.forms import TaskCompleteForm
 from tenants.models import ComplianceDocument, OnboardingTask
+from tenants.services.onboarding import onboarding_task_complete
 
 from ..access import resident_required
 from ..models import Announcement
@@ -15,7 +23,7 @@ LATEST_ANNOUNCEMENTS = 3
 
 
 @resident_required
-def home(request):
+def home(request, task_forms: dict | None = None, status: int = 200):
     company = request.membership.company
     today = timezone.localdate()
     allocations = (
@@ -24,9 +32,13 @@ def home(request):
         .select_related("space__building__campus")
         .order_by("starts_on", "space__code")
     )
-    tasks = (
+    tasks = list(
         OnboardingTask.objects.filter(plan__company=company).select_related("plan").order_by("state", "due_on", "pk")
     )
+    task_forms = task_forms or {}
+    for task in tasks:  # the company's own pending tasks are done here, with their document if one is needed
+        if task.owner == TaskOwner.COMPANY and task.state == TaskState.PENDING:
+            task.form = task_forms.get(task.pk) or TaskCompleteForm(task=task)
     documents = ComplianceDocument.objects.filter(company=company).order_by("kind", "-uploaded_at")
     context = {
         "company": company,
@@ -37,4 +49,33 @@ def home(request):
         "announcements": Announcement.objects.for_reader(request.membership)[:LATEST_ANNOUNCEMENTS],
         "today": today,
     }
-    return render(request, "residents/home.html", context)
+    return render(request, "residents/home.html", context, status=status)
+
+
+@never_cache
+@require_POST
+@resident_required
+def onboarding_task_done(request, pk: int):
+    """The company completes one of its own onboarding tasks from its home in /my/."""
+    task = get_object_or_404(
+        OnboardingTask,
+        pk=pk,
+        plan__company=request.membership.company,
+        owner=TaskOwner.COMPANY,
+        state=TaskState.PENDING,
+    )
+    form = TaskCompleteForm(request.POST, request.FILES, task=task)
+    if not form.is_valid():
+        return home.__wrapped__(request, task_forms={task.pk: form}, status=400)
+    try:
+        onboarding_task_complete(
+            task=task,
+            actor=request.user,
+            upload=form.cleaned_data.get("file"),
+            expires_on=form.cleaned_data.get("expires_on"),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Thank you: “%(task)s” is done.") % {"task": task.title})
+    return redirect("residents:home")

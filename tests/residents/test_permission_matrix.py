@@ -92,6 +92,22 @@ def _company_a_evidence(people):
     return report.evidence
 
 
+def _company_a_task(people):
+    import datetime as dt
+
+    from tenants.models import OnboardingPlan, OnboardingTask
+    from tests.tenants.factories import ApplicationFactory
+
+    company = people["resident_admin"].company
+    application = ApplicationFactory(company=company, campus=company.campus, status="approved")
+    plan = OnboardingPlan.objects.create(
+        application=application, company=company, campus=company.campus, approved_on=dt.date.today()
+    )
+    return OnboardingTask.objects.create(
+        plan=plan, title_en="Sign the lease", title_zh="签署租约", owner="company", due_on=dt.date.today()
+    )
+
+
 # URL name -> builds an object of the campus that every company of it may use (no one's own).
 SHARED = {
     "milestone_report": _milestone_of_company_as_stage,
@@ -99,6 +115,7 @@ SHARED = {
 
 # URL name -> builds company A's object for the pattern's ``pk`` (given the personas).
 OBJECTS = {
+    "onboarding_task_done": _company_a_task,
     "request_detail": _company_a_request,
     "request_reply": _company_a_request,
     "request_move": _company_a_request,
