@@ -9,7 +9,6 @@ from the move that won. Collecting a delivery and escalating one are guarded the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,7 +26,8 @@ from tenants.notifications import notify, staff_emails
 
 from ..choices import VisitStatus
 from ..exceptions import VisitRefused
-from ..models import Delivery, Invitation, Membership, Visit
+from ..models import Delivery, Membership, Visit
+from .members import people_of
 
 #: The front desk's group; portal.roles creates it under this (English) name.
 FRONT_DESK_GROUP = "Front desk"
@@ -49,26 +49,12 @@ VISIT_HORIZON = dt.timedelta(days=365)
 # --- People and their languages ------------------------------------------------------------
 
 
-def languages_of(users: Iterable) -> dict[int, str]:
-    """Each person's language: the one of the invitation they joined with, else the site's."""
-    users = list(users)
-    joined = dict(
-        Invitation.objects.filter(email__in=[user.email for user in users], accepted_at__isnull=False)
-        .order_by("accepted_at")
-        .values_list("email", "language")
-    )
-    return {user.pk: joined.get(user.email, settings.LANGUAGE_CODE) for user in users}
-
-
 def _people(company: Company, *, admins_only: bool = False) -> list:
-    memberships = Membership.objects.filter(company=company, user__is_active=True).select_related("user")
-    if admins_only:
-        memberships = memberships.admins()
-    return [membership.user for membership in memberships if membership.user.email]
+    return [membership.user for membership in people_of(company, admins_only=admins_only)]
 
 
 def _notify_people(users: list, *, kind: str, template: str, company: Company, context: dict) -> int:
-    languages = languages_of(users)
+    languages = dict(Membership.objects.filter(user__in=users).values_list("user_id", "language"))
     for user in users:
         notify(
             kind=kind,
@@ -76,7 +62,7 @@ def _notify_people(users: list, *, kind: str, template: str, company: Company, c
             template=template,
             context={**context, "person": user},
             company=company,
-            language=languages[user.pk],
+            language=languages.get(user.pk, settings.LANGUAGE_CODE),
         )
     return len(users)
 

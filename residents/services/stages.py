@@ -27,7 +27,8 @@ from tenants.notifications import notify, notify_staff
 
 from ..access import second_factor_owed
 from ..choices import STANDING_REPORTS, ReportState
-from ..models import Invitation, Membership, MilestoneEvidence, MilestoneReport, StageMilestone, StageTransition
+from ..models import Membership, MilestoneEvidence, MilestoneReport, StageMilestone, StageTransition
+from .members import people_of
 
 STAGE_ORDER = list(PlatformStages.values)
 
@@ -108,19 +109,8 @@ def evidence_readable_by(evidence: MilestoneEvidence, user) -> bool:
 
 
 def _admin_recipients(company: Company) -> list[tuple[str, str]]:
-    """(address, language) of the company's admins; a person's language is the one they were invited in."""
-    emails = list(
-        Membership.objects.admins()
-        .filter(company=company, user__is_active=True)
-        .order_by("user__email")
-        .values_list("user__email", flat=True)
-    )
-    languages = dict(
-        Invitation.objects.filter(company=company, accepted_at__isnull=False, email__in=[e.lower() for e in emails])
-        .order_by("accepted_at")
-        .values_list("email", "language")
-    )
-    return [(email, languages.get(email.lower(), settings.LANGUAGE_CODE)) for email in emails]
+    """(address, language) of the company's admins."""
+    return [(membership.user.email, membership.language) for membership in people_of(company, admins_only=True)]
 
 
 def _absolute(url_name: str, *args) -> str:

@@ -19,7 +19,7 @@ from campus.models import PlatformStage
 from partners.models import Referral, WebhookDelivery, WebhookEndpoint
 from partners.webhooks import new_secret
 from portal import kpis
-from residents.models import Invitation, MilestoneReport, StageMilestone, StageTransition
+from residents.models import Membership, MilestoneReport, StageMilestone, StageTransition
 from residents.services.stages import milestone_accept, milestone_report, stage_move
 from tenants.models import Company, DomainEvent
 from tests.advisory.factories import AdvisoryMemberFactory
@@ -103,14 +103,7 @@ def mails_to(address):
 def test_a_member_reports_a_milestone_and_the_admins_hear_of_it_in_their_language(
     resident_admin, resident_member, milestones, django_capture_on_commit_callbacks
 ):
-    Invitation.objects.create(
-        company=resident_admin.company,
-        email=resident_admin.user.email,
-        language="zh-hans",
-        token_hash="x" * 64,
-        expires_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC),
-        accepted_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
-    )
+    Membership.objects.filter(pk=resident_admin.membership.pk).update(language="zh-hans")  # joined in Chinese
     page = resident_member.client.get("/my/stages/").content.decode()
     assert "Clinical trial approved in China" in page and "Laboratory set up" not in page
 
