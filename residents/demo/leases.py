@@ -1,7 +1,7 @@
 """Leases for the demo: each first-batch resident gets a free laboratory or office for three
 years from the first day of the month three months ago (so its rent-free months are running),
-leased with incubation support (the first 6 months free, the
-next 12 at half rent) a 3 % yearly escalation and three months' rent as deposit, made through the services and activated.
+leased with incubation support (the first 6 months free, the next 12 at half rent), a 3 % yearly
+escalation and three months' rent as deposit, made through the services and activated.
 
 A company with a lease already is left alone, so running it again adds nothing.
 """
