@@ -361,3 +361,15 @@ def test_finance_staff_renew_a_lease(client, resident_company):
     lease = leased(resident_company)
     client.force_login(staff_in_role("finance"))
     assert act(client, "renew", lease, on="2028-12-31") == ["1 lease(s) updated."]
+
+
+@time_machine.travel(dt.datetime(2026, 6, 15, 9, 0), tick=False)
+def test_the_lease_page_and_its_alert_read_in_chinese(incubated, resident_admin, django_capture_on_commit_callbacks):
+    from residents.models import Membership
+
+    page = resident_admin.client.get("/zh-hans/my/lease/").content.decode()
+    assert "租约与租金" in page and "第 1–6 个月：减免租金 100%" in page
+
+    Membership.objects.filter(pk=resident_admin.membership.pk).update(language="zh-hans")
+    sent(django_capture_on_commit_callbacks, END - dt.timedelta(days=30))
+    assert "贵企业的租约将在 30 天后到期" in {message.subject for message in mail.outbox}
