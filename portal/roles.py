@@ -52,6 +52,9 @@ FRONT_DESK_MODELS = ["visit", "delivery"]
 # Service requests: the queue (requests, their history and files) and the campus's targets.
 REQUEST_MODELS = ["servicerequest", "servicerequestevent", "servicerequestattachment"]
 REQUEST_TARGETS = ["servicetarget"]
+# Leases and their rent-free months; their moves and alerts are written by the services only.
+LEASE_MODELS = ["lease", "leasesubsidy"]
+LEASE_RECORDS = ["leasetransition", "leasealert"]
 SCHEDULE_MODELS = ["periodictask", "crontabschedule", "intervalschedule", "clockedschedule", "solarschedule"]
 # Operations: failed jobs and sign-in lock-outs (django-axes).
 OPERATIONS = [("portal", ["failedjob"]), ("axes", ["accessattempt", "accessfailurelog", "accesslog"])]
@@ -73,6 +76,8 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         + _grant("residents", RESIDENT_RECORDS, VIEW)
         + _grant("residents", STAGE_MODELS, ALL)
         + _grant("residents", REQUEST_MODELS + REQUEST_TARGETS, ALL)
+        + _grant("residents", LEASE_MODELS, ALL)
+        + _grant("residents", LEASE_RECORDS, VIEW)
         + _grant("django_celery_beat", SCHEDULE_MODELS, ALL)
         + [grant for app, models in OPERATIONS for grant in _grant(app, models, ("view", "delete"))],
     ),
@@ -112,6 +117,14 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         + _grant("tenants", ["company"], VIEW)
         + _grant("campus", ["campus", "building"], VIEW),
     ),
+    # The campus's money: leases now, invoices and payments as they come; reads the spaces and companies they bill.
+    "finance": (
+        _("Finance"),
+        _grant("residents", LEASE_MODELS, ALL)
+        + _grant("residents", LEASE_RECORDS, VIEW)
+        + _grant("tenants", ["company"], VIEW)
+        + _grant("campus", CAMPUS_MODELS, VIEW),
+    ),
     "auditor": (
         _("Auditor (read-only)"),
         _grant("campus", CAMPUS_MODELS, VIEW)
@@ -122,6 +135,7 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         + _grant("residents", RESIDENT_MODELS + RESIDENT_RECORDS, VIEW)
         + _grant("residents", STAGE_MODELS, VIEW)
         + _grant("residents", REQUEST_MODELS + REQUEST_TARGETS, VIEW)
+        + _grant("residents", LEASE_MODELS + LEASE_RECORDS, VIEW)
         + _grant("django_celery_beat", SCHEDULE_MODELS, VIEW)
         + [grant for app, models in OPERATIONS for grant in _grant(app, models, VIEW)],
     ),

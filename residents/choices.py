@@ -86,3 +86,19 @@ class RequestTarget(models.TextChoices):
 
     RESPONSE = "response", _("first response")
     RESOLUTION = "resolution", _("resolution")
+
+
+class LeaseState(models.TextChoices):
+    """Where a lease stands: prepared, running, in its last 90 days, over; or ended early."""
+
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("Active")
+    ENDING = "ending", _("Ending")
+    ENDED = "ended", _("Ended")
+    TERMINATED = "terminated", _("Terminated")
+
+
+#: A lease that binds the company now: its allocations belong to no other such lease.
+LIVE_LEASES = (LeaseState.ACTIVE, LeaseState.ENDING)
+#: Days before a lease's last day on which staff and the company are told it ends.
+LEASE_ALERT_DAYS = (90, 60, 30)

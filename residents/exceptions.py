@@ -17,3 +17,7 @@ class VisitRefused(DomainError):
 
 class InvalidRequestMove(DomainError):
     """The service request cannot move to that state now, or not by this side, or not without a reason."""
+
+
+class LeaseRefused(DomainError):
+    """The lease cannot take that step: its state, its term, its allocations or a taken space forbid it."""

@@ -18,6 +18,11 @@ SCHEDULES: list[tuple[str, str, dict]] = [
         "residents.tasks.service_request_closing",
         {"minute": "0", "hour": "2"},
     ),
+    (
+        "Alert leases ending in 90, 60 and 30 days; close ended leases",
+        "residents.tasks.leases_end_and_alert",
+        {"minute": "30", "hour": "6"},
+    ),
 ]
 
 

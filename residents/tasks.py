@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services import announcements, frontdesk, requests
+from .services import announcements, frontdesk, leases, requests
 
 
 @shared_task(name="residents.tasks.flagged_deliveries_escalate", acks_late=True)
@@ -36,3 +36,9 @@ def overdue_requests_escalate() -> int:
 def resolved_requests_close() -> int:
     """Daily: close requests resolved longer ago than SERVICE_REQUEST_REOPEN_DAYS."""
     return requests.resolved_requests_close()
+
+
+@shared_task(name="residents.tasks.leases_end_and_alert", acks_late=True)
+def leases_end_and_alert() -> int:
+    """Daily: close leases past their last day; alert staff and the company 90, 60 and 30 days before an end."""
+    return leases.leases_end_and_alert()

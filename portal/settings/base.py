@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_guid",
+    "djmoney",
     "campus",
     "tenants",
     "partners",
@@ -256,6 +257,9 @@ TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 COUNTRIES_FIRST = ["CN", "HK"]
+# Money (django-money): leases and invoices are in yuan unless a lease says otherwise.
+CURRENCIES = ("CNY", "USD", "EUR", "HKD")
+DEFAULT_CURRENCY = "CNY"
 
 # --- Static files (served by the app itself through WhiteNoise) -----------------------
 STATIC_URL = "static/"

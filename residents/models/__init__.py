@@ -2,6 +2,7 @@
 
 from .announcements import Announcement, AnnouncementReceipt
 from .frontdesk import Delivery, Visit
+from .leases import Lease, LeaseAlert, LeaseSubsidy, LeaseTransition
 from .members import Invitation, Membership
 from .requests import ServiceRequest, ServiceRequestAttachment, ServiceRequestEvent, ServiceTarget
 from .stages import MilestoneEvidence, MilestoneReport, StageMilestone, StageTransition
@@ -11,6 +12,10 @@ __all__ = [
     "AnnouncementReceipt",
     "Delivery",
     "Invitation",
+    "Lease",
+    "LeaseAlert",
+    "LeaseSubsidy",
+    "LeaseTransition",
     "Membership",
     "MilestoneEvidence",
     "MilestoneReport",

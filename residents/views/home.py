@@ -11,13 +11,14 @@ from django.views.decorators.http import require_POST
 
 from campus.models import Allocation
 from common.errors import DomainError
-from tenants.choices import TaskOwner, TaskState
+from tenants.choices import ComplianceKind, TaskOwner, TaskState
 from tenants.forms import TaskCompleteForm
 from tenants.models import ComplianceDocument, OnboardingTask
 from tenants.services.onboarding import onboarding_task_complete
 
 from ..access import resident_required
-from ..models import Announcement
+from ..choices import LeaseState, MemberRole
+from ..models import Announcement, Lease
 
 LATEST_ANNOUNCEMENTS = 3
 
@@ -39,6 +40,13 @@ def home(request, task_forms: dict | None = None, status: int = 200):
     for task in tasks:  # the company's own pending tasks are done here, with their document if one is needed
         if task.owner == TaskOwner.COMPANY and task.state == TaskState.PENDING:
             task.form = task_forms.get(task.pk) or TaskCompleteForm(task=task)
+    # The residency agreement task points to the lease it is about, for those who may read the lease.
+    if request.membership.role in (MemberRole.ADMIN, MemberRole.FINANCE) and any(
+        task.requires_document == ComplianceKind.RESIDENCY_AGREEMENT for task in tasks
+    ):
+        has_lease = Lease.objects.filter(company=company).exclude(state=LeaseState.DRAFT).exists()
+        for task in tasks:
+            task.lease_link = has_lease and task.requires_document == ComplianceKind.RESIDENCY_AGREEMENT
     documents = ComplianceDocument.objects.filter(company=company).order_by("kind", "-uploaded_at")
     context = {
         "company": company,

@@ -52,6 +52,14 @@ MATRIX = [
     ("auditor", "/admin/campus/allocation/add/", 403),
     ("auditor", "/admin/partners/partnertoken/add/", 403),
     ("auditor", "/staff/onboarding/", 200),
+    ("auditor", "/admin/residents/lease/", 200),
+    ("auditor", "/admin/residents/lease/add/", 403),
+    ("finance", "/admin/residents/lease/add/", 200),
+    ("finance", "/admin/campus/allocation/", 200),
+    ("finance", "/admin/campus/allocation/add/", 403),
+    ("finance", "/admin/tenants/application/", 403),
+    ("campus_manager", "/admin/residents/lease/add/", 200),
+    ("space_manager", "/admin/residents/lease/", 403),
 ]
 
 

@@ -33,6 +33,7 @@ from tenants.services.applications import application_transition, application_wi
 from tenants.services.onboarding import onboarding_task_waive
 from tests.partners.factories import client_with, token_for
 from tests.personas import resident_of
+from tests.residents.leases_setup import leased
 from tests.residents.requests_setup import in_state, raised
 from tests.tenants.factories import ApplicationFactory, ComplianceDocumentFactory
 
@@ -79,6 +80,8 @@ def world(settings, campus, staff_user, partner_a, broker, httpserver, monkeypat
         # requests after the reopening window: one resolved and never reopened.
         raised(people)
         in_state(people, "resolved", staff_user)
+        # Alert leases ending in 90, 60 and 30 days: the resident's lease ends 60 days after the moment.
+        leased(resident, starts_on=THEN.date(), ends_on=today + dt.timedelta(days=60), actor=staff_user)
         # Forget expired idempotency keys, and announce unpublished domain events: a partner listening
         # for its referrals refers a company (with an Idempotency-Key), whose contact then withdraws;
         # the web process stops between the commit and the announcement.
