@@ -16,6 +16,7 @@ from campus.demo import campus_load_demo_buildings, campus_load_facts
 from partners.demo import partners_load
 from residents.demo import announcements as resident_announcements
 from residents.demo import frontdesk as resident_frontdesk
+from residents.demo import leases as resident_leases
 from residents.demo import members as resident_members
 from residents.demo import profile as resident_profiles
 from residents.demo import requests as resident_requests
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             resident_announcements.seed(campus, residents)
             resident_stages.seed(campus, residents)
             resident_requests.seed(campus, residents)
+            resident_leases.seed(campus, residents)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {campus} with {len(buildings)} demo buildings and the {batch.name.lower()} "
