@@ -27,8 +27,9 @@ from tenants.notifications import notify, staff_emails
 
 from ..choices import LEASE_ALERT_DAYS, LIVE_LEASES, LeaseState, MemberRole
 from ..exceptions import LeaseRefused
-from ..models import Lease, LeaseAlert, LeaseTransition, Membership
+from ..models import Lease, LeaseAlert, LeaseTransition
 from ..rent import lease_month_count
+from .members import people_of
 
 S = LeaseState
 
@@ -310,16 +311,12 @@ def _tell(lease: Lease, *, days_left: int) -> None:
             company=lease.company,
             language=settings.LANGUAGE_CODE,
         )
-    people = Membership.objects.filter(
-        company_id=lease.company_id, role__in=(MemberRole.ADMIN, MemberRole.FINANCE), user__is_active=True
-    ).select_related("user")
-    for membership in people:
-        if membership.user.email:
-            notify(
-                kind="lease:ending",
-                recipient=membership.user.email,
-                template="residents/email/lease_ending",
-                context=context,
-                company=lease.company,
-                language=membership.language,
-            )
+    for membership in people_of(lease.company, roles=(MemberRole.ADMIN, MemberRole.FINANCE)):
+        notify(
+            kind="lease:ending",
+            recipient=membership.user.email,
+            template="residents/email/lease_ending",
+            context=context,
+            company=lease.company,
+            language=membership.language,
+        )

@@ -244,10 +244,13 @@ def person_erase(*, membership: Membership, actor: Actor = None) -> None:
     TOTPDevice.objects.filter(user=user).delete()
 
 
-def people_of(company: Company, *, admins_only: bool = False) -> list[Membership]:
-    """The company's active people with an address, each with the language of their e-mails
-    (``Membership.language``: the one they joined in, until staff change it)."""
+def people_of(company: Company, *, admins_only: bool = False, roles: tuple[str, ...] = ()) -> list[Membership]:
+    """The company's active people with an address (only company admins, or only ``roles``, if
+    asked), each with the language of their e-mails (``Membership.language``: the one they joined
+    in, until staff change it)."""
     memberships = Membership.objects.filter(company=company, user__is_active=True).select_related("user")
     if admins_only:
-        memberships = memberships.admins()
+        roles = (MemberRole.ADMIN,)
+    if roles:
+        memberships = memberships.filter(role__in=roles)
     return [membership for membership in memberships if membership.user.email]
