@@ -102,3 +102,25 @@ class LeaseState(models.TextChoices):
 LIVE_LEASES = (LeaseState.ACTIVE, LeaseState.ENDING)
 #: Days before a lease's last day on which staff and the company are told it ends.
 LEASE_ALERT_DAYS = (90, 60, 30)
+
+
+class InvoiceKind(models.TextChoices):
+    """An invoice asks for money; a credit note (negative amounts) corrects an issued invoice."""
+
+    INVOICE = "invoice", _("Invoice")
+    CREDIT_NOTE = "credit_note", _("Credit note")
+
+
+class PaymentSource(models.TextChoices):
+    """How a payment reached the ledger."""
+
+    MANUAL = "manual", _("Recorded by staff")
+    STATEMENT = "statement", _("Bank statement import")
+
+
+#: Days after an invoice's due date on which the company is reminded (the last one also tells
+#: the campus's finance staff).
+REMINDER_DAYS = (7, 14)
+ESCALATION_DAYS = 30
+#: Arrears buckets: days past due, inclusive upper bounds (the last is open-ended).
+ARREARS_BUCKETS = ((0, 30), (31, 60), (61, 90), (91, None))

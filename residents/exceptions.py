@@ -21,3 +21,7 @@ class InvalidRequestMove(DomainError):
 
 class LeaseRefused(DomainError):
     """The lease cannot take that step: its state, its term, its allocations or a taken space forbid it."""
+
+
+class BillingRefused(DomainError):
+    """An invoice, credit note or payment cannot be made that way (amount, currency, company, period...)."""

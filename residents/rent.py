@@ -41,6 +41,8 @@ class LineKind(models.TextChoices):
     RENT = "rent", _("Rent")
     SUBSIDY = "subsidy", _("Rent subsidy")
     SERVICE_CHARGE = "service_charge", _("Service charge")
+    BOOKING = "booking", _("Booking")
+    CORRECTION = "correction", _("Correction")
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import formats
@@ -46,6 +47,25 @@ class Campus(models.Model):
         _("residents must use two-factor sign-in"),
         default=False,
         help_text=_("Residents' people then set up an authenticator app before their area opens."),
+    )
+    invoice_prefix = models.CharField(
+        _("invoice number prefix"),
+        max_length=8,
+        default="INV",
+        validators=[RegexValidator(r"^[A-Z0-9]{2,8}$", _("Use 2 to 8 capital letters or digits."))],
+        help_text=_("Invoice numbers read PREFIX-YEAR-NUMBER, e.g. ICW-2026-000123."),
+    )
+    billing_day = models.PositiveSmallIntegerField(
+        _("billing day"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("Day of the month on which the month's rent is invoiced (1–28)."),
+    )
+    payment_terms_days = models.PositiveSmallIntegerField(
+        _("payment terms (days)"),
+        default=15,
+        validators=[MaxValueValidator(120)],
+        help_text=_("Days between an invoice's date and its due date."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -2,8 +2,10 @@
 
 from .announcements import Announcement, AnnouncementReceipt
 from .frontdesk import Delivery, Visit
+from .invoices import Invoice, InvoiceLine, InvoiceReminder, InvoiceSequence
 from .leases import Lease, LeaseAlert, LeaseSubsidy, LeaseTransition
 from .members import Invitation, Membership
+from .payments import Payment, PaymentAllocation
 from .requests import ServiceRequest, ServiceRequestAttachment, ServiceRequestEvent, ServiceTarget
 from .stages import MilestoneEvidence, MilestoneReport, StageMilestone, StageTransition
 
@@ -12,6 +14,10 @@ __all__ = [
     "AnnouncementReceipt",
     "Delivery",
     "Invitation",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceReminder",
+    "InvoiceSequence",
     "Lease",
     "LeaseAlert",
     "LeaseSubsidy",
@@ -19,6 +25,8 @@ __all__ = [
     "Membership",
     "MilestoneEvidence",
     "MilestoneReport",
+    "Payment",
+    "PaymentAllocation",
     "ServiceRequest",
     "ServiceRequestAttachment",
     "ServiceRequestEvent",
