@@ -53,8 +53,15 @@ FRONT_DESK_MODELS = ["visit", "delivery"]
 REQUEST_MODELS = ["servicerequest", "servicerequestevent", "servicerequestattachment"]
 REQUEST_TARGETS = ["servicetarget"]
 # Leases and their rent-free months; their moves and alerts are written by the services only.
-LEASE_MODELS = ["lease", "leasesubsidy"]
-LEASE_RECORDS = ["leasetransition", "leasealert"]
+LEASE_MODELS = ["lease", "leasesubsidy", "invoice", "payment"]
+LEASE_RECORDS = [
+    "leasetransition",
+    "leasealert",
+    "invoiceline",
+    "invoicereminder",
+    "invoicesequence",
+    "paymentallocation",
+]
 SCHEDULE_MODELS = ["periodictask", "crontabschedule", "intervalschedule", "clockedschedule", "solarschedule"]
 # Operations: failed jobs and sign-in lock-outs (django-axes).
 OPERATIONS = [("portal", ["failedjob"]), ("axes", ["accessattempt", "accessfailurelog", "accesslog"])]
@@ -117,7 +124,7 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         + _grant("tenants", ["company"], VIEW)
         + _grant("campus", ["campus", "building"], VIEW),
     ),
-    # The campus's money: leases now, invoices and payments as they come; reads the spaces and companies they bill.
+    # The campus's money: leases, invoices and payments; reads the spaces and companies they bill.
     "finance": (
         _("Finance"),
         _grant("residents", LEASE_MODELS, ALL)
