@@ -23,6 +23,7 @@ SCHEDULES: list[tuple[str, str, dict]] = [
         "residents.tasks.leases_end_and_alert",
         {"minute": "30", "hour": "6"},
     ),
+    ("Issue the month's invoices from the billing day", "residents.tasks.invoices_issue", {"minute": "0", "hour": "5"}),
 ]
 
 

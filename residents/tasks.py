@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from celery import shared_task
 
-from .services import announcements, frontdesk, leases, requests
+from .services import announcements, frontdesk, invoices, leases, requests
 
 
 @shared_task(name="residents.tasks.flagged_deliveries_escalate", acks_late=True)
@@ -42,3 +44,20 @@ def resolved_requests_close() -> int:
 def leases_end_and_alert() -> int:
     """Daily: close leases past their last day; alert staff and the company 90, 60 and 30 days before an end."""
     return leases.leases_end_and_alert()
+
+
+@shared_task(name="residents.tasks.invoices_issue", acks_late=True)
+def invoices_issue() -> int:
+    """Daily: from each campus's billing day, publish batches of the month's leases to invoice."""
+    return invoices.invoices_issue()
+
+
+@shared_task(name="residents.tasks.invoices_issue_batch", acks_late=True)
+def invoices_issue_batch(campus_id: int, period: str, lease_ids: list[int], today: str) -> int:
+    """Issue the month's invoice of each of these leases that has none (once, however often it runs)."""
+    return invoices.invoices_issue_batch(
+        campus_id=campus_id,
+        period=dt.date.fromisoformat(period),
+        lease_ids=lease_ids,
+        today=dt.date.fromisoformat(today),
+    )

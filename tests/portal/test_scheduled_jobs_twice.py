@@ -81,6 +81,7 @@ def world(settings, campus, staff_user, partner_a, broker, httpserver, monkeypat
         raised(people)
         in_state(people, "resolved", staff_user)
         # Alert leases ending in 90, 60 and 30 days: the resident's lease ends 60 days after the moment.
+        # Issue the month's invoices from the billing day: the same lease, billed from the 1st.
         leased(resident, starts_on=THEN.date(), ends_on=today + dt.timedelta(days=60), actor=staff_user)
         # Forget expired idempotency keys, and announce unpublished domain events: a partner listening
         # for its referrals refers a company (with an Idempotency-Key), whose contact then withdraws;

@@ -1,0 +1,302 @@
+"""Issuing invoices and credit notes.
+
+- ``invoices_issue`` is the daily job: on or after each campus's billing day it issues the
+  month's invoice of every lease in force that month which has none yet, in batches that
+  workers take in parallel (``invoices_issue_batch``).
+- An invoice is issued once per lease and month: the batch looks again under the numbering lock
+  and ``residents_invoice_once_per_period`` refuses a second row, so the job run twice, or on
+  two workers at once, issues nothing more.
+- Numbers are gap-free per campus and year (``_numbers``): the sequence row is locked, moved
+  and written in the transaction that writes the invoices, so a number is used only if its
+  invoice commits. The lock is held only for the inserts; the amounts are worked out before.
+- ``credit_note_issue`` corrects an issued invoice, never editing it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, Q, Sum
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from campus.models import Allocation, Campus
+from common.actors import Actor, actor_user
+
+from ..choices import LIVE_LEASES, InvoiceKind, LeaseState
+from ..exceptions import BillingRefused
+from ..models import Invoice, InvoiceLine, InvoiceSequence, Lease
+from ..rent import HUNDRED, LineKind, MonthLine, lease_month_amounts, month_bounds, to_fen
+
+logger = logging.getLogger(__name__)
+
+#: Leases per batch: one transaction, one hold of the numbering lock.
+BATCH_SIZE = 250
+
+
+# --- Numbers -------------------------------------------------------------------------------
+
+
+def _sequence(campus_id: int, year: int) -> InvoiceSequence:
+    """The campus's numbering row for the year, locked until the transaction ends."""
+    InvoiceSequence.objects.get_or_create(campus_id=campus_id, year=year)
+    return InvoiceSequence.objects.select_for_update().get(campus_id=campus_id, year=year)
+
+
+def _take(sequence: InvoiceSequence, count: int) -> range:
+    """The next ``count`` numbers of a locked sequence, used only if the transaction commits."""
+    first = sequence.last_number + 1
+    sequence.last_number += count
+    sequence.save(update_fields=["last_number"])
+    return range(first, first + count)
+
+
+def billing_period(campus: Campus, today: dt.date) -> dt.date | None:
+    """The month whose invoices are due on ``today``: this month from the billing day on."""
+    return today.replace(day=1) if today.day >= campus.billing_day else None
+
+
+# --- Issuing -------------------------------------------------------------------------------
+
+
+def leases_to_bill(campus: Campus, period: dt.date):
+    """Leases that cover part of the month and have no invoice for it (ended or not)."""
+    first, last = month_bounds(period)
+    return (
+        Lease.objects.filter(campus=campus, starts_on__lte=last)
+        .filter(
+            Q(state__in=LIVE_LEASES, ends_on__gte=first)
+            | Q(state=LeaseState.ENDED, ends_on__gte=first)
+            | Q(state=LeaseState.TERMINATED, terminated_on__gte=first)
+        )
+        .exclude(invoices__kind=InvoiceKind.INVOICE, invoices__period=first)
+    )
+
+
+def invoices_issue(today: dt.date | None = None) -> int:
+    """Daily: for each campus on or past its billing day, publish batches of this month's leases
+    to bill. Returns how many batches were published (each batch's job issues the invoices)."""
+    from ..tasks import invoices_issue_batch as job
+
+    today = today or timezone.localdate()
+    published = 0
+    for campus in Campus.objects.order_by("pk"):
+        period = billing_period(campus, today)
+        if period is None:
+            continue
+        ids = list(leases_to_bill(campus, period).order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), BATCH_SIZE):
+            batch = ids[start : start + BATCH_SIZE]
+            try:
+                job.delay(campus.pk, period.isoformat(), batch, today.isoformat())
+            except Exception:  # the broker is down: issue here rather than lose the month
+                logger.exception("Could not publish an invoice batch; issuing it in this process")
+                invoices_issue_batch(campus_id=campus.pk, period=period, lease_ids=batch, today=today)
+            published += 1
+    return published
+
+
+def invoices_issue_batch(*, campus_id: int, period: dt.date, lease_ids: Sequence[int], today: dt.date) -> int:
+    """Issue the month's invoice of each lease in ``lease_ids`` that has none; returns how many."""
+    campus = Campus.objects.get(pk=campus_id)
+    first, _last = month_bounds(period)
+    leases = list(
+        leases_to_bill(campus, first)
+        .filter(pk__in=lease_ids)
+        .select_related("company")
+        .prefetch_related(Prefetch("allocations", queryset=Allocation.objects.order_by("starts_on", "pk")), "subsidies")
+        .order_by("pk")
+    )
+    drafts = [(lease, lease_month_amounts(lease, first)) for lease in leases]
+    drafts = [(lease, lines) for lease, lines in drafts if lines]
+    if not drafts:
+        return 0
+    try:
+        with transaction.atomic():
+            issued = _write(campus, first, drafts, today)
+    except IntegrityError:
+        # Another run wrote one of these between our look and our lock (not possible while the
+        # lock is held, so this is a database without row locks, e.g. SQLite): try once more.
+        with transaction.atomic():
+            issued = _write(campus, first, drafts, today)
+    logger.info("Issued %s invoices for %s on campus %s", len(issued), first, campus_id)
+    return len(issued)
+
+
+def _write(campus: Campus, period: dt.date, drafts: list, today: dt.date) -> list[Invoice]:
+    sequence = _sequence(campus.pk, today.year)  # the lock first, then the look
+    done = set(
+        Invoice.objects.filter(
+            kind=InvoiceKind.INVOICE, period=period, lease_id__in=[lease.pk for lease, _lines in drafts]
+        ).values_list("lease_id", flat=True)
+    )
+    drafts = [(lease, lines) for lease, lines in drafts if lease.pk not in done]
+    if not drafts:
+        return []
+    numbers = _take(sequence, len(drafts))
+    due_on = today + dt.timedelta(days=campus.payment_terms_days)
+    invoices = []
+    for number, (lease, lines) in zip(numbers, drafts, strict=True):
+        net = sum((line.net.amount for line in lines), Decimal("0"))
+        tax = sum((line.tax.amount for line in lines), Decimal("0"))
+        invoices.append(
+            Invoice(
+                campus=campus,
+                company_id=lease.company_id,
+                lease=lease,
+                kind=InvoiceKind.INVOICE,
+                period=period,
+                year=today.year,
+                number=number,
+                issued_on=today,
+                due_on=due_on,
+                currency=lease.rent_rate.currency.code,
+                net=net,
+                tax=tax,
+                total=net + tax,
+            )
+        )
+    Invoice.objects.bulk_create(invoices)
+    InvoiceLine.objects.bulk_create(
+        _line_row(invoice, position, line)
+        for invoice, (_lease, lines) in zip(invoices, drafts, strict=True)
+        for position, line in enumerate(lines, start=1)
+    )
+    return invoices
+
+
+def _line_row(invoice: Invoice, position: int, line: MonthLine) -> InvoiceLine:
+    return InvoiceLine(
+        invoice=invoice,
+        position=position,
+        kind=line.kind,
+        first_day=line.first_day,
+        last_day=line.last_day,
+        days=line.days,
+        days_in_month=line.days_in_month,
+        area_m2=line.area_m2,
+        rate=line.rate.amount.quantize(Decimal("0.000001")),
+        percent=line.percent,
+        net=line.net.amount,
+        tax_percent=line.tax_percent,
+        tax=line.tax.amount,
+    )
+
+
+# --- Credit notes --------------------------------------------------------------------------
+
+
+def creditable(invoice: Invoice) -> Decimal:
+    """What may still be credited on an invoice: its total less the credit notes against it."""
+    credited = invoice.credit_notes.aggregate(s=Sum("total"))["s"] or Decimal("0")
+    return invoice.total + credited
+
+
+@transaction.atomic
+def credit_note_issue(
+    *,
+    invoice: Invoice,
+    reason: str,
+    actor: Actor,
+    amount: Decimal | None = None,
+    tax_percent: Decimal | None = None,
+    today: dt.date | None = None,
+) -> Invoice:
+    """Correct ``invoice`` by a credit note: the whole of what is left (``amount`` None: every line
+    reversed), or ``amount`` gross (tax included) at ``tax_percent``, as one correction line."""
+    today = today or timezone.localdate()
+    locked = Invoice.objects.select_for_update().select_related("campus").get(pk=invoice.pk)
+    if locked.kind != InvoiceKind.INVOICE:
+        raise BillingRefused(_("Only an invoice can be corrected by a credit note."))
+    if not reason.strip():
+        raise BillingRefused(_("Say why the invoice is corrected."), field="reason")
+    left = creditable(locked)
+    if amount is None:
+        if left != locked.total:
+            raise BillingRefused(
+                _("Part of this invoice is credited already; credit an amount of at most %(left)s.")
+                % {"left": formats.number_format(left, 2, force_grouping=True)},
+                field="amount",
+            )
+        lines = [
+            InvoiceLine(
+                position=line.position,
+                kind=line.kind,
+                description=line.description,
+                first_day=line.first_day,
+                last_day=line.last_day,
+                days=line.days,
+                days_in_month=line.days_in_month,
+                area_m2=line.area_m2,
+                rate=line.rate,
+                percent=line.percent,
+                net=-line.net,
+                tax_percent=line.tax_percent,
+                tax=-line.tax,
+            )
+            for line in locked.lines.all()
+        ]
+    else:
+        lines = [_correction(locked, amount, tax_percent, left, reason)]
+    net = sum((line.net for line in lines), Decimal("0"))
+    tax = sum((line.tax for line in lines), Decimal("0"))
+    if net + tax >= 0:
+        raise BillingRefused(_("A credit note must take something off the invoice."), field="amount")
+    (number,) = _take(_sequence(locked.campus_id, today.year), 1)
+    note = Invoice.objects.create(
+        campus=locked.campus,
+        company_id=locked.company_id,
+        lease_id=locked.lease_id,
+        kind=InvoiceKind.CREDIT_NOTE,
+        credits=locked,
+        period=locked.period,
+        year=today.year,
+        number=number,
+        issued_on=today,
+        due_on=today,
+        currency=locked.currency,
+        net=net,
+        tax=tax,
+        total=net + tax,
+        reason=reason.strip(),
+        created_by=actor_user(actor),
+    )
+    for line in lines:
+        line.invoice = note
+    InvoiceLine.objects.bulk_create(lines)
+    return note
+
+
+def _correction(invoice: Invoice, amount, tax_percent, left: Decimal, reason: str) -> InvoiceLine:
+    try:
+        gross = to_fen(Decimal(amount))
+    except (ArithmeticError, TypeError, ValueError):
+        raise BillingRefused(_("Enter the amount to credit as a number."), field="amount") from None
+    if gross <= 0:
+        raise BillingRefused(_("Enter an amount above zero."), field="amount")
+    if gross > left:
+        raise BillingRefused(
+            _("At most %(left)s %(currency)s of this invoice can still be credited.")
+            % {"left": formats.number_format(left, 2, force_grouping=True), "currency": invoice.currency},
+            field="amount",
+        )
+    rates = {line.tax_percent for line in invoice.lines.all()}
+    if tax_percent is None:
+        if len(rates) != 1:
+            raise BillingRefused(_("Choose the tax rate of the amount credited."), field="tax_percent")
+        (tax_percent,) = rates
+    if tax_percent not in rates:
+        raise BillingRefused(_("The invoice has no line at that tax rate."), field="tax_percent")
+    net = to_fen(gross * HUNDRED / (HUNDRED + tax_percent))
+    return InvoiceLine(
+        position=1,
+        kind=LineKind.CORRECTION,
+        description=reason.strip()[:300],
+        net=-net,
+        tax_percent=tax_percent,
+        tax=-(gross - net),
+    )
