@@ -1,0 +1,63 @@
+"""A company's ledger: what it was invoiced, credited and paid, and what it owes.
+
+The balance is always the sum of the ledger, never a stored figure: invoices (positive) and
+credit notes (negative) issued, less payments received. Positive: the company owes that much;
+negative: it carries that much credit. One currency per company (the leases' currency).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from tenants.models import Company
+
+from ..choices import InvoiceKind
+from ..models import Invoice, Payment
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Balance:
+    invoiced: Decimal  # invoices issued
+    credited: Decimal  # credit notes issued (≤ 0)
+    paid: Decimal  # payments received
+    currency: str
+
+    @property
+    def owed(self) -> Decimal:
+        """What the company owes (negative: credit it carries)."""
+        return self.invoiced + self.credited - self.paid
+
+
+def company_balance(company: Company, *, on: dt.date | None = None) -> Balance:
+    """The company's balance from its ledger, up to and including ``on`` (None: everything)."""
+    invoices = Invoice.objects.filter(company=company)
+    payments = Payment.objects.filter(company=company)
+    if on is not None:
+        invoices, payments = invoices.filter(issued_on__lte=on), payments.filter(received_on__lte=on)
+    totals = {kind: total for kind, total in invoices.values_list("kind").annotate(t=Sum("total")).order_by()}
+    currency = (
+        invoices.values_list("currency", flat=True).first()
+        or payments.values_list("currency", flat=True).first()
+        or "CNY"
+    )
+    return Balance(
+        invoiced=totals.get(InvoiceKind.INVOICE) or ZERO,
+        credited=totals.get(InvoiceKind.CREDIT_NOTE) or ZERO,
+        paid=payments.aggregate(s=Sum("amount"))["s"] or ZERO,
+        currency=currency,
+    )
+
+
+def open_invoices(company: Company):
+    """The company's invoices still (partly) unpaid, oldest due first, with their settlement."""
+    return (
+        Invoice.objects.with_settlement()
+        .filter(company=company, kind=InvoiceKind.INVOICE, open_amount__gt=0)
+        .order_by("due_on", "year", "number")
+    )
