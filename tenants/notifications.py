@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import posixpath
 import smtplib
 from collections.abc import Iterable
 
@@ -25,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from common.jobs import enqueue_on_commit
+from common.storage import private_storage
 
 from .links import access_link_issue
 from .models import Application, ApplicationContact, Company, Notification
@@ -67,11 +69,13 @@ def notify(
     application: Application | None = None,
     company: Company | None = None,
     language: str | None = None,
+    attachment: str = "",
 ) -> Notification:
     """Write an e-mail in the recipient's language and deliver it after commit.
 
     ``template`` names ``tenants/email/<template>.txt`` and ``<template>_subject.txt``, or, with a
-    slash, another app's templates (``partners/email/webhook_disabled``).
+    slash, another app's templates (``partners/email/webhook_disabled``). ``attachment`` names a
+    private document (``common.storage.private_storage``) attached when the e-mail is sent.
     """
     path = template if "/" in template else f"tenants/email/{template}"
     company = company or (application.company if application else None)
@@ -88,6 +92,7 @@ def notify(
         language=language,
         subject=subject,
         body=body,
+        attachment=attachment,
     )
     enqueue_on_commit(notification_deliver, notification.pk)
     return notification
@@ -156,7 +161,7 @@ def notification_send(notification_id: int) -> bool:
     for the job to retry); after NOTIFICATION_MAX_ATTEMPTS failures the relay stops publishing it
     and staff see it in the admin.
     """
-    from django.core.mail import send_mail  # looked up at each send, so a test can put a failing one in
+    from django.core import mail  # looked up at each send, so a test can put a failing one in
 
     now = timezone.now()
     claimed = (
@@ -168,7 +173,11 @@ def notification_send(notification_id: int) -> bool:
         return False  # sent already, or another job is sending it
     notification = Notification.objects.get(pk=notification_id)
     try:
-        send_mail(notification.subject, notification.body, None, [notification.recipient])
+        message = mail.EmailMessage(notification.subject, notification.body, None, [notification.recipient])
+        if notification.attachment:
+            with private_storage.open(notification.attachment, "rb") as document:
+                message.attach(posixpath.basename(notification.attachment), document.read())
+        message.send()
     except Exception as exc:
         Notification.objects.filter(pk=notification_id).update(
             attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:255], claimed_until=None

@@ -242,27 +242,32 @@ def credit_note_issue(
         ]
     else:
         lines = [_correction(locked, amount, tax_percent, left, reason)]
+    if sum((line.net + line.tax for line in lines), Decimal("0")) >= 0:
+        raise BillingRefused(_("A credit note must take something off the invoice."), field="amount")
+    return _credit_note(locked, lines, reason=reason.strip(), actor=actor, today=today)
+
+
+def _credit_note(invoice: Invoice, lines: list[InvoiceLine], *, reason: str, actor: Actor, today: dt.date) -> Invoice:
+    """Write a credit note of ``lines`` (negative) against ``invoice``, numbered in sequence."""
     net = sum((line.net for line in lines), Decimal("0"))
     tax = sum((line.tax for line in lines), Decimal("0"))
-    if net + tax >= 0:
-        raise BillingRefused(_("A credit note must take something off the invoice."), field="amount")
-    (number,) = _take(_sequence(locked.campus_id, today.year), 1)
+    (number,) = _take(_sequence(invoice.campus_id, today.year), 1)
     note = Invoice.objects.create(
-        campus=locked.campus,
-        company_id=locked.company_id,
-        lease_id=locked.lease_id,
+        campus=invoice.campus,
+        company_id=invoice.company_id,
+        lease_id=invoice.lease_id,
         kind=InvoiceKind.CREDIT_NOTE,
-        credits=locked,
-        period=locked.period,
+        credits=invoice,
+        period=invoice.period,
         year=today.year,
         number=number,
         issued_on=today,
         due_on=today,
-        currency=locked.currency,
+        currency=invoice.currency,
         net=net,
         tax=tax,
         total=net + tax,
-        reason=reason.strip(),
+        reason=reason,
         created_by=actor_user(actor),
     )
     for line in lines:
@@ -300,3 +305,45 @@ def _correction(invoice: Invoice, amount, tax_percent, left: Decimal, reason: st
         tax_percent=tax_percent,
         tax=-(gross - net),
     )
+
+
+def overbilled_credit(*, lease: Lease, actor: Actor, reason: str, today: dt.date | None = None) -> list[Invoice]:
+    """After a lease ends early: credit what its invoices billed past its new last day.
+
+    Each invoice of a month from the last day's on is compared with what the month costs now,
+    tax rate by tax rate; the difference becomes one credit note per invoice, with a line per rate.
+    """
+    today = today or timezone.localdate()
+    first_month = lease.last_day.replace(day=1)
+    notes = []
+    invoices = Invoice.objects.filter(lease=lease, kind=InvoiceKind.INVOICE, period__gte=first_month)
+    for invoice in invoices.select_related("campus").prefetch_related("lines").order_by("period"):
+        billed, now = _by_rate(invoice.lines.all()), _by_rate(lease_month_amounts(lease, invoice.period))
+        lines = []
+        for rate in sorted(billed):
+            net = billed[rate][0] - now.get(rate, (0, 0))[0]
+            tax = billed[rate][1] - now.get(rate, (0, 0))[1]
+            if net or tax:
+                lines.append(
+                    InvoiceLine(
+                        position=len(lines) + 1,
+                        kind=LineKind.CORRECTION,
+                        description=reason[:300],
+                        net=-net,
+                        tax_percent=rate,
+                        tax=-tax,
+                    )
+                )
+        if lines and sum(line.net + line.tax for line in lines) < 0:
+            notes.append(_credit_note(invoice, lines, reason=reason, actor=actor, today=today))
+    return notes
+
+
+def _by_rate(lines) -> dict[Decimal, tuple[Decimal, Decimal]]:
+    """Net and tax per tax rate of invoice lines or month lines."""
+    totals: dict[Decimal, tuple[Decimal, Decimal]] = {}
+    for line in lines:
+        net, tax = getattr(line.net, "amount", line.net), getattr(line.tax, "amount", line.tax)  # Money or Decimal
+        was = totals.get(line.tax_percent, (Decimal("0"), Decimal("0")))
+        totals[line.tax_percent] = (was[0] + net, was[1] + tax)
+    return totals

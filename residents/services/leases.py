@@ -29,6 +29,7 @@ from ..choices import LEASE_ALERT_DAYS, LIVE_LEASES, LeaseState, MemberRole
 from ..exceptions import LeaseRefused
 from ..models import Lease, LeaseAlert, LeaseTransition
 from ..rent import lease_month_count
+from .invoices import overbilled_credit
 from .members import people_of
 
 S = LeaseState
@@ -216,7 +217,8 @@ def lease_renew(*, lease: Lease, new_ends_on: dt.date, actor: Actor, reason: str
 
 @transaction.atomic
 def lease_terminate(*, lease: Lease, on: dt.date, reason: str, actor: Actor) -> Lease:
-    """End a running lease early on ``on`` (its last day), and its allocations with it."""
+    """End a running lease early on ``on`` (its last day), and its allocations with it; what its
+    invoices billed after that day is credited."""
     locked = _locked(lease)
     if locked.state not in LIVE_LEASES:
         raise LeaseRefused(
@@ -234,6 +236,11 @@ def lease_terminate(*, lease: Lease, on: dt.date, reason: str, actor: Actor) -> 
     locked.terminated_on = on
     locked.termination_reason = reason.strip()
     _move(locked, to=S.TERMINATED, actor=actor, reason=reason.strip(), fields=["terminated_on", "termination_reason"])
+    overbilled_credit(
+        lease=locked,
+        actor=actor,
+        reason=_("The lease ended early, on %(day)s.") % {"day": formats.date_format(on)},
+    )
     return locked
 
 

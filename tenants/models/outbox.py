@@ -45,6 +45,12 @@ class Notification(models.Model):
     body = models.TextField(_("body"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attachment = models.CharField(
+        _("attachment"),
+        max_length=255,
+        blank=True,
+        help_text=_("A private document sent with the e-mail (read from storage when it is sent)."),
+    )
     attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=255, blank=True)
     claimed_until = models.DateTimeField(_("being sent until"), null=True, blank=True)

@@ -228,3 +228,24 @@ def test_two_workers_issuing_the_same_month_at_once_issue_each_invoice_once_with
     assert Invoice.objects.count() == 12
     assert sorted(Invoice.objects.values_list("number", flat=True)) == list(range(1, 13))
     assert InvoiceSequence.objects.get(campus=campus, year=2026).last_number == 12
+
+
+def test_ending_a_lease_early_credits_what_was_billed_after_its_last_day(billed_campus, resident_company, staff_user):
+    from residents.services.leases import lease_terminate
+
+    lease = leased(resident_company)
+    invoices_issue(today=D(2026, 6, 5))  # June billed in full in advance
+    june = Invoice.objects.get(lease=lease)
+
+    lease_terminate(lease=lease, on=D(2026, 6, 15), reason="Moved to a bigger site", actor=staff_user)
+
+    note = june.credit_notes.get()
+    # 15 of June's 30 days are no longer owed: half the rent (9%) and half the service charge (6%).
+    assert [(line.tax_percent, line.net, line.tax) for line in note.lines.all()] == [
+        (Decimal("6.00"), Decimal("-1000.00"), Decimal("-60.00")),
+        (Decimal("9.00"), Decimal("-5000.00"), Decimal("-450.00")),
+    ]
+    assert "ended early" in note.lines.first().description
+    assert Invoice.objects.with_settlement().get(pk=june.pk).open_amount == june.total - Decimal("6510.00")
+    invoices_issue(today=D(2026, 7, 5))
+    assert Invoice.objects.filter(kind=InvoiceKind.INVOICE).count() == 1

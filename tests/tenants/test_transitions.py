@@ -167,7 +167,7 @@ def test_delivery_is_retried_on_smtp_errors_then_sent_once(staff_user, monkeypat
     application = ApplicationFactory(status=S.SUBMITTED)
     application_transition(application=application, to=S.SCREENING, actor=staff_user)
     notification = Notification.objects.get(application=application)
-    real_send, calls = mail.send_mail, []
+    real_send, calls = mail.EmailMessage.send, []
 
     def flaky(*args, **kwargs):
         calls.append(1)
@@ -175,7 +175,7 @@ def test_delivery_is_retried_on_smtp_errors_then_sent_once(staff_user, monkeypat
             raise smtplib.SMTPServerDisconnected("mail server went away")
         return real_send(*args, **kwargs)
 
-    monkeypatch.setattr("django.core.mail.send_mail", flaky)
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", flaky)
     result = notification_deliver.apply(args=[notification.pk])
 
     assert result.state == "SUCCESS" and len(calls) == 3
@@ -197,7 +197,7 @@ def test_delivery_gives_up_after_a_bounded_number_of_tries(staff_user, monkeypat
     def down(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("mail server is down")
 
-    monkeypatch.setattr("django.core.mail.send_mail", down)
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", down)
     result = notification_deliver.apply(args=[notification.pk])
 
     assert result.state == "FAILURE"
@@ -222,7 +222,7 @@ def test_an_email_whose_sender_died_mid_send_is_sent_again_only_after_its_claim_
         raise SystemExit("worker killed mid-send")
 
     with monkeypatch.context() as patched:
-        patched.setattr("django.core.mail.send_mail", worker_killed)
+        patched.setattr("django.core.mail.EmailMessage.send", worker_killed)
         with pytest.raises(SystemExit):
             notification_send(notification.pk)
 
@@ -246,7 +246,7 @@ def test_no_row_lock_is_held_while_the_mail_server_answers(monkeypatch):
     notification = Notification.objects.create(  # written by a change whose own job has not run
         kind="status:screening", recipient="ada@helix.example.com", language="en", subject="Screening", body="..."
     )
-    real_send, probes = mail.send_mail, []
+    real_send, probes = mail.EmailMessage.send, []
 
     def probe_row_lock():
         try:
@@ -264,7 +264,7 @@ def test_no_row_lock_is_held_while_the_mail_server_answers(monkeypatch):
         prober.join(10)
         return real_send(*args, **kwargs)
 
-    monkeypatch.setattr("django.core.mail.send_mail", slow_mail_server)
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", slow_mail_server)
     mail.outbox.clear()
 
     assert notification_send(notification.pk) is True
