@@ -16,6 +16,7 @@ from campus.demo import campus_load_demo_buildings, campus_load_facts
 from partners.demo import partners_load
 from residents.demo import announcements as resident_announcements
 from residents.demo import frontdesk as resident_frontdesk
+from residents.demo import invoices as resident_invoices
 from residents.demo import leases as resident_leases
 from residents.demo import members as resident_members
 from residents.demo import profile as resident_profiles
@@ -63,6 +64,7 @@ class Command(BaseCommand):
             resident_stages.seed(campus, residents)
             resident_requests.seed(campus, residents)
             resident_leases.seed(campus, residents)
+            resident_invoices.seed(campus, residents)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {campus} with {len(buildings)} demo buildings and the {batch.name.lower()} "
