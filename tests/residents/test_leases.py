@@ -373,3 +373,53 @@ def test_the_lease_page_and_its_alert_read_in_chinese(incubated, resident_admin,
     Membership.objects.filter(pk=resident_admin.membership.pk).update(language="zh-hans")
     sent(django_capture_on_commit_callbacks, END - dt.timedelta(days=30))
     assert "贵企业的租约将在 30 天后到期" in {message.subject for message in mail.outbox}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_renewal_racing_another_company_for_the_space_after_the_end_lets_exactly_one_win(campus):
+    import threading
+
+    from django.db import connection
+
+    from campus.exceptions import AllocationConflict
+    from campus.services import allocation_create
+    from residents.exceptions import LeaseRefused
+
+    helix, nordic = CompanyFactory(campus=campus), CompanyFactory(campus=campus)
+    lease = leased(helix)
+    space = lease.allocations.get().space
+    barrier, outcomes = threading.Barrier(2), []
+
+    def renew():
+        try:
+            barrier.wait(timeout=10)
+            outcomes.append(lease_renew(lease=lease, new_ends_on=dt.date(2028, 12, 31), actor=None))
+        except LeaseRefused as refused:
+            outcomes.append(refused)
+        finally:
+            connection.close()
+
+    def take():
+        try:
+            barrier.wait(timeout=10)
+            outcomes.append(allocation_create(space=space, company=nordic, starts_on=dt.date(2028, 6, 1)))
+        except AllocationConflict as conflict:
+            outcomes.append(conflict)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=renew), threading.Thread(target=take)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    won = [outcome for outcome in outcomes if not isinstance(outcome, Exception)]
+    assert len(outcomes) == 2 and len(won) == 1, outcomes
+    lease.refresh_from_db()
+    allocations = list(Allocation.objects.filter(space=space).order_by("starts_on"))
+    if isinstance(won[0], Lease):
+        assert lease.ends_on == dt.date(2028, 12, 31) == allocations[0].ends_on and len(allocations) == 1
+    else:
+        assert lease.ends_on == END and [a.company for a in allocations] == [helix, nordic]
