@@ -19,6 +19,7 @@ from common.admin import ReadOnlyInline
 from .models import Allocation, Building, Campus, CampusTarget, Space
 from .resources import AllocationResource, SpaceResource
 from .services import allocation_save
+from .signals import allocation_admin_panels_for
 
 CHECKBOXES = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
@@ -223,3 +224,8 @@ class AllocationAdmin(ExportMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         allocation_save(allocation=obj, actor=request.user)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # What higher apps add under the fields (the lease of this allocation): campus never imports them.
+        context["allocation_panels"] = allocation_admin_panels_for(request, obj) if obj is not None else []
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)

@@ -11,6 +11,7 @@ class ResidentsConfig(AppConfig):
 
     def ready(self) -> None:
         from advisory import signals as advisory_signals
+        from campus import signals as campus_signals
         from tenants import signals as tenants_signals
 
         from . import hooks, receivers
@@ -22,3 +23,6 @@ class ResidentsConfig(AppConfig):
             receivers.invite_approved_contacts, dispatch_uid="residents.invite_approved_contacts"
         )
         advisory_signals.dashboard_panels.connect(hooks.milestones_panel, dispatch_uid="residents.milestones_panel")
+        campus_signals.allocation_admin_panels.connect(
+            hooks.allocation_lease_panel, dispatch_uid="residents.allocation_lease_panel"
+        )

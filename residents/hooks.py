@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 
-from .choices import ReportState
+from .admin.leases import lease_steps
+from .choices import LIVE_LEASES, LeaseState, ReportState
 from .models import MilestoneReport
 
 
@@ -17,3 +21,41 @@ def milestones_panel(sender, *, request, member, **kwargs) -> str:
     if not counts["named"]:
         return ""
     return render_to_string("residents/advisory/_panel.html", {"waiting": counts["waiting"]}, request=request)
+
+
+def allocation_lease_panel(sender, *, request, allocation, **kwargs) -> str:
+    """``campus.signals.allocation_admin_panels``: the lease covering the allocation, or a link to prepare one.
+
+    Shown to staff who may see leases; the steps (activate, renew, terminate) to those who may change them.
+    """
+    user = request.user
+    if not user.has_perm("residents.view_lease"):
+        return ""
+    may_change = user.has_perm("residents.change_lease")
+    leases = allocation.leases.filter(state__in=(LeaseState.DRAFT, *LIVE_LEASES)).select_related("company")
+    rows = [
+        {
+            "lease": lease,
+            "url": reverse("admin:residents_lease_change", args=[lease.pk]),
+            "steps": lease_steps(lease) if may_change else [],
+        }
+        for lease in leases
+    ]
+    add_url = ""
+    if not rows and user.has_perm("residents.add_lease"):
+        add_url = f"{reverse('admin:residents_lease_add')}?{urlencode(_lease_initial(allocation))}"
+    return render_to_string(
+        "admin/residents/lease/_allocation_panel.html", {"rows": rows, "add_url": add_url}, request=request
+    )
+
+
+def _lease_initial(allocation) -> dict[str, str]:
+    """The lease add form's initial values (the admin reads them from the query string)."""
+    initial = {
+        "company": str(allocation.company_id),
+        "allocations": str(allocation.pk),
+        "starts_on": allocation.starts_on.isoformat(),
+    }
+    if allocation.ends_on is not None:
+        initial["ends_on"] = allocation.ends_on.isoformat()
+    return initial

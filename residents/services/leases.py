@@ -188,7 +188,13 @@ def lease_renew(*, lease: Lease, new_ends_on: dt.date, actor: Actor, reason: str
         raise LeaseRefused(
             _("Only a running lease can be renewed; this one is “%(state)s”.") % {"state": locked.get_state_display()}
         )
-    if new_ends_on is None or new_ends_on <= locked.ends_on:
+    if new_ends_on == locked.ends_on:  # e.g. the same renewal sent twice
+        raise LeaseRefused(
+            _("The lease already runs until %(end)s; a renewal ends after that day.")
+            % {"end": formats.date_format(locked.ends_on)},
+            field="ends_on",
+        )
+    if new_ends_on is None or new_ends_on < locked.ends_on:
         raise LeaseRefused(
             _("A renewal ends after the current last day, %(end)s.") % {"end": formats.date_format(locked.ends_on)},
             field="ends_on",
