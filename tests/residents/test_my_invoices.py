@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import urllib.request
 from decimal import Decimal
 
 import pytest
@@ -198,6 +199,24 @@ def test_two_requests_rendering_at_once_keep_one_file(ledger, monkeypatch):
     assert [path for path in stored_names() if path.startswith("invoices/")] == [name]
     with private_storage.open(name) as stored:
         assert stored.read() == b"%PDF-1.4 theirs"
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_in_a_bucket_the_pdf_is_stored_once_and_handed_over_by_a_signed_url(
+    ledger, resident_finance, monkeypatch, bucket, settings
+):
+    settings.DOCUMENT_DOWNLOAD_REDIRECT = True
+    fake_renderer(monkeypatch)
+    january = ledger["january"]
+
+    response = resident_finance.client.get(f"/my/invoices/{january.pk}/pdf/")
+
+    january.refresh_from_db()
+    assert bucket.names() == [f"documents/{january.pdf}"] and bucket.read(january.pdf) == FAKE_PDF
+    assert response.status_code == 302 and response["Cache-Control"] == "private, no-store"
+    with urllib.request.urlopen(response["Location"], timeout=10) as stored:  # noqa: S310 - the test's own bucket
+        assert stored.read() == FAKE_PDF
+        assert stored.headers["Content-Disposition"] == f'attachment; filename="{january.display_number}.pdf"'
 
 
 def test_a_file_of_that_name_is_never_overwritten(resident_company, monkeypatch):
