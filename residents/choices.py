@@ -111,6 +111,16 @@ class InvoiceKind(models.TextChoices):
     CREDIT_NOTE = "credit_note", _("Credit note")
 
 
+class InvoiceStatus(models.TextChoices):
+    """Where an invoice stands on a day, worked out from its settlement (``ledger.invoice_status``), never stored."""
+
+    OPEN = "open", _("Open")
+    PARTLY_PAID = "partly_paid", _("Partly paid")
+    OVERDUE = "overdue", _("Overdue")
+    PAID = "paid", _("Paid")
+    CREDITED = "credited", _("Credited")
+
+
 class PaymentSource(models.TextChoices):
     """How a payment reached the ledger."""
 

@@ -484,6 +484,10 @@ SPECTACULAR_SETTINGS = {
         "PlatformStageEnum": "campus.choices.PlatformStages",
         "ServiceRequestStateEnum": "residents.choices.RequestState",
         "ServiceRequestCategoryEnum": "residents.choices.RequestCategory",
+        "LeaseStateEnum": "residents.choices.LeaseState",
+        "InvoiceKindEnum": "residents.choices.InvoiceKind",
+        "InvoiceStatusEnum": "residents.choices.InvoiceStatus",
+        "InvoiceLineKindEnum": "residents.rent.LineKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

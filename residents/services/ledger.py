@@ -15,7 +15,7 @@ from django.db.models import Sum
 
 from tenants.models import Company
 
-from ..choices import InvoiceKind
+from ..choices import InvoiceKind, InvoiceStatus
 from ..models import Invoice, Payment
 
 ZERO = Decimal("0.00")
@@ -61,3 +61,21 @@ def open_invoices(company: Company):
         .filter(company=company, kind=InvoiceKind.INVOICE, open_amount__gt=0)
         .order_by("due_on", "year", "number")
     )
+
+
+def invoice_status(invoice: Invoice, *, today: dt.date) -> str | None:
+    """Where an invoice annotated ``with_settlement`` stands on ``today`` (None for a credit note):
+    settled by credit notes alone is credited, otherwise settled is paid; still open past its due
+    date is overdue, whatever was paid of it."""
+    if invoice.kind == InvoiceKind.CREDIT_NOTE:
+        return None
+    if invoice.open_amount <= 0:
+        return InvoiceStatus.CREDITED if invoice.paid == 0 and invoice.credited < 0 else InvoiceStatus.PAID
+    if invoice.due_on < today:
+        return InvoiceStatus.OVERDUE
+    return InvoiceStatus.PARTLY_PAID if invoice.paid > 0 else InvoiceStatus.OPEN
+
+
+def overdue_invoices(today: dt.date):
+    """Invoices still (partly) unpaid after their due date, with their settlement."""
+    return Invoice.objects.with_settlement().filter(kind=InvoiceKind.INVOICE, open_amount__gt=0, due_on__lt=today)

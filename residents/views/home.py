@@ -19,6 +19,7 @@ from tenants.services.onboarding import onboarding_task_complete
 from ..access import resident_required
 from ..choices import LeaseState, MemberRole
 from ..models import Announcement, Lease
+from .invoices import BILLING_READERS, balance_shown
 
 LATEST_ANNOUNCEMENTS = 3
 
@@ -56,6 +57,8 @@ def home(request, task_forms: dict | None = None, status: int = 200):
         "documents": documents,
         "announcements": Announcement.objects.for_reader(request.membership)[:LATEST_ANNOUNCEMENTS],
         "today": today,
+        # The company's balance, for those who read its money.
+        "balance": balance_shown(company) if request.membership.role in BILLING_READERS else None,
     }
     return render(request, "residents/home.html", context, status=status)
 

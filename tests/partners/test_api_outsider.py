@@ -16,7 +16,7 @@ from tests.tenants.factories import ApplicationFactory, CompanyFactory
 pytestmark = pytest.mark.django_db
 
 # Routes for campus staff only: every partner token is refused them (403), whatever the object.
-STAFF_ONLY = {"service-requests", "milestone-reports", "stage-transitions"}
+STAFF_ONLY = {"service-requests", "milestone-reports", "stage-transitions", "leases", "invoices"}
 
 
 @pytest.fixture
@@ -38,7 +38,10 @@ def objects_of_a(partner_a, settings):
         company=CompanyFactory(), actor=None, category="it", subject="S", description="c@e.org"
     )
     report, move = _stage_data()
+    invoice = _invoice()
     return {
+        "leases": invoice.lease_id,
+        "invoices": invoice.pk,
         "milestone-reports": report.pk,
         "stage-transitions": move.pk,
         "referrals": referral.pk,
@@ -55,6 +58,15 @@ def _stage_data():
     milestone = StageMilestone.objects.create(campus=company.campus, stage="incubation", title_en="M", title_zh="M")
     report = MilestoneReport.objects.create(company=company, milestone=milestone, note="c@e.org")
     return report, StageTransition.objects.create(company=company, to_stage="incubation", reason="c@e.org")
+
+
+def _invoice():
+    from residents.services.invoices import credit_note_issue
+    from tests.residents.billing_setup import invoiced
+
+    [invoice] = invoiced(CompanyFactory())
+    credit_note_issue(invoice=invoice, reason="c@e.org", actor=None)
+    return invoice
 
 
 def test_every_object_route_in_the_schema_is_404_for_an_outsider(client, api_b, objects_of_a):

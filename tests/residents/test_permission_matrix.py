@@ -108,6 +108,27 @@ def _company_a_task(people):
     )
 
 
+def _company_a_invoice(people):
+    from tests.residents.billing_setup import invoiced
+
+    [invoice] = invoiced(people["resident_admin"].company)
+    return invoice
+
+
+def _company_a_invoice_with_pdf(people):
+    """An invoice whose PDF is stored already, so the walk downloads it without rendering."""
+    from django.core.files.base import ContentFile
+
+    from common.storage import private_storage
+    from residents.models import Invoice
+    from tests.residents.billing_setup import FAKE_PDF
+
+    invoice = _company_a_invoice(people)
+    name = private_storage.save(f"invoices/{invoice.pk}.pdf", ContentFile(FAKE_PDF))
+    Invoice.objects.filter(pk=invoice.pk).update(pdf=name)
+    return invoice
+
+
 # URL name -> builds an object of the campus that every company of it may use (no one's own).
 SHARED = {
     "milestone_report": _milestone_of_company_as_stage,
@@ -122,6 +143,8 @@ OBJECTS = {
     "request_attachment": _company_a_request_file,
     "milestone_evidence": _company_a_evidence,
     "announcement": _company_a_announcement,
+    "invoice": _company_a_invoice,
+    "invoice_pdf": _company_a_invoice_with_pdf,
     "visit_cancel": _company_a_visit,
     "member_role": lambda people: people["resident_member"].membership,
     "member_remove": lambda people: people["resident_member"].membership,
@@ -159,6 +182,10 @@ PREPARE = {
 # every page (GET), and a role not listed is refused a change with 403.
 ROLES = {
     "lease": {"admin", "finance"},
+    "invoices": {"admin", "finance"},
+    "invoice": {"admin", "finance"},
+    "invoice_pdf": {"admin", "finance"},
+    "payments": {"admin", "finance"},
     "profile": {"admin"},
     "milestone_report": {"admin", "member"},
     "team_invite": {"admin"},
@@ -170,6 +197,10 @@ ROLES = {
 # URL name -> the roles of company A that may read it at all; a role not listed gets 403 (GET and POST).
 READERS = {
     "lease": {"admin", "finance"},
+    "invoices": {"admin", "finance"},
+    "invoice": {"admin", "finance"},
+    "invoice_pdf": {"admin", "finance"},
+    "payments": {"admin", "finance"},
 }
 
 
