@@ -6,7 +6,7 @@ import datetime as dt
 
 from celery import shared_task
 
-from .services import announcements, frontdesk, invoices, leases, requests
+from .services import announcements, frontdesk, invoice_delivery, invoices, leases, requests
 
 
 @shared_task(name="residents.tasks.flagged_deliveries_escalate", acks_late=True)
@@ -61,3 +61,9 @@ def invoices_issue_batch(campus_id: int, period: str, lease_ids: list[int], toda
         lease_ids=lease_ids,
         today=dt.date.fromisoformat(today),
     )
+
+
+@shared_task(name="residents.tasks.invoice_deliver", acks_late=True)
+def invoice_deliver(invoice_id: int) -> int:
+    """After an invoice or credit note commits: make its PDF and e-mail it to the company, once."""
+    return invoice_delivery.invoice_deliver(invoice_id)

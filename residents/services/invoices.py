@@ -10,6 +10,8 @@
   and written in the transaction that writes the invoices, so a number is used only if its
   invoice commits. The lock is held only for the inserts; the amounts are worked out before.
 - ``credit_note_issue`` corrects an issued invoice, never editing it.
+- Each invoice or credit note is sent after it commits (``invoice_delivery``); the daily job
+  publishes again those whose sending job was lost.
 """
 
 from __future__ import annotations
@@ -26,11 +28,13 @@ from django.utils.translation import gettext as _
 
 from campus.models import Allocation, Campus
 from common.actors import Actor, actor_user
+from common.jobs import enqueue_on_commit
 
 from ..choices import LIVE_LEASES, InvoiceKind, LeaseState
 from ..exceptions import BillingRefused
 from ..models import Invoice, InvoiceLine, InvoiceSequence, Lease
 from ..rent import HUNDRED, LineKind, MonthLine, lease_month_amounts, month_bounds, to_fen
+from .invoice_delivery import invoices_undelivered
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +88,8 @@ def invoices_issue(today: dt.date | None = None) -> int:
 
     today = today or timezone.localdate()
     published = 0
+    for invoice_id in invoices_undelivered().values_list("pk", flat=True):
+        enqueue_on_commit(_deliver_job(), invoice_id)
     for campus in Campus.objects.order_by("pk"):
         period = billing_period(campus, today)
         if period is None:
@@ -123,6 +129,8 @@ def invoices_issue_batch(*, campus_id: int, period: dt.date, lease_ids: Sequence
         # lock is held, so this is a database without row locks, e.g. SQLite): try once more.
         with transaction.atomic():
             issued = _write(campus, first, drafts, today)
+    for invoice in issued:
+        enqueue_on_commit(_deliver_job(), invoice.pk)
     logger.info("Issued %s invoices for %s on campus %s", len(issued), first, campus_id)
     return len(issued)
 
@@ -167,6 +175,12 @@ def _write(campus: Campus, period: dt.date, drafts: list, today: dt.date) -> lis
         for position, line in enumerate(lines, start=1)
     )
     return invoices
+
+
+def _deliver_job():
+    from ..tasks import invoice_deliver  # the job module imports this one
+
+    return invoice_deliver
 
 
 def _line_row(invoice: Invoice, position: int, line: MonthLine) -> InvoiceLine:
@@ -273,6 +287,7 @@ def _credit_note(invoice: Invoice, lines: list[InvoiceLine], *, reason: str, act
     for line in lines:
         line.invoice = note
     InvoiceLine.objects.bulk_create(lines)
+    enqueue_on_commit(_deliver_job(), note.pk)
     return note
 
 

@@ -249,3 +249,66 @@ def test_ending_a_lease_early_credits_what_was_billed_after_its_last_day(billed_
     assert Invoice.objects.with_settlement().get(pk=june.pk).open_amount == june.total - Decimal("6510.00")
     invoices_issue(today=D(2026, 7, 5))
     assert Invoice.objects.filter(kind=InvoiceKind.INVOICE).count() == 1
+
+
+# --- Sending ------------------------------------------------------------------------------------
+
+
+def test_an_issued_invoice_is_e_mailed_once_with_its_pdf_to_the_finance_people_in_their_language(
+    billed_campus, resident_company, resident_finance, resident_admin, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from residents.tasks import invoice_deliver
+
+    resident_finance.membership.language = "zh-hans"
+    resident_finance.membership.save()
+    leased(resident_company)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invoices_issue(today=D(2026, 3, 5))
+
+    invoice = Invoice.objects.get()
+    assert [message.to for message in mail.outbox] == [[resident_finance.user.email]]  # not the admin
+    message = mail.outbox[0]
+    assert "ICW-2026-000001" in message.subject and "发票" in message.subject
+    (name, content, _mimetype) = message.attachments[0]
+    assert name == "ICW-2026-000001.pdf" and content.startswith(b"%PDF")
+    assert f"/my/invoices/{invoice.pk}/" in message.body
+    invoice.refresh_from_db()
+    assert invoice.emailed_at is not None and invoice.pdf
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invoice_deliver.apply(args=[invoice.pk]).result == 0
+    assert len(mail.outbox) == 1
+
+
+def test_a_company_without_finance_people_gets_the_invoice_at_its_admins_and_a_lost_job_is_sent_next_day(
+    billed_campus, resident_company, resident_admin, django_capture_on_commit_callbacks
+):
+    import time_machine
+    from django.core import mail
+
+    leased(resident_company)
+    invoices_issue(today=D(2026, 3, 5))  # its sending job is lost: the callbacks never run
+    mail.outbox.clear()
+
+    with time_machine.travel(dt.datetime(2099, 1, 1)), django_capture_on_commit_callbacks(execute=True):
+        invoices_issue(today=D(2026, 3, 6))
+
+    assert [message.to for message in mail.outbox] == [[resident_admin.user.email]]
+    assert "Invoice ICW-2026-000001" in mail.outbox[0].subject
+
+
+def test_a_credit_note_is_e_mailed_naming_the_invoice_it_corrects(
+    invoice, resident_finance, staff_user, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        credit_note_issue(invoice=invoice, reason="Wrong area", actor=staff_user)
+
+    bodies = [message.body for message in mail.outbox if "Credit note" in message.subject]
+    assert len(bodies) == 1 and "correcting invoice ICW-2026-000001" in bodies[0] and "Wrong area" in bodies[0]
