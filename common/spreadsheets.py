@@ -74,20 +74,17 @@ def csv_download(filename: str, columns: Sequence, rows: Iterable[Sequence], *, 
 
 
 def _xlsx_cell(sheet, value):
-    if value is None or (isinstance(value, NUMBERS) and not isinstance(value, bool)):
-        return value
+    """The value as openpyxl writes it: a date as a date (yyyy-mm-dd), text as text."""
     if isinstance(value, dt.datetime):
         # Excel has no time zones: the campus's local time, as the pages show it.
-        value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd hh:mm"
-        return cell
-    if isinstance(value, dt.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", str(value)))
-    cell.data_type = "s"  # text, never a formula, whatever it starts with
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if value is None or isinstance(value, (*NUMBERS, dt.date)):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    if not text.startswith("="):
+        return text  # openpyxl stores any other text as text
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # text, never a formula
     return cell
 
 

@@ -147,8 +147,12 @@ class Invoice(models.Model):
 
     @property
     def display_number(self) -> str:
+        return self.format_number(self.campus.invoice_prefix, self.year, self.number)
+
+    @staticmethod
+    def format_number(prefix: str, year: int, number: int) -> str:
         """``ICW-2026-000123``: the campus's prefix, the year and the number."""
-        return f"{self.campus.invoice_prefix}-{self.year}-{self.number:06d}"
+        return f"{prefix}-{year}-{number:06d}"
 
     @property
     def is_credit_note(self) -> bool:
