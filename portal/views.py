@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-import csv
-
 from django import forms
 from django.conf import settings
+from django.contrib.auth.decorators import permission_required
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
 from campus.models import Campus
 from campus.selectors import campuses_for_display
+from common.spreadsheets import csv_download, xlsx_download
 from common.staff import staff_required
 from partners.choices import PartnerStatus
 from partners.models import Partner
+from residents import exports
 from tenants.choices import CompanyStatus
 from tenants.models import IntakeBatch
 
-from . import kpis
+from . import finance_kpis, kpis
 
 
 def _partner_count() -> int:
@@ -57,17 +59,34 @@ class DashboardFilter(forms.Form):
         return cleaned
 
 
+class FinanceFilter(DashboardFilter):
+    """The dashboard's filter with the month of the rent roll (YYYY-MM), for staff who see finance."""
+
+    month = forms.DateField(
+        label=_("Rent roll month"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        error_messages={"invalid": _("Enter the month as YYYY-MM.")},
+    )
+
+
 @staff_required
 def staff_dashboard(request):
     """KPIs of one campus over a period; each section shown to staff whose role may see its data."""
     campus = Campus.objects.order_by("name").first()
     if campus is None:
         return render(request, "portal/staff_dashboard.html", {"campus": None})
+    user, today = request.user, timezone.localdate()
+    sees_finance = user.has_perm("residents.view_invoice")
     start, end = kpis.default_period()
-    form = DashboardFilter(request.GET or None, initial={"campus": campus, "start": start, "end": end})
+    month = today.replace(day=1)
+    form = (FinanceFilter if sees_finance else DashboardFilter)(
+        request.GET or None, initial={"campus": campus, "start": start, "end": end, "month": month}
+    )
     if form.is_bound and form.is_valid():
         campus, start, end = form.cleaned_data["campus"], form.cleaned_data["start"], form.cleaned_data["end"]
-    user, today = request.user, timezone.localdate()
+        month = form.cleaned_data.get("month") or month
     context = {"form": form, "campus": campus, "start": start, "end": end, "tables": []}
     if user.has_perm("tenants.view_company"):
         context["residents"] = kpis.residents_target(campus)
@@ -88,23 +107,44 @@ def staff_dashboard(request):
         context["tables"].append(kpis.pending_reviews(campus))
     if user.has_perm("residents.view_servicerequest"):
         context["tables"].append(kpis.service_requests(campus, start, end))
+    if sees_finance:
+        context["tables"] += finance_kpis.finance(campus, month=month, start=start, end=end)
+        context["finance_exports"] = {"campus": campus.pk, "start": start.isoformat(), "end": end.isoformat()}
     export = request.GET.get("export")
     if export:
         table = next((t for t in context["tables"] if t.key == export), None)
         if table is None:
             raise Http404
-        return _csv(table, campus)
+        rows = getattr(table, "csv_rows", table.rows)
+        return csv_download(f"{campus.slug}-{table.key}.csv", table.columns, rows, stream=False)
     return render(request, "portal/staff_dashboard.html", context)
 
 
-def _csv(table, campus) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{campus.slug}-{table.key}.csv"'
-    response.write("\ufeff")  # lets spreadsheet programs detect UTF-8 (Chinese names)
-    writer = csv.writer(response)
-    writer.writerow([str(column) for column in table.columns])
-    writer.writerows([["" if cell is None else str(cell) for cell in row] for row in table.rows])
-    return response
+#: The accounting exports: their rows and columns, by the name in the URL.
+FINANCE_EXPORTS = {
+    "invoices": (exports.invoice_lines, exports.INVOICE_COLUMNS, _("Invoices")),
+    "payments": (exports.payment_rows, exports.PAYMENT_COLUMNS, _("Payments")),
+}
+
+
+@staff_required
+@permission_required("residents.view_invoice", raise_exception=True)
+@require_GET
+def finance_export(request, dataset: str, fmt: str):
+    """Invoice lines or payments of a campus issued or received in a period, as CSV or Excel."""
+    if dataset not in FINANCE_EXPORTS or fmt not in ("csv", "xlsx"):
+        raise Http404
+    form = DashboardFilter(request.GET)
+    if not form.is_valid():
+        problems = [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
+        return HttpResponseBadRequest("\n".join(problems), content_type="text/plain; charset=utf-8")
+    campus, start, end = form.cleaned_data["campus"], form.cleaned_data["start"], form.cleaned_data["end"]
+    rows_of, columns, title = FINANCE_EXPORTS[dataset]
+    rows = rows_of(campus, start, end)
+    filename = f"{campus.slug}-{dataset}-{start.isoformat()}-{end.isoformat()}.{fmt}"
+    if fmt == "csv":
+        return csv_download(filename, columns, rows)
+    return xlsx_download(filename, title, columns, rows)
 
 
 # Areas behind a sign-in (the first in every language). Links with a token are not listed: a

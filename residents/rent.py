@@ -97,6 +97,11 @@ def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
     return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
+def waived_percent(subsidies, month_number: int) -> Decimal:
+    """The share of the rent waived in lease month ``month_number`` (from 1): the largest subsidy covering it."""
+    return max((s.percent for s in subsidies if s.from_month <= month_number <= s.to_month), default=Decimal("0"))
+
+
 def lease_month_amounts(lease, month: dt.date) -> list[MonthLine]:
     """The lines of the calendar month holding ``month`` for ``lease``: rent, subsidies, service charge."""
     first, last = month_bounds(month)
@@ -110,7 +115,7 @@ def lease_month_amounts(lease, month: dt.date) -> list[MonthLine]:
         day = start + dt.timedelta(days=offset)
         index = lease_month_index(lease.starts_on, day)
         area = sum((a.area_m2 for a in allocations if a.starts_on <= day <= (a.ends_on or day)), Decimal("0"))
-        waived = max((s.percent for s in subsidies if s.from_month <= index + 1 <= s.to_month), default=Decimal("0"))
+        waived = waived_percent(subsidies, index + 1)
         days.append((day, index // 12, area, waived))
     context = {"days_in_month": last.day, "currency": lease.rent_rate.currency}
     escalation = Decimal("1") + lease.escalation_percent / HUNDRED

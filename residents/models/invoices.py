@@ -13,6 +13,7 @@ unique, ``residents_invoice_once_per_period`` makes an invoice unique per lease 
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -48,24 +49,20 @@ class InvoiceSequence(models.Model):
 
 
 class InvoiceQuerySet(models.QuerySet):
-    def with_settlement(self):
+    def with_settlement(self, on: dt.date | None = None):
         """Annotate ``paid`` (payments allocated), ``credited`` (credit notes against it, ≤ 0) and
-        ``open_amount`` (what is still owed; 0 for a credit note), in one query with the rows."""
+        ``open_amount`` (what is still owed; 0 for a credit note), in one query with the rows.
+        With ``on``, as it stood that day: payments received and credit notes issued by then."""
         from .payments import PaymentAllocation
 
         zero = models.Value(Decimal("0"), output_field=models.DecimalField(**AMOUNT))
-        paid = (
-            PaymentAllocation.objects.filter(invoice=models.OuterRef("pk"))
-            .values("invoice")
-            .annotate(s=models.Sum("amount"))
-            .values("s")
-        )
-        credited = (
-            Invoice.objects.filter(credits=models.OuterRef("pk"))
-            .values("credits")
-            .annotate(s=models.Sum("total"))
-            .values("s")
-        )
+        allocations = PaymentAllocation.objects.filter(invoice=models.OuterRef("pk"))
+        credit_notes = Invoice.objects.filter(credits=models.OuterRef("pk"))
+        if on is not None:
+            allocations = allocations.filter(payment__received_on__lte=on)
+            credit_notes = credit_notes.filter(issued_on__lte=on)
+        paid = allocations.values("invoice").annotate(s=models.Sum("amount")).values("s")
+        credited = credit_notes.values("credits").annotate(s=models.Sum("total")).values("s")
         return self.annotate(
             paid=models.functions.Coalesce(models.Subquery(paid, output_field=models.DecimalField(**AMOUNT)), zero),
             credited=models.functions.Coalesce(
@@ -150,8 +147,12 @@ class Invoice(models.Model):
 
     @property
     def display_number(self) -> str:
+        return self.format_number(self.campus.invoice_prefix, self.year, self.number)
+
+    @staticmethod
+    def format_number(prefix: str, year: int, number: int) -> str:
         """``ICW-2026-000123``: the campus's prefix, the year and the number."""
-        return f"{self.campus.invoice_prefix}-{self.year}-{self.number:06d}"
+        return f"{prefix}-{year}-{number:06d}"
 
     @property
     def is_credit_note(self) -> bool:

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Prefetch, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -30,10 +30,11 @@ from campus.models import Allocation, Campus
 from common.actors import Actor, actor_user
 from common.jobs import enqueue_on_commit
 
-from ..choices import LIVE_LEASES, InvoiceKind, LeaseState
+from ..choices import InvoiceKind
 from ..exceptions import BillingRefused
 from ..models import Invoice, InvoiceLine, InvoiceSequence, Lease
 from ..rent import HUNDRED, LineKind, MonthLine, lease_month_amounts, month_bounds, to_fen
+from ..selectors import leases_in_force
 from .invoice_delivery import invoices_undelivered
 
 logger = logging.getLogger(__name__)
@@ -70,15 +71,7 @@ def billing_period(campus: Campus, today: dt.date) -> dt.date | None:
 def leases_to_bill(campus: Campus, period: dt.date):
     """Leases that cover part of the month and have no invoice for it (ended or not)."""
     first, last = month_bounds(period)
-    return (
-        Lease.objects.filter(campus=campus, starts_on__lte=last)
-        .filter(
-            Q(state__in=LIVE_LEASES, ends_on__gte=first)
-            | Q(state=LeaseState.ENDED, ends_on__gte=first)
-            | Q(state=LeaseState.TERMINATED, terminated_on__gte=first)
-        )
-        .exclude(invoices__kind=InvoiceKind.INVOICE, invoices__period=first)
-    )
+    return leases_in_force(campus, first, last).exclude(invoices__kind=InvoiceKind.INVOICE, invoices__period=first)
 
 
 def invoices_issue(today: dt.date | None = None) -> int:

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tenants', '0011_company_public_profile'),
+        ("tenants", "0011_company_public_profile"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='attachment',
-            field=models.CharField(blank=True, help_text='A private document sent with the e-mail (read from storage when it is sent).', max_length=255, verbose_name='attachment'),
+            model_name="notification",
+            name="attachment",
+            field=models.CharField(
+                blank=True,
+                help_text="A private document sent with the e-mail (read from storage when it is sent).",
+                max_length=255,
+                verbose_name="attachment",
+            ),
         ),
     ]
