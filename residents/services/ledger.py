@@ -40,7 +40,7 @@ def company_balance(company: Company, *, on: dt.date | None = None) -> Balance:
     payments = Payment.objects.filter(company=company)
     if on is not None:
         invoices, payments = invoices.filter(issued_on__lte=on), payments.filter(received_on__lte=on)
-    totals = {kind: total for kind, total in invoices.values_list("kind").annotate(t=Sum("total")).order_by()}
+    totals = dict(invoices.values_list("kind").annotate(t=Sum("total")).order_by())
     currency = (
         invoices.values_list("currency", flat=True).first()
         or payments.values_list("currency", flat=True).first()
