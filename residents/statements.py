@@ -193,22 +193,22 @@ def _check_archive(data: bytes) -> None:
 
 
 def _read_rows(rows: Iterable[list]) -> Statement:
-    columns, statement = None, Statement()
+    columns, statement, data_rows = None, Statement(), 0
     for number, raw in enumerate(rows, start=1):
-        if number > MAX_ROWS + HEADER_ROWS:
-            raise StatementUnreadable(
-                _("The statement has more than %(count)s rows; export a shorter period.") % {"count": MAX_ROWS}
-            )
-        cells = [_text(value) if not isinstance(value, dt.date | int | float | Decimal) else value for value in raw]
+        cells = [value if isinstance(value, dt.date | int | float | Decimal) else _text(value) for value in raw]
         cells = cells[:MAX_COLUMNS]
         if columns is None:
             columns = _header(cells)
             if columns is None and number >= HEADER_ROWS:
                 break
             continue
-        if all(cell in ("", None) for cell in cells):
-            continue
-        _read_row(statement, number, cells, columns)
+        data_rows += 1
+        if data_rows > MAX_ROWS:
+            raise StatementUnreadable(
+                _("The statement has more than %(count)s rows; export a shorter period.") % {"count": MAX_ROWS}
+            )
+        if any(cell not in ("", None) for cell in cells):
+            _read_row(statement, number, cells, columns)
     if columns is None:
         raise StatementUnreadable(
             _("No header row with a date and an amount (or credit) column was found in the first %(count)s rows.")
@@ -243,8 +243,8 @@ def _read_row(statement: Statement, number: int, cells: list, columns: dict[str,
         return cells[indexes[position]] if position < len(indexes) and indexes[position] < len(cells) else ""
 
     raw_date = cell("date")
-    if raw_date in ("", None):
-        return  # totals, notes and blank lines have no date
+    if isinstance(raw_date, str) and not any(ch.isdigit() for ch in raw_date):
+        return  # totals ("合计", "Total"), balances and notes: no date at all
     try:
         date = _date(raw_date)
         amount = _signed_amount(cell, columns)

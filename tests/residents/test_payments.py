@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -248,13 +248,16 @@ def test_the_list_reads_in_a_constant_number_of_queries(
         payment_record(company=resident_company, amount=amount, received_on=PAID_ON, reference="", actor=staff_user)
 
     pay(Decimal("10"))
+    reset_queries()  # the log is read lazily and emptied by each request: count at once
     with CaptureQueriesContext(connection) as one:
         page(finance.client)
+    queries = len(one)
     for _ in range(8):
         pay(Decimal("5000"))  # settling several invoices each, and carrying credit
 
-    with django_assert_max_num_queries(len(one)):
-        assert "40,010.00" not in page(finance.client)  # amounts, allocations and credit all shown
+    assert queries > 5
+    with django_assert_max_num_queries(queries):
+        page(finance.client)  # amounts, what each settled and the credit it carries
     assert len(finance.client.get("/staff/finance/payments/").context["page"]) == 9
 
 
