@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
 
@@ -66,16 +67,24 @@ class InvoiceQuerySet(models.QuerySet):
             .annotate(s=models.Sum("total"))
             .values("s")
         )
+        # Rounded to the fen: SQLite adds decimals as floating point numbers, and a settled invoice
+        # must read 0 there, not 1e-13 (an exact no-op on PostgreSQL).
         return self.annotate(
-            paid=models.functions.Coalesce(models.Subquery(paid, output_field=models.DecimalField(**AMOUNT)), zero),
-            credited=models.functions.Coalesce(
-                models.Subquery(credited, output_field=models.DecimalField(**AMOUNT)), zero
+            paid=Round(
+                models.functions.Coalesce(models.Subquery(paid, output_field=models.DecimalField(**AMOUNT)), zero), 2
+            ),
+            credited=Round(
+                models.functions.Coalesce(models.Subquery(credited, output_field=models.DecimalField(**AMOUNT)), zero),
+                2,
             ),
         ).annotate(
-            open_amount=models.Case(
-                models.When(kind=InvoiceKind.CREDIT_NOTE, then=zero),
-                default=F("total") + F("credited") - F("paid"),
-                output_field=models.DecimalField(**AMOUNT),
+            open_amount=Round(
+                models.Case(
+                    models.When(kind=InvoiceKind.CREDIT_NOTE, then=zero),
+                    default=F("total") + F("credited") - F("paid"),
+                    output_field=models.DecimalField(**AMOUNT),
+                ),
+                2,
             )
         )
 

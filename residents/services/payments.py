@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -236,7 +236,7 @@ def payments_with_credit(company: Company):
     return (
         Payment.objects.filter(company=company)
         .annotate(allocated=Coalesce(Sum("allocations__amount"), ZERO))
-        .annotate(credit=F("amount") - F("allocated"))
+        .annotate(credit=Round(F("amount") - F("allocated"), 2))  # to the fen: SQLite adds in floating point
         .filter(credit__gt=0)
         .order_by("received_on", "pk")
     )
