@@ -61,6 +61,7 @@ LEASE_RECORDS = [
     "invoicereminder",
     "invoicesequence",
     "paymentallocation",
+    "statementimport",  # bank statements as read, applied on /staff/finance/import/
 ]
 SCHEDULE_MODELS = ["periodictask", "crontabschedule", "intervalschedule", "clockedschedule", "solarschedule"]
 # Operations: failed jobs and sign-in lock-outs (django-axes).

@@ -25,3 +25,7 @@ class LeaseRefused(DomainError):
 
 class BillingRefused(DomainError):
     """An invoice, credit note or payment cannot be made that way (amount, currency, company, period...)."""
+
+
+class StatementUnreadable(DomainError):
+    """The uploaded bank statement cannot be read: not a CSV or XLSX file, too large, or without a header."""

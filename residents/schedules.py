@@ -24,6 +24,11 @@ SCHEDULES: list[tuple[str, str, dict]] = [
         {"minute": "30", "hour": "6"},
     ),
     ("Issue the month's invoices from the billing day", "residents.tasks.invoices_issue", {"minute": "0", "hour": "5"}),
+    (
+        "Remind companies of overdue invoices; tell finance staff at 30 days",
+        "residents.tasks.invoices_remind",
+        {"minute": "15", "hour": "9"},
+    ),
 ]
 
 

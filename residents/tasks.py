@@ -6,7 +6,7 @@ import datetime as dt
 
 from celery import shared_task
 
-from .services import announcements, frontdesk, invoice_delivery, invoices, leases, requests
+from .services import announcements, frontdesk, invoice_delivery, invoices, leases, reminders, requests
 
 
 @shared_task(name="residents.tasks.flagged_deliveries_escalate", acks_late=True)
@@ -67,3 +67,9 @@ def invoices_issue_batch(campus_id: int, period: str, lease_ids: list[int], toda
 def invoice_deliver(invoice_id: int) -> int:
     """After an invoice or credit note commits: make its PDF and e-mail it to the company, once."""
     return invoice_delivery.invoice_deliver(invoice_id)
+
+
+@shared_task(name="residents.tasks.invoices_remind", acks_late=True)
+def invoices_remind() -> int:
+    """Daily: remind companies of invoices 7 and 14 days past due; tell finance staff at 30 (each once)."""
+    return reminders.invoices_remind()

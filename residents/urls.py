@@ -12,6 +12,7 @@ from .views import (
     profile,
     requests,
     security,
+    staff_payments,
     staff_requests,
     stage_reviews,
     stages,
@@ -102,4 +103,10 @@ urlpatterns = [
     path("staff/requests/<int:pk>/state/", staff_requests.staff_request_move, name="staff_request_move"),
     path("staff/requests/<int:pk>/assign/", staff_requests.staff_request_assign, name="staff_request_assign"),
     path("staff/requests/files/<int:pk>/", staff_requests.staff_request_attachment, name="staff_request_attachment"),
+    # The campus's money: payments received and bank statements (finance staff).
+    path("staff/finance/payments/", staff_payments.staff_payments, name="staff_payments"),
+    path("staff/finance/payments/new/", staff_payments.staff_payment_new, name="staff_payment_new"),
+    path("staff/finance/import/", staff_payments.staff_statement_import, name="staff_statement_import"),
+    path("staff/finance/import/<int:pk>/", staff_payments.staff_statement, name="staff_statement"),
+    path("staff/finance/import/<int:pk>/apply/", staff_payments.staff_statement_apply, name="staff_statement_apply"),
 ]

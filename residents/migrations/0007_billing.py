@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import django.db.models.expressions
+import django.db.models.functions
 from django.conf import settings
 from django.db import migrations, models
 
@@ -346,7 +347,12 @@ class Migration(migrations.Migration):
             model_name="invoice",
             constraint=models.CheckConstraint(
                 condition=models.Q(
-                    ("total", django.db.models.expressions.CombinedExpression(models.F("net"), "+", models.F("tax")))
+                    (
+                        "total",
+                        django.db.models.functions.Round(
+                            django.db.models.expressions.CombinedExpression(models.F("net"), "+", models.F("tax")), 2
+                        ),
+                    )
                 ),
                 name="residents_invoice_total_adds_up",
             ),

@@ -5,7 +5,7 @@ from .frontdesk import Delivery, Visit
 from .invoices import Invoice, InvoiceLine, InvoiceReminder, InvoiceSequence
 from .leases import Lease, LeaseAlert, LeaseSubsidy, LeaseTransition
 from .members import Invitation, Membership
-from .payments import Payment, PaymentAllocation
+from .payments import Payment, PaymentAllocation, StatementImport
 from .requests import ServiceRequest, ServiceRequestAttachment, ServiceRequestEvent, ServiceTarget
 from .stages import MilestoneEvidence, MilestoneReport, StageMilestone, StageTransition
 
@@ -33,5 +33,6 @@ __all__ = [
     "ServiceTarget",
     "StageMilestone",
     "StageTransition",
+    "StatementImport",
     "Visit",
 ]

@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
 
@@ -63,16 +64,24 @@ class InvoiceQuerySet(models.QuerySet):
             credit_notes = credit_notes.filter(issued_on__lte=on)
         paid = allocations.values("invoice").annotate(s=models.Sum("amount")).values("s")
         credited = credit_notes.values("credits").annotate(s=models.Sum("total")).values("s")
+        # Rounded to the fen: SQLite adds decimals as floating point numbers, and a settled invoice
+        # must read 0 there, not 1e-13 (an exact no-op on PostgreSQL).
         return self.annotate(
-            paid=models.functions.Coalesce(models.Subquery(paid, output_field=models.DecimalField(**AMOUNT)), zero),
-            credited=models.functions.Coalesce(
-                models.Subquery(credited, output_field=models.DecimalField(**AMOUNT)), zero
+            paid=Round(
+                models.functions.Coalesce(models.Subquery(paid, output_field=models.DecimalField(**AMOUNT)), zero), 2
+            ),
+            credited=Round(
+                models.functions.Coalesce(models.Subquery(credited, output_field=models.DecimalField(**AMOUNT)), zero),
+                2,
             ),
         ).annotate(
-            open_amount=models.Case(
-                models.When(kind=InvoiceKind.CREDIT_NOTE, then=zero),
-                default=F("total") + F("credited") - F("paid"),
-                output_field=models.DecimalField(**AMOUNT),
+            open_amount=Round(
+                models.Case(
+                    models.When(kind=InvoiceKind.CREDIT_NOTE, then=zero),
+                    default=F("total") + F("credited") - F("paid"),
+                    output_field=models.DecimalField(**AMOUNT),
+                ),
+                2,
             )
         )
 
@@ -130,7 +139,10 @@ class Invoice(models.Model):
                 name="residents_invoice_once_per_period",
             ),
             models.CheckConstraint(condition=Q(number__gt=0), name="residents_invoice_number_positive"),
-            models.CheckConstraint(condition=Q(total=F("net") + F("tax")), name="residents_invoice_total_adds_up"),
+            # Rounded: SQLite compares decimals as floating point numbers (exact on PostgreSQL).
+            models.CheckConstraint(
+                condition=Q(total=Round(F("net") + F("tax"), 2)), name="residents_invoice_total_adds_up"
+            ),
             models.CheckConstraint(
                 condition=Q(kind=InvoiceKind.INVOICE, credits__isnull=True, total__gte=0)
                 | Q(kind=InvoiceKind.CREDIT_NOTE, credits__isnull=False, total__lt=0),

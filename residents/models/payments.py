@@ -87,3 +87,33 @@ class PaymentAllocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payment_id} → {self.invoice_id}: {self.amount}"
+
+
+class StatementImport(models.Model):
+    """A bank statement as read at upload: its credit lines, kept between the preview and applying them.
+
+    Kept in the database, so any web machine shows and applies what another read; only the staff
+    member who uploaded it opens it. Each line carries its ``key`` (``Payment.statement_key``): a
+    line applied once is never applied again, from this upload or any other holding the same line.
+    """
+
+    campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="+", verbose_name=_("campus"))
+    file_name = models.CharField(_("file"), max_length=200)
+    lines = models.JSONField(_("credit lines"), default=list)
+    debits = models.PositiveIntegerField(_("debit lines left out"), default=0)
+    problems = models.JSONField(_("lines not read"), default=list)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("bank statement import")
+        verbose_name_plural = _("bank statement imports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.uploaded_at:%Y-%m-%d})"

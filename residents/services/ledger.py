@@ -47,11 +47,16 @@ def company_balance(company: Company, *, on: dt.date | None = None) -> Balance:
         or "CNY"
     )
     return Balance(
-        invoiced=totals.get(InvoiceKind.INVOICE) or ZERO,
-        credited=totals.get(InvoiceKind.CREDIT_NOTE) or ZERO,
-        paid=payments.aggregate(s=Sum("amount"))["s"] or ZERO,
+        invoiced=_fen(totals.get(InvoiceKind.INVOICE)),
+        credited=_fen(totals.get(InvoiceKind.CREDIT_NOTE)),
+        paid=_fen(payments.aggregate(s=Sum("amount"))["s"]),
         currency=currency,
     )
+
+
+def _fen(total: Decimal | None) -> Decimal:
+    """A sum to the fen: SQLite adds decimals as floating point numbers (exact on PostgreSQL)."""
+    return ZERO if total is None else total.quantize(ZERO)
 
 
 def open_invoices(company: Company):

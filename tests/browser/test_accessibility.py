@@ -64,7 +64,8 @@ def test_staff_pages_have_no_serious_violations(page, live_server, axe_script, p
     problems = []
     staff_pages = ["/staff/", "/staff/onboarding/", f"/staff/reviews/{application.pk}/", "/staff/two-factor/"]
     residents_pages = ["/staff/stages/", "/staff/stages/reports/", "/staff/requests/", "/staff/frontdesk/"]
-    for path in [*staff_pages, *residents_pages]:
+    finance_pages = ["/staff/finance/payments/", "/staff/finance/payments/new/", "/staff/finance/import/"]
+    for path in [*staff_pages, *residents_pages, *finance_pages]:
         problems += _serious_violations(page, f"{live_server.url}{prefix}{path}", axe_script)
         assert page.locator("nav.staff-nav").count() == 1  # signed in: the staff frame was checked
     assert problems == []

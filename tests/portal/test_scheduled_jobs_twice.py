@@ -25,6 +25,7 @@ from residents import schedules as resident_schedules
 from residents.models import Announcement
 from residents.services.announcements import announcement_publish, announcement_save
 from residents.services.frontdesk import delivery_log
+from residents.services.invoices import invoices_issue_batch
 from tenants import events
 from tenants import schedules as tenant_schedules
 from tenants.choices import ApplicationStatus as S
@@ -82,7 +83,11 @@ def world(settings, campus, staff_user, partner_a, broker, httpserver, monkeypat
         in_state(people, "resolved", staff_user)
         # Alert leases ending in 90, 60 and 30 days: the resident's lease ends 60 days after the moment.
         # Issue the month's invoices from the billing day: the same lease, billed from the 1st.
-        leased(resident, starts_on=THEN.date(), ends_on=today + dt.timedelta(days=60), actor=staff_user)
+        lease = leased(resident, starts_on=THEN.date(), ends_on=today + dt.timedelta(days=60), actor=staff_user)
+        # Remind companies of overdue invoices: its first month, invoiced when it began and never paid.
+        invoices_issue_batch(
+            campus_id=campus.pk, period=THEN.date().replace(day=1), lease_ids=[lease.pk], today=THEN.date()
+        )
         # Forget expired idempotency keys, and announce unpublished domain events: a partner listening
         # for its referrals refers a company (with an Idempotency-Key), whose contact then withdraws;
         # the web process stops between the commit and the announcement.

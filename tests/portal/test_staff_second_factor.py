@@ -219,6 +219,8 @@ def test_the_same_session_reaches_staff_content_once_the_code_is_entered(objects
         f"/milestone-evidence/{residents['evidence']}/",
         "/staff/frontdesk/",
         "/staff/frontdesk/deliveries/",
+        "/staff/finance/payments/",
+        "/staff/finance/import/",
         f"/api/v1/service-requests/{residents['request']}/",
         f"/documents/{document.pk}/",
         f"/compliance/{compliance.pk}/",

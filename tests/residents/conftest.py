@@ -58,3 +58,12 @@ def mailed(django_capture_on_commit_callbacks):
         return result, mail.outbox[before:]
 
     return run
+
+
+@pytest.fixture
+def finance(db):
+    """A finance staff member, signed in: records payments and imports bank statements."""
+    user = staff_in_role("finance", "fin")
+    user.first_name, user.last_name = "Fay", "Nance"
+    user.save(update_fields=["first_name", "last_name"])
+    return signed_in(user)

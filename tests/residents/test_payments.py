@@ -1,0 +1,389 @@
+"""Payments: finance staff record what a company paid at /staff/finance/payments/; it settles the
+named invoices or the oldest open ones, and what is left is credit carried to the next invoice.
+Never more than an invoice asks, not even when two people record at the same moment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from residents.choices import PaymentSource
+from residents.exceptions import BillingRefused
+from residents.models import Invoice, Payment, PaymentAllocation
+from residents.services.invoices import credit_note_issue
+from residents.services.ledger import company_balance
+from residents.services.payments import credit_apply, payment_record
+from tests.concurrency import at_once
+from tests.personas import staff_in_role
+from tests.residents.payments_setup import MONTH, billed, issue, leased_and_billed
+from tests.tenants.factories import CompanyFactory
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+PAID_ON = D(2026, 2, 2)
+
+
+@pytest.fixture
+def jan(campus, resident_company):
+    billed(campus)
+    _lease, (invoice,) = leased_and_billed(resident_company, 1)
+    return invoice
+
+
+def open_amount(invoice) -> Decimal:
+    return Invoice.objects.with_settlement().get(pk=invoice.pk).open_amount
+
+
+def record(client, **fields):
+    data = {"amount": "", "received_on": PAID_ON.isoformat(), "reference": "", "invoices": "", "note": ""} | fields
+    return client.post("/staff/finance/payments/new/", data)
+
+
+def page(client, url="/staff/finance/payments/") -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+# --- Recording ---------------------------------------------------------------------------------
+
+
+def test_a_part_payment_settles_part_of_the_invoice_and_records_who(jan, resident_company, finance):
+    response = record(
+        finance.client,
+        company=resident_company.pk,
+        amount="5,000.00",
+        reference="ICW-2026-000001",
+        invoices="ICW-2026-000001",
+    )
+
+    assert response.status_code == 302
+    payment = Payment.objects.get()
+    assert (payment.amount, payment.source, payment.recorded_by, payment.campus) == (
+        Decimal("5000.00"),
+        PaymentSource.MANUAL,
+        finance.user,
+        resident_company.campus,
+    )
+    assert open_amount(jan) == MONTH - 5000
+    assert company_balance(resident_company).owed == MONTH - 5000
+    listed = page(finance.client, response["Location"])
+    assert "Helix Therapeutics" in listed and "ICW-2026-000001: 5,000.00" in listed
+
+
+def test_an_overpayment_is_carried_as_credit_and_settles_the_next_invoice(jan, resident_company, finance):
+    record(finance.client, company=resident_company.pk, amount="15000", invoices="ICW-2026-000001")
+
+    assert open_amount(jan) == 0
+    assert company_balance(resident_company).owed == MONTH - 15000  # -1,980: credit carried
+    assert "1,980.00" in page(finance.client)
+
+    feb = issue(jan.lease, 2)
+    credit_apply(resident_company)  # what issuing is to call after its invoices
+
+    assert open_amount(feb) == MONTH - 1980
+    assert PaymentAllocation.objects.get(invoice=feb).amount == Decimal("1980.00")
+    assert company_balance(resident_company).owed == MONTH - 1980
+
+
+def test_without_invoices_named_the_oldest_due_is_settled_first(campus, resident_company, finance):
+    billed(campus)
+    _lease, (jan, feb, mar) = leased_and_billed(resident_company, 1, 2, 3)
+
+    record(finance.client, company=resident_company.pk, amount=str(MONTH + 1000))
+
+    assert [open_amount(invoice) for invoice in (jan, feb, mar)] == [0, MONTH - 1000, MONTH]
+
+
+def test_named_invoices_are_settled_first_and_the_rest_goes_to_the_oldest(campus, resident_company, staff_user):
+    billed(campus)
+    _lease, (jan, feb) = leased_and_billed(resident_company, 1, 2)
+
+    payment_record(
+        company=resident_company,
+        amount=Decimal("14000"),
+        received_on=PAID_ON,
+        reference="",
+        actor=staff_user,
+        invoices=[(feb, Decimal("3000"))],
+    )
+
+    assert open_amount(feb) == MONTH - 3000
+    assert open_amount(jan) == MONTH - 11000
+    assert sum(PaymentAllocation.objects.values_list("amount", flat=True)) == Decimal("14000")
+
+
+def test_a_credit_note_on_a_paid_invoice_gives_the_difference_back_as_credit(jan, resident_company, staff_user):
+    payment_record(company=resident_company, amount=MONTH, received_on=PAID_ON, reference="", actor=staff_user)
+    credit_note_issue(
+        invoice=jan,
+        reason="Wrong area",
+        actor=staff_user,
+        amount=Decimal("109"),
+        tax_percent=Decimal("9"),
+        today=D(2026, 1, 9),
+    )
+    feb = issue(jan.lease, 2)
+
+    credit_apply(resident_company)
+
+    assert open_amount(jan) == 0
+    assert open_amount(feb) == MONTH - 109
+    assert company_balance(resident_company).owed == MONTH - 109
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"amount": "0"}, "amount", "above zero"),
+        ({"amount": "-5"}, "amount", "above zero"),
+        ({"amount": "abc"}, "amount", "number"),
+        ({"received_on": "2099-01-01"}, "received_on", "today or before"),
+        ({"invoices": "ICW-2026-000002"}, "invoices", "another company"),
+        ({"invoices": "ICW-2026-000003"}, "invoices", "credit note"),
+        ({"invoices": "ICW-2026-999999"}, "invoices", "no invoice numbered"),
+    ],
+)
+def test_a_refused_payment_names_the_field_and_keeps_what_was_typed(
+    jan, resident_company, other_company, staff_user, finance, fields, field, message
+):
+    leased_and_billed(other_company, 1)  # ICW-2026-000002
+    credit_note_issue(
+        invoice=jan,
+        reason="Goodwill",
+        actor=staff_user,
+        amount=Decimal("10"),
+        tax_percent=Decimal("9"),
+        today=D(2026, 1, 9),
+    )
+
+    typed = {"company": resident_company.pk, "amount": "100", "reference": "Transfer 88412"} | fields
+    response = record(finance.client, **typed)
+
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert field in form.errors and message in " ".join(form.errors[field]).lower().replace("’", "'")
+    assert 'value="Transfer 88412"' in response.content.decode()
+    assert not Payment.objects.exists()
+
+
+def test_allocating_more_than_an_invoice_asks_or_than_the_payment_is_refused(jan, resident_company, staff_user):
+    for amount, share in [(Decimal("20000"), Decimal("13020.01")), (Decimal("100"), Decimal("200"))]:
+        with pytest.raises(BillingRefused) as refused:
+            payment_record(
+                company=resident_company,
+                amount=amount,
+                received_on=PAID_ON,
+                reference="",
+                actor=staff_user,
+                invoices=[(jan, share)],
+            )
+        assert refused.value.field == "invoices"
+    assert not Payment.objects.exists()
+
+
+def test_a_statement_line_is_recorded_once(jan, resident_company, staff_user):
+    def pay():
+        return payment_record(
+            company=resident_company,
+            amount=Decimal("100"),
+            received_on=PAID_ON,
+            reference="x",
+            actor=staff_user,
+            source=PaymentSource.STATEMENT,
+            statement_key="a" * 64,
+        )
+
+    pay()
+    with pytest.raises(BillingRefused) as refused:
+        pay()
+    assert "already imported" in refused.value.message
+    assert Payment.objects.count() == 1
+
+
+# --- The list ----------------------------------------------------------------------------------
+
+
+def test_the_list_filters_by_company_source_and_days(campus, resident_company, other_company, staff_user, finance):
+    billed(campus)
+    leased_and_billed(resident_company, 1)
+    leased_and_billed(other_company, 1)
+    for company, day, source, key in [
+        (resident_company, D(2026, 2, 1), PaymentSource.MANUAL, None),
+        (resident_company, D(2026, 3, 1), PaymentSource.STATEMENT, "k1"),
+        (other_company, D(2026, 2, 15), PaymentSource.MANUAL, None),
+    ]:
+        payment_record(
+            company=company,
+            amount=Decimal("10"),
+            received_on=day,
+            reference=f"ref {company.name} {day}",
+            actor=staff_user,
+            source=source,
+            statement_key=key,
+        )
+
+    def shown(query: str) -> set[str]:
+        return {p.reference for p in finance.client.get(f"/staff/finance/payments/?{query}").context["page"]}
+
+    assert len(shown("")) == 3
+    assert shown(f"company={other_company.pk}") == {"ref Nordic Biologics 2026-02-15"}
+    assert shown("source=statement") == {"ref Helix Therapeutics 2026-03-01"}
+    assert shown("received_from=2026-02-10&received_to=2026-02-28") == {"ref Nordic Biologics 2026-02-15"}
+
+
+def test_the_list_reads_in_a_constant_number_of_queries(
+    campus, resident_company, staff_user, finance, django_assert_max_num_queries
+):
+    billed(campus)
+    leased_and_billed(resident_company, 1, 2, 3)
+
+    def pay(amount):
+        payment_record(company=resident_company, amount=amount, received_on=PAID_ON, reference="", actor=staff_user)
+
+    pay(Decimal("10"))
+    reset_queries()  # the log is read lazily and emptied by each request: count at once
+    with CaptureQueriesContext(connection) as one:
+        page(finance.client)
+    queries = len(one)
+    for _ in range(8):
+        pay(Decimal("5000"))  # settling several invoices each, and carrying credit
+
+    assert queries > 5
+    with django_assert_max_num_queries(queries):
+        page(finance.client)  # amounts, what each settled and the credit it carries
+    assert len(finance.client.get("/staff/finance/payments/").context["page"]) == 9
+
+
+# --- Who may ------------------------------------------------------------------------------------
+
+URLS = ["/staff/finance/payments/", "/staff/finance/payments/new/", "/staff/finance/import/"]
+
+
+@pytest.mark.parametrize(
+    ("role", "reads", "records"),
+    [
+        ("finance", 200, 200),
+        ("campus_manager", 200, 200),
+        ("auditor", 200, 403),
+        ("front_desk", 403, 403),
+        ("service_desk", 403, 403),
+        ("screening_officer", 403, 403),
+    ],
+)
+def test_staff_roles_on_the_finance_pages(role, reads, records, jan, resident_company):
+    client = Client()
+    client.force_login(staff_in_role(role, f"{role}-person"))
+
+    assert client.get("/staff/finance/payments/").status_code == reads
+    for url in URLS[1:]:
+        assert client.get(url).status_code == records, url
+    posted = client.post("/staff/finance/payments/new/", {"company": resident_company.pk, "amount": "10"})
+    assert posted.status_code in ({200, 400} if records == 200 else {403})
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["resident_admin", "resident_finance", "anonymous"])
+def test_residents_and_strangers_are_sent_to_the_staff_sign_in(who, request, jan, resident_company):
+    client = Client() if who == "anonymous" else request.getfixturevalue(who).client
+
+    for url in URLS:
+        response = client.get(url)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"], url
+    client.post(
+        "/staff/finance/payments/new/", {"company": resident_company.pk, "amount": "10", "received_on": "2026-02-02"}
+    )
+    assert not Payment.objects.exists()
+
+
+def test_the_staff_navigation_links_finance_for_roles_that_read_payments(finance, desk):
+    assert 'href="/staff/finance/payments/"' in page(finance.client, "/staff/")
+    assert 'href="/staff/finance/payments/"' not in page(desk.client, "/staff/")
+
+
+# --- The admin ---------------------------------------------------------------------------------
+
+
+def test_the_admin_records_a_payment_through_the_service_and_never_edits_one(jan, resident_company, finance):
+    response = finance.client.post(
+        "/admin/residents/payment/add/",
+        {
+            "company": resident_company.pk,
+            "amount": "20000",
+            "received_on": "2026-02-02",
+            "reference": "Wire",
+            "invoices": "icw-2026-000001",
+            "note": "",
+            "allocations-TOTAL_FORMS": "0",
+            "allocations-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    payment = Payment.objects.get()
+    assert payment.recorded_by == finance.user and open_amount(jan) == 0
+    shown = page(finance.client, f"/admin/residents/payment/{payment.pk}/change/")
+    assert "ICW-2026-000001" in shown and 'name="amount"' not in shown
+    assert finance.client.post(f"/admin/residents/payment/{payment.pk}/change/", {"amount": "1"}).status_code == 403
+    assert finance.client.post(f"/admin/residents/payment/{payment.pk}/delete/", {"post": "yes"}).status_code == 403
+    listed = page(finance.client, f"/admin/residents/payment/?q=Wire&campus__id__exact={resident_company.campus_id}")
+    assert "Helix Therapeutics" in listed
+
+
+def test_the_admin_refuses_another_companys_invoice_on_the_form(jan, resident_company, other_company, finance):
+    leased_and_billed(other_company, 1)
+
+    response = finance.client.post(
+        "/admin/residents/payment/add/",
+        {
+            "company": resident_company.pk,
+            "amount": "100",
+            "received_on": "2026-02-02",
+            "invoices": "ICW-2026-000002",
+            "allocations-TOTAL_FORMS": "0",
+            "allocations-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200 and "another company" in response.content.decode()
+    assert not Payment.objects.exists()
+
+
+# --- Two people at once ------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_people_recording_against_one_invoice_at_once_never_allocate_more_than_it_asks(campus, staff_user):
+    billed(campus)
+    company = CompanyFactory(campus=campus)
+    _lease, (invoice,) = leased_and_billed(company, 1)
+
+    def pay(share):
+        return lambda: payment_record(
+            company=company,
+            amount=Decimal("10000"),
+            received_on=PAID_ON,
+            reference="",
+            actor=staff_user,
+            invoices=[(invoice, share)] if share else [invoice],
+        )
+
+    outcomes = at_once(pay(Decimal("10000")), pay(Decimal("10000")), pay(None), pay(None))
+
+    recorded = [outcome for outcome in outcomes if isinstance(outcome, Payment)]
+    refused = [outcome for outcome in outcomes if isinstance(outcome, BillingRefused)]
+    assert len(recorded) + len(refused) == 4, outcomes
+    assert len(recorded) >= 2  # at most one share of 10,000 fits; plain invoices always record
+    assert open_amount(invoice) == 0
+    paid = sum(PaymentAllocation.objects.filter(invoice=invoice).values_list("amount", flat=True))
+    assert paid == MONTH
+    for payment in recorded:
+        assert sum(payment.allocations.values_list("amount", flat=True)) <= payment.amount
+    assert company_balance(company).owed == MONTH - 10000 * len(recorded)
