@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from campus.models import Allocation, Campus
 from common.actors import Actor, actor_user
 from common.jobs import enqueue_on_commit
+from tenants.models import Company
 
 from ..choices import InvoiceKind
 from ..exceptions import BillingRefused
@@ -36,6 +37,7 @@ from ..models import Invoice, InvoiceLine, InvoiceSequence, Lease
 from ..rent import HUNDRED, LineKind, MonthLine, lease_month_amounts, month_bounds, to_fen
 from ..selectors import leases_in_force
 from .invoice_delivery import invoices_undelivered
+from .payments import credit_apply, payments_with_credit
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +126,7 @@ def invoices_issue_batch(*, campus_id: int, period: dt.date, lease_ids: Sequence
             issued = _write(campus, first, drafts, today)
     for invoice in issued:
         enqueue_on_commit(_deliver_job(), invoice.pk)
+    _spend_credit({invoice.company_id for invoice in issued})
     logger.info("Issued %s invoices for %s on campus %s", len(issued), first, campus_id)
     return len(issued)
 
@@ -168,6 +171,13 @@ def _write(campus: Campus, period: dt.date, drafts: list, today: dt.date) -> lis
         for position, line in enumerate(lines, start=1)
     )
     return invoices
+
+
+def _spend_credit(company_ids: set[int]) -> None:
+    """Settle new invoices from the credit their companies carry (overpayments), company by company."""
+    carrying = payments_with_credit().filter(company_id__in=company_ids).values_list("company_id", flat=True)
+    for company in Company.objects.filter(pk__in=set(carrying)).order_by("pk"):
+        credit_apply(company)
 
 
 def _deliver_job():
@@ -281,6 +291,7 @@ def _credit_note(invoice: Invoice, lines: list[InvoiceLine], *, reason: str, act
         line.invoice = note
     InvoiceLine.objects.bulk_create(lines)
     enqueue_on_commit(_deliver_job(), note.pk)
+    credit_apply(invoice.company)  # what was paid beyond what the invoice now asks becomes credit
     return note
 
 

@@ -231,11 +231,12 @@ def _allocate(payment: Payment, invoice: Invoice, part: Decimal) -> None:
     invoice.open_amount -= part
 
 
-def payments_with_credit(company: Company):
-    """The company's payments not wholly allocated, oldest first, with ``allocated`` and ``credit``."""
+def payments_with_credit(company: Company | None = None):
+    """The company's payments not wholly allocated, oldest first, with ``allocated`` and ``credit``
+    (every company's with ``company`` None)."""
+    payments = Payment.objects.all() if company is None else Payment.objects.filter(company=company)
     return (
-        Payment.objects.filter(company=company)
-        .annotate(allocated=Coalesce(Sum("allocations__amount"), ZERO))
+        payments.annotate(allocated=Coalesce(Sum("allocations__amount"), ZERO))
         .annotate(credit=Round(F("amount") - F("allocated"), 2))  # to the fen: SQLite adds in floating point
         .filter(credit__gt=0)
         .order_by("received_on", "pk")

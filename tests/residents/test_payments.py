@@ -17,7 +17,7 @@ from residents.exceptions import BillingRefused
 from residents.models import Invoice, Payment, PaymentAllocation
 from residents.services.invoices import credit_note_issue
 from residents.services.ledger import company_balance
-from residents.services.payments import credit_apply, payment_record
+from residents.services.payments import payment_record
 from tests.concurrency import at_once
 from tests.personas import staff_in_role
 from tests.residents.payments_setup import MONTH, billed, issue, leased_and_billed
@@ -84,8 +84,7 @@ def test_an_overpayment_is_carried_as_credit_and_settles_the_next_invoice(jan, r
     assert company_balance(resident_company).owed == MONTH - 15000  # -1,980: credit carried
     assert "1,980.00" in page(finance.client)
 
-    feb = issue(jan.lease, 2)
-    credit_apply(resident_company)  # what issuing is to call after its invoices
+    feb = issue(jan.lease, 2)  # issuing spends the carried credit
 
     assert open_amount(feb) == MONTH - 1980
     assert PaymentAllocation.objects.get(invoice=feb).amount == Decimal("1980.00")
@@ -129,9 +128,7 @@ def test_a_credit_note_on_a_paid_invoice_gives_the_difference_back_as_credit(jan
         tax_percent=Decimal("9"),
         today=D(2026, 1, 9),
     )
-    feb = issue(jan.lease, 2)
-
-    credit_apply(resident_company)
+    feb = issue(jan.lease, 2)  # the credit note gave the excess back as credit; issuing spends it
 
     assert open_amount(jan) == 0
     assert open_amount(feb) == MONTH - 109
