@@ -50,3 +50,27 @@ def test_the_demo_invoices_every_month_of_its_leases_in_number_order_once(django
     first = invoices[0]
     assert first.lines.get(kind="subsidy").net == -first.lines.get(kind="rent").net
     assert first.total > 0
+
+
+def test_the_demo_pays_its_invoices_but_one_resident_is_in_arrears(django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from residents.demo import invoices as demo_invoices
+    from residents.models import Invoice, Payment
+    from residents.services.ledger import company_balance
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--no-admin", verbosity=0)
+    campus = Campus.objects.get()
+    residents = sorted(Company.objects.residents().filter(campus=campus), key=lambda company: company.name)
+    payments = Payment.objects.count()
+
+    demo_invoices.seed(campus, residents)
+
+    assert Payment.objects.count() == payments > 0  # once
+    owing = [company for company in residents if company_balance(company).owed > 0]
+    assert owing == [residents[-1]]
+    overdue = Invoice.objects.with_settlement().filter(
+        company=residents[-1], open_amount__gt=0, due_on__lt=timezone.localdate()
+    )
+    assert overdue.exists()
