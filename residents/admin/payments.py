@@ -11,11 +11,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import ReadOnlyInline, ServiceSaveMixin
-from common.errors import DomainError
 
-from ..forms.payments import PaymentForm
+from ..forms.payments import PaymentForm, payment_form_check
 from ..models import Payment, PaymentAllocation, StatementImport
-from ..services.payments import payment_check, payment_record
+from ..services.payments import payment_record
 
 
 class PaymentAdminForm(forms.ModelForm):
@@ -29,14 +28,7 @@ class PaymentAdminForm(forms.ModelForm):
         fields = ["company", "amount", "received_on", "reference", "note"]
 
     def clean(self):
-        cleaned = super().clean()
-        data = {key: cleaned.get(key) for key in ("company", "amount", "received_on")}
-        if all(value is not None for value in data.values()) and "invoices" in cleaned:
-            try:
-                payment_check(**data, invoices=cleaned["invoices"] or None)
-            except DomainError as error:
-                self.add_error(error.field if error.field in self.fields else None, error.message)
-        return cleaned
+        return payment_form_check(self, super().clean())
 
 
 class AllocationInline(ReadOnlyInline):

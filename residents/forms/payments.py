@@ -87,14 +87,18 @@ class PaymentForm(forms.Form):
         return invoices
 
     def clean(self):
-        cleaned = super().clean()
-        data = {key: cleaned.get(key) for key in ("company", "amount", "received_on")}
-        if all(value is not None for value in data.values()) and "invoices" in cleaned:
-            try:
-                payment_check(**data, invoices=cleaned["invoices"] or None)
-            except DomainError as error:
-                self.add_error(error.field if error.field in self.fields else None, error.message)
-        return cleaned
+        return payment_form_check(self, super().clean())
+
+
+def payment_form_check(form: forms.BaseForm, cleaned: dict) -> dict:
+    """The service's checks on a payment form (staff page or admin), each shown on its field."""
+    data = {key: cleaned.get(key) for key in ("company", "amount", "received_on")}
+    if all(value is not None for value in data.values()) and "invoices" in cleaned:
+        try:
+            payment_check(**data, invoices=cleaned["invoices"] or None)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+    return cleaned
 
 
 class PaymentFilter(forms.Form):
