@@ -194,7 +194,7 @@ def paying_occupancy(campus: Campus, on: dt.date) -> FinanceTable:
         [_("Building"), _("Lettable m²"), _("Leased m²"), _("Occupancy %"), _("Paying m²"), _("Paying occupancy %")],
         help_text=_(
             "Lettable: the area of the building's spaces. Leased: the area of allocations under a lease in "
-            "force on the day. Paying: leased area not in a rent-free month (100% of the rent waived); a "
+            "force on the day. Paying: leased area not in a rent-free month (the whole rent waived); a "
             "month with part of the rent waived counts as paying, since the company pays rent for it."
         ),
     )
