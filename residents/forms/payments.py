@@ -142,6 +142,10 @@ class StatementUploadForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        campuses = list(Campus.objects.order_by("name")[:2])
+        if len(campuses) == 1:  # one campus: nothing to choose
+            self.fields["campus"].initial = campuses[0]
+            self.fields["campus"].empty_label = None
         self.fields["file"].help_text = _(
             "A CSV or Excel (.xlsx) export of the account's transactions, at most %(limit)s MB."
         ) % {"limit": MAX_BYTES // (1024 * 1024)}
