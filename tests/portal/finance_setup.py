@@ -14,7 +14,8 @@ February   #3: 2,120                       #4: 6,510; credit note #5 of
 March      #6: 2,120                       #7: 6,510
 =========  ==============================  ==============================
 
-Helix paid 2,500 on 15 January: 2,120 to #1, 380 left as credit. Nordic paid 1,000 to #4 on 25 February.
+Helix paid 2,500 on 15 January: 2,120 to #1, 380 left as credit, which issuing March's invoices
+spends on #3 (its oldest open invoice). Nordic paid 1,000 to #4 on 25 February.
 """
 
 from __future__ import annotations

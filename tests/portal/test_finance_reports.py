@@ -90,14 +90,15 @@ def test_arrears_are_bucketed_by_days_past_due_on_the_report_day(finance, billed
         "over 90 days",
         "Overdue",
     ]
-    # Helix: January paid; February (due 20 Feb) 14 days late; March not yet due.
+    # Helix: January paid; February (due 20 Feb) 14 days late, less the 380 credit March's issue
+    # spent on it; March not yet due.
     # Nordic: January 45 days late; February 6,510 - 1,000 paid - 1,635 credited; March not yet due.
     zero = n("0.00")
     assert arrears.rows == [
-        ["Helix Therapeutics", "CNY", n("2120.00"), n("2120.00"), zero, zero, zero, n("2120.00")],
+        ["Helix Therapeutics", "CNY", n("2120.00"), n("1740.00"), zero, zero, zero, n("1740.00")],
         ["Nordic Biologics", "CNY", n("6510.00"), n("3875.00"), n("6510.00"), zero, zero, n("10385.00")],
     ]
-    assert arrears.totals == [["Total", "CNY", n("8630.00"), n("5995.00"), n("6510.00"), zero, zero, n("12505.00")]]
+    assert arrears.totals == [["Total", "CNY", n("8630.00"), n("5615.00"), n("6510.00"), zero, zero, n("12125.00")]]
 
 
 def test_arrears_on_an_earlier_day_leave_out_later_payments_and_credit_notes(finance, billed):
@@ -220,13 +221,18 @@ def test_invoices_export_one_row_per_line_with_the_invoice_credit_notes_naming_t
 
 
 def test_payments_export_a_row_per_allocation_and_one_for_the_unallocated_rest(finance, billed):
+    from tests.portal.finance_setup import paid
+    from tests.tenants.factories import CompanyFactory
+
+    paid(CompanyFactory(campus=billed, name="Prepaid Labs"), "800", D(2026, 3, 1))  # no invoice yet: all credit
     rows = streamed(export(finance, billed, "payments", "csv"))
 
     assert rows[0][-4:] == ["Currency", "Row", "Invoice number", "Amount"]
     assert [row[1:3] + row[5:] for row in rows[1:]] == [
         ["2026-01-15", "Helix Therapeutics", "2500.00", "CNY", "Allocated", "ICW-2026-000001", "2120.00"],
-        ["2026-01-15", "Helix Therapeutics", "2500.00", "CNY", "Unallocated", "", "380.00"],
+        ["2026-01-15", "Helix Therapeutics", "2500.00", "CNY", "Allocated", "ICW-2026-000003", "380.00"],
         ["2026-02-25", "Nordic Biologics", "1000.00", "CNY", "Allocated", "ICW-2026-000004", "1000.00"],
+        ["2026-03-01", "Prepaid Labs", "800.00", "CNY", "Unallocated", "", "800.00"],
     ]
 
 
@@ -240,7 +246,7 @@ def test_exports_open_in_excel_with_numbers_and_dates(finance, billed):
     assert first[0] == "ICW-2026-000001" and first[3] == dt.datetime(2026, 1, 5)
     assert first[9:13] == [10000, 9, 900, 10900]
     assert invoices.max_row == 1 + 16
-    assert [cell.value for cell in payments[3]][7:] == ["Unallocated", None, 380]
+    assert [cell.value for cell in payments[3]][7:] == ["Allocated", "ICW-2026-000003", 380]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
