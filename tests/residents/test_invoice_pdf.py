@@ -185,8 +185,9 @@ def test_credit_note_names_the_invoice_it_corrects_and_why(campus, company):
 
 
 def test_a_hostile_company_name_renders_without_what_the_font_cannot_print(campus, company):
+    # Not saved: PostgreSQL refuses a NUL byte in text, and forms refuse it before that. The
+    # renderer reads what it is given.
     company.name, company.name_zh = HOSTILE, "𠮷野家\u200b生物"
-    company.save(update_fields=["name", "name_zh"])
 
     pdf = invoice_pdf_render(invoice_with_lines(campus, company))
 
