@@ -329,19 +329,25 @@ def _correction(invoice: Invoice, amount, tax_percent, left: Decimal, reason: st
 def overbilled_credit(*, lease: Lease, actor: Actor, reason: str, today: dt.date | None = None) -> list[Invoice]:
     """After a lease ends early: credit what its invoices billed past its new last day.
 
-    Each invoice of a month from the last day's on is compared with what the month costs now,
-    tax rate by tax rate; the difference becomes one credit note per invoice, with a line per rate.
+    Each invoice of a month from the last day's on, less the credit notes already against it, is
+    compared with what the month costs now, tax rate by tax rate; what it still asks beyond that
+    becomes one credit note per invoice, with a line per rate. An invoice credited before is never
+    credited below what its days now cost, nor below zero.
     """
     today = today or timezone.localdate()
     first_month = lease.last_day.replace(day=1)
     notes = []
     invoices = Invoice.objects.filter(lease=lease, kind=InvoiceKind.INVOICE, period__gte=first_month)
-    for invoice in invoices.select_related("campus").prefetch_related("lines").order_by("period"):
-        billed, now = _by_rate(invoice.lines.all()), _by_rate(lease_month_amounts(lease, invoice.period))
+    # Locked as credit_note_issue locks them, so a credit note issued meanwhile is counted here.
+    invoices = invoices.select_for_update(of=("self",)).select_related("campus")
+    for invoice in invoices.prefetch_related("lines", "credit_notes__lines").order_by("period"):
+        corrections = [line for note in invoice.credit_notes.all() for line in note.lines.all()]
+        billed = _by_rate([*invoice.lines.all(), *corrections])
+        now = _by_rate(lease_month_amounts(lease, invoice.period))
         lines = []
         for rate in sorted(billed):
-            net = billed[rate][0] - now.get(rate, (0, 0))[0]
-            tax = billed[rate][1] - now.get(rate, (0, 0))[1]
+            net = max(billed[rate][0] - now.get(rate, (0, 0))[0], 0)
+            tax = max(billed[rate][1] - now.get(rate, (0, 0))[1], 0)
             if net or tax:
                 lines.append(
                     InvoiceLine(

@@ -251,6 +251,41 @@ def test_ending_a_lease_early_credits_what_was_billed_after_its_last_day(billed_
     assert Invoice.objects.filter(kind=InvoiceKind.INVOICE).count() == 1
 
 
+@pytest.mark.parametrize(
+    ("credited_first", "credit_notes", "left_open"),
+    [
+        ({"amount": "", "tax_percent": "", "reason": "Wrong area"}, 1, Decimal("0.00")),
+        # A goodwill gesture of 1,090 on the rent: the end still leaves what the 15 days cost.
+        ({"amount": "1090", "tax_percent": "9.00", "reason": "Goodwill"}, 2, Decimal("6510.00")),
+    ],
+    ids=["reversed-in-full", "partly-credited"],
+)
+def test_ending_a_lease_early_never_credits_an_invoice_beyond_what_it_billed(
+    billed_campus, resident_company, resident_finance, client, credited_first, credit_notes, left_open
+):
+    """Ending a lease credits what is billed after its last day and not credited yet: an invoice
+    corrected by a credit note before is never credited twice for the same days."""
+    from tests.personas import staff_in_role
+
+    lease = leased(resident_company)
+    invoices_issue(today=D(2026, 6, 5))
+    june = Invoice.objects.get(lease=lease)
+    client.force_login(staff_in_role("finance"))
+    assert client.post(f"/admin/residents/invoice/{june.pk}/credit-note/", credited_first).status_code == 302
+
+    ended = client.post(
+        f"/admin/residents/lease/{lease.pk}/terminate/", {"terminated_on": "2026-06-15", "reason": "Moved out"}
+    )
+
+    assert ended.status_code == 302
+    settled = Invoice.objects.with_settlement().get(pk=june.pk)
+    assert settled.credit_notes.count() == credit_notes
+    assert -settled.credited <= june.total
+    assert settled.open_amount == left_open
+    page = resident_finance.client.get("/my/invoices/").content.decode()
+    assert 'class="balance credit"' not in page  # the company is not given money back for nothing
+
+
 # --- Sending ------------------------------------------------------------------------------------
 
 
