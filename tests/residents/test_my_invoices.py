@@ -4,6 +4,7 @@ own, with its balance and where each invoice stands; no one else's, and no other
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import urllib.request
 from decimal import Decimal
@@ -173,6 +174,32 @@ def test_the_pdf_is_rendered_once_and_downloaded_under_the_invoices_number(ledge
     january.refresh_from_db()
     assert january.pdf == f"invoices/{january.campus.slug}/2026/{january.display_number}.pdf"
     assert calls == [january.pk]
+
+
+@pytest.mark.parametrize(
+    ("reason", "line", "times"),
+    [
+        ("Wrong area billed, see the letter below.\n" + "Line of the letter.\n" * 60, "Lineoftheletter.", 60),
+        ("面积计算有误，" * 280, "误", 280),
+    ],
+    ids=["many-lines", "long-chinese"],
+)
+def test_a_credit_note_with_a_long_reason_still_downloads_as_a_pdf(
+    resident_company, resident_finance, staff_user, reason, line, times
+):
+    """The reason staff give may be a pasted letter (up to 2,000 characters): it runs onto the next
+    page rather than leaving the company without the document (and the e-mail without its PDF)."""
+    from pypdf import PdfReader
+
+    [invoice] = invoiced(resident_company)
+    note = credit_note_issue(invoice=invoice, reason=reason, actor=staff_user)
+
+    response = resident_finance.client.get(f"/my/invoices/{note.pk}/pdf/")
+
+    assert response.status_code == 200
+    pages = PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages
+    text = "".join("".join(page.extract_text().replace("\x00", "").split()) for page in pages)
+    assert len(pages) == 2 and text.count(line) == times  # every line of it, over two pages
 
 
 @time_machine.travel(TODAY, tick=False)
