@@ -139,10 +139,12 @@ def staff_statement_apply(request, pk: int):
     """Record the ticked lines, each for the company chosen on its row."""
     statement = _statement(request, pk)
     companies = {str(company.pk): company for company in billed_companies(statement.campus)}
+    # A line's own number as the preview wrote it, nothing else ("²" and "٣" pass isdigit()).
+    indexes = {str(index): index for index in range(len(statement.lines))}
     chosen = {}
     for value in request.POST.getlist("line"):
-        if value.isdigit() and int(value) < len(statement.lines):
-            chosen[int(value)] = companies.get(request.POST.get(f"company-{value}", ""))
+        if value in indexes:
+            chosen[indexes[value]] = companies.get(request.POST.get(f"company-{value}", ""))
     if not chosen:
         messages.error(request, _("Tick the lines to record."))
         return redirect("residents:staff_statement", pk=statement.pk)

@@ -228,6 +228,18 @@ def test_a_line_is_recorded_only_for_a_company_of_the_statements_campus(invoiced
     assert not Payment.objects.exists()
 
 
+@pytest.mark.parametrize("line", ["²", "٣", "9" * 5000, "-1", " 0", "0x1", ""])
+def test_a_line_number_that_is_no_line_of_the_statement_records_nothing(invoiced, finance, resident_company, line):
+    """The ticked lines come back from the browser: anything but a line's own number is ignored."""
+    statement = upload(finance.client, invoiced, csv_upload(ENGLISH))
+    companies = {f"company-{name}": resident_company.pk for name in [*range(len(statement.lines)), line[:10]]}
+
+    response = finance.client.post(f"/staff/finance/import/{statement.pk}/apply/", {"line": [line], **companies})
+
+    assert response.status_code == 302 and response["Location"] == f"/staff/finance/import/{statement.pk}/"
+    assert not Payment.objects.exists()
+
+
 def test_a_statement_opens_only_for_whoever_uploaded_it(invoiced, finance, resident_company):
     statement = upload(finance.client, invoiced, csv_upload(ENGLISH))
     colleague = signed_in(staff_in_role("finance", "colleague"))
