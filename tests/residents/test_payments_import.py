@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import time
 import zipfile
 from decimal import Decimal
 
@@ -313,6 +314,18 @@ def test_a_hostile_or_broken_file_is_refused_with_a_clear_message(invoiced, fina
 
 
 # --- The reader, line by line ------------------------------------------------------------------
+
+
+def test_a_statement_of_a_million_columns_is_read_in_a_moment(invoiced, finance):
+    """Columns past the 60 a statement may have are never looked at (it took seconds of CPU)."""
+    row = b"2026-02-03,ICW-2026-000001,1.00" + b"," * 1_200_000 + b"\n"
+    content = b"Date,Reference,Credit\n" + row * 4
+    started = time.process_time()
+
+    statement = upload(finance.client, invoiced, SimpleUploadedFile("wide.csv", content))
+
+    assert time.process_time() - started < 2.5
+    assert [line["amount"] for line in statement.lines] == ["1.00"] * 4
 
 
 @pytest.mark.parametrize(
