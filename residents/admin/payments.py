@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from common.admin import ReadOnlyInline, ServiceSaveMixin
 from common.errors import DomainError
 
-from ..forms.payments import PaymentForm
+from ..exceptions import SentTwice
+from ..forms.payments import PaymentForm, SubmissionField
 from ..models import Payment, PaymentAllocation, StatementImport
 from ..services.payments import payment_check, payment_record
 
@@ -22,6 +23,7 @@ class PaymentAdminForm(forms.ModelForm):
     invoices = forms.CharField(
         label=_("Invoices"), max_length=500, required=False, help_text=PaymentForm.base_fields["invoices"].help_text
     )
+    submission = SubmissionField()
     clean_invoices = PaymentForm.clean_invoices
 
     class Meta:
@@ -33,7 +35,11 @@ class PaymentAdminForm(forms.ModelForm):
         data = {key: cleaned.get(key) for key in ("company", "amount", "received_on")}
         if all(value is not None for value in data.values()) and "invoices" in cleaned:
             try:
-                payment_check(**data, invoices=cleaned["invoices"] or None)
+                payment_check(
+                    **data, invoices=cleaned["invoices"] or None, submission_key=cleaned.get("submission") or None
+                )
+            except SentTwice as error:  # above the form: its key is a hidden field
+                self.add_error(None, error.message)
             except DomainError as error:
                 self.add_error(error.field if error.field in self.fields else None, error.message)
         return cleaned
@@ -57,7 +63,7 @@ class PaymentAdmin(ServiceSaveMixin, admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["company", "amount", "received_on", "reference", "invoices", "note"]
+            return ["company", "amount", "received_on", "reference", "invoices", "note", "submission"]
         return [
             "company",
             "campus",
@@ -86,15 +92,19 @@ class PaymentAdmin(ServiceSaveMixin, admin.ModelAdmin):
 
     def service_save(self, request, form, change):
         data = form.cleaned_data
-        return payment_record(
-            company=data["company"],
-            amount=data["amount"],
-            received_on=data["received_on"],
-            reference=data["reference"],
-            invoices=data["invoices"] or None,
-            note=data["note"],
-            actor=request.user,
-        )
+        try:
+            return payment_record(
+                company=data["company"],
+                amount=data["amount"],
+                received_on=data["received_on"],
+                reference=data["reference"],
+                invoices=data["invoices"] or None,
+                note=data["note"],
+                submission_key=data["submission"] or None,
+                actor=request.user,
+            )
+        except SentTwice:  # the same form, sent at the same moment: its first sending recorded it
+            return Payment.objects.get(submission_key=data["submission"])
 
 
 @admin.register(StatementImport)

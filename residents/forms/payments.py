@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +18,7 @@ from common.errors import DomainError
 from tenants.models import Company
 
 from ..choices import PaymentSource
+from ..exceptions import SentTwice
 from ..models import Invoice
 from ..services.payments import payment_check
 from ..statements import MAX_BYTES
@@ -41,8 +45,25 @@ class AmountField(forms.DecimalField):
         return super().to_python(value)
 
 
+class SubmissionField(forms.CharField):
+    """A random key the form is shown with and sent back with: the service keeps it with what it
+    writes (a unique column), so the same form sent twice (a double click, a reload) acts once."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            required=False,
+            initial=lambda: secrets.token_urlsafe(24),
+            validators=[RegexValidator(r"^[A-Za-z0-9_-]{16,64}$")],
+            **kwargs,
+        )
+
+
 class PaymentForm(forms.Form):
     """A payment recorded by hand; the service's own check runs in ``clean()``."""
+
+    submission = SubmissionField()
 
     company = CompanyChoiceField(label=_("Company"), queryset=Company.objects.none())
     amount = AmountField(label=_("Amount received"), max_digits=14, decimal_places=2)
@@ -91,9 +112,14 @@ class PaymentForm(forms.Form):
         data = {key: cleaned.get(key) for key in ("company", "amount", "received_on")}
         if all(value is not None for value in data.values()) and "invoices" in cleaned:
             try:
-                payment_check(**data, invoices=cleaned["invoices"] or None)
+                payment_check(
+                    **data, invoices=cleaned["invoices"] or None, submission_key=cleaned.get("submission") or None
+                )
             except DomainError as error:
-                self.add_error(error.field if error.field in self.fields else None, error.message)
+                code = "sent_twice" if isinstance(error, SentTwice) else None
+                self.add_error(
+                    error.field if error.field in self.fields else None, ValidationError(error.message, code)
+                )
         return cleaned
 
 

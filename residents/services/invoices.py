@@ -32,7 +32,7 @@ from common.jobs import enqueue_on_commit
 from tenants.models import Company
 
 from ..choices import InvoiceKind
-from ..exceptions import BillingRefused
+from ..exceptions import BillingRefused, SentTwice
 from ..models import Invoice, InvoiceLine, InvoiceSequence, Lease
 from ..rent import HUNDRED, LineKind, MonthLine, lease_month_amounts, month_bounds, to_fen
 from ..selectors import leases_in_force
@@ -222,11 +222,19 @@ def credit_note_issue(
     amount: Decimal | None = None,
     tax_percent: Decimal | None = None,
     today: dt.date | None = None,
+    submission_key: str | None = None,
 ) -> Invoice:
     """Correct ``invoice`` by a credit note: the whole of what is left (``amount`` None: every line
-    reversed), or ``amount`` gross (tax included) at ``tax_percent``, as one correction line."""
+    reversed), or ``amount`` gross (tax included) at ``tax_percent``, as one correction line. A
+    form's ``submission_key`` issues it once however often the form is sent."""
     today = today or timezone.localdate()
     locked = Invoice.objects.select_for_update().select_related("campus").get(pk=invoice.pk)
+    # Under the invoice's lock: a second sending of the form waits for the first, then finds it.
+    if submission_key and Invoice.objects.filter(submission_key=submission_key).exists():
+        raise SentTwice(
+            _("This credit note was issued already: the form was sent twice, and it is issued once."),
+            field="submission",
+        )
     if locked.kind != InvoiceKind.INVOICE:
         raise BillingRefused(_("Only an invoice can be corrected by a credit note."))
     if not reason.strip():
@@ -261,10 +269,20 @@ def credit_note_issue(
         lines = [_correction(locked, amount, tax_percent, left, reason)]
     if sum((line.net + line.tax for line in lines), Decimal("0")) >= 0:
         raise BillingRefused(_("A credit note must take something off the invoice."), field="amount")
-    return _credit_note(locked, lines, reason=reason.strip(), actor=actor, today=today)
+    return _credit_note(
+        locked, lines, reason=reason.strip(), actor=actor, today=today, submission_key=submission_key or None
+    )
 
 
-def _credit_note(invoice: Invoice, lines: list[InvoiceLine], *, reason: str, actor: Actor, today: dt.date) -> Invoice:
+def _credit_note(
+    invoice: Invoice,
+    lines: list[InvoiceLine],
+    *,
+    reason: str,
+    actor: Actor,
+    today: dt.date,
+    submission_key: str | None = None,
+) -> Invoice:
     """Write a credit note of ``lines`` (negative) against ``invoice``, numbered in sequence."""
     net = sum((line.net for line in lines), Decimal("0"))
     tax = sum((line.tax for line in lines), Decimal("0"))
@@ -286,6 +304,7 @@ def _credit_note(invoice: Invoice, lines: list[InvoiceLine], *, reason: str, act
         total=net + tax,
         reason=reason,
         created_by=actor_user(actor),
+        submission_key=submission_key,
     )
     for line in lines:
         line.invoice = note

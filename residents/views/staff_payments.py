@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Sum
 from django.db.models.functions import Coalesce
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_POST
 from common.errors import DomainError
 from common.staff import staff_required
 
+from ..exceptions import SentTwice
 from ..forms.payments import PaymentFilter, PaymentForm, StatementUploadForm
 from ..models import Payment, PaymentAllocation, StatementImport
 from ..services.bank_statements import (
@@ -72,8 +74,11 @@ def staff_payment_new(request):
                 reference=data["reference"],
                 invoices=data["invoices"] or None,
                 note=data["note"],
+                submission_key=data["submission"] or None,
                 actor=request.user,
             )
+        except SentTwice as error:
+            form.add_error("submission", ValidationError(error.message, code="sent_twice"))
         except DomainError as error:
             add_error(form, error)
         else:
@@ -83,6 +88,10 @@ def staff_payment_new(request):
                 % {"amount": payment.amount, "currency": payment.currency, "company": payment.company.name},
             )
             return redirect(f"{reverse('residents:staff_payments')}?company={payment.company_id}")
+    if form.has_error("submission", "sent_twice"):
+        # Sent before (a double click, a reload): the payment stands once, as the list shows.
+        messages.warning(request, " ".join(form.errors["submission"]))
+        return redirect(f"{reverse('residents:staff_payments')}?company={form.cleaned_data['company'].pk}")
     status = 400 if form.errors else 200
     return render(request, "residents/staff/payments/new.html", {"form": form}, status=status)
 

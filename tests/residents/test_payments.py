@@ -5,6 +5,7 @@ Never more than an invoice asks, not even when two people record at the same mom
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -350,6 +351,60 @@ def test_the_admin_refuses_another_companys_invoice_on_the_form(jan, resident_co
 
     assert response.status_code == 200 and "another company" in response.content.decode()
     assert not Payment.objects.exists()
+
+
+# --- The same form twice -----------------------------------------------------------------------
+
+
+def sent_form(client) -> dict:
+    """The new payment form's own fields as the page gives them (the hidden key among them)."""
+    page = client.get("/staff/finance/payments/new/").content.decode()
+    (key,) = re.findall(r'<input type="hidden" name="submission" value="([^"]+)"', page)
+    return {"submission": key}
+
+
+def test_the_payment_form_sent_twice_records_one_payment(jan, resident_company, finance):
+    """A double click, or the browser sending the form again on reload: one payment, then the list."""
+    form = sent_form(finance.client) | {"company": resident_company.pk, "amount": "13,020.00"}
+
+    first, second = record(finance.client, **form), record(finance.client, **form)
+
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == f"/staff/finance/payments/?company={resident_company.pk}"
+    assert "recorded already" in page(finance.client, second["Location"])
+    assert Payment.objects.count() == 1 and open_amount(jan) == 0
+    assert record(finance.client, **form | sent_form(finance.client) | {"amount": "10"}).status_code == 302
+    assert Payment.objects.count() == 2  # the form shown again is a new payment
+
+
+def test_the_admins_payment_form_sent_twice_records_one_payment(jan, resident_company, finance):
+    page = finance.client.get("/admin/residents/payment/add/").content.decode()
+    (key,) = re.findall(r'<input type="hidden" name="submission" value="([^"]+)"', page)
+    form = {"submission": key, "company": resident_company.pk, "amount": "100", "received_on": "2026-02-02"}
+    form |= {"allocations-TOTAL_FORMS": "0", "allocations-INITIAL_FORMS": "0"}
+
+    first, second = (finance.client.post("/admin/residents/payment/add/", form) for _ in range(2))
+
+    assert first.status_code == 302
+    assert second.status_code == 200 and "recorded already" in second.content.decode()
+    assert Payment.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_payment_form_sent_twice_at_once_records_one_payment(campus, resident_company):
+    billed(campus)
+    leased_and_billed(resident_company, 1)
+    clicks = [Client(), Client()]
+    user = staff_in_role("finance", "fin")
+    for client in clicks:
+        client.force_login(user)
+    form = sent_form(clicks[0]) | {"company": resident_company.pk, "amount": "500"}
+
+    outcomes = at_once(*(lambda client=client: record(client, **form) for client in clicks))
+
+    assert [outcome.status_code for outcome in outcomes] == [302, 302], outcomes
+    assert Payment.objects.count() == 1
 
 
 # --- Two people at once ------------------------------------------------------------------------
