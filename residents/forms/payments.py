@@ -60,6 +60,15 @@ class SubmissionField(forms.CharField):
         )
 
 
+def _numbered(match: re.Match, company: Company | None) -> Invoice | None:
+    """The invoice a typed number names. Each campus numbers its own, so two may print the same
+    number: the paying company's is the one meant, else another's (for the service to refuse)."""
+    numbered = Invoice.objects.select_related("campus").filter(
+        campus__invoice_prefix=match[1], year=int(match[2]), number=int(match[3])
+    )
+    return (company and numbered.filter(company=company).first()) or numbered.order_by("pk").first()
+
+
 class PaymentForm(forms.Form):
     """A payment recorded by hand; the service's own check runs in ``clean()``."""
 
@@ -90,16 +99,11 @@ class PaymentForm(forms.Form):
     def clean_invoices(self) -> list[Invoice]:
         text = unicodedata.normalize("NFKC", self.cleaned_data.get("invoices") or "").upper()
         tokens = [token for token in re.split(r"[,;\s]+", text) if token]
+        company = self.cleaned_data.get("company")
         invoices = []
         for token in tokens:
             match = NUMBER.match(token)
-            invoice = (
-                Invoice.objects.select_related("campus")
-                .filter(campus__invoice_prefix=match[1], year=int(match[2]), number=int(match[3]))
-                .first()
-                if match
-                else None
-            )
+            invoice = _numbered(match, company) if match else None
             if invoice is None:
                 raise forms.ValidationError(
                     _("There is no invoice numbered %(number)s."), params={"number": token[:30]}, code="unknown"

@@ -171,6 +171,25 @@ def test_a_refused_payment_names_the_field_and_keeps_what_was_typed(
     assert not Payment.objects.exists()
 
 
+def test_an_invoice_number_another_campus_also_uses_settles_the_paying_companys_invoice(
+    jan, campus, resident_company, finance
+):
+    """Each campus numbers its own invoices, so two may print the same number (every campus starts
+    with the prefix INV): the number typed settles the invoice of the company that paid."""
+    from tests.campus.factories import CampusFactory
+
+    elsewhere = CompanyFactory(campus=billed(CampusFactory()), name="Elsewhere Bio")
+    _lease, (theirs,) = leased_and_billed(elsewhere, 1)
+    assert theirs.display_number == jan.display_number == "ICW-2026-000001"
+
+    for company, invoice in ((resident_company, jan), (elsewhere, theirs)):
+        form = sent_form(finance.client) | {"company": company.pk, "amount": "100", "invoices": "ICW-2026-000001"}
+        response = record(finance.client, **form)
+
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert Payment.objects.latest("pk").allocations.get().invoice == invoice
+
+
 def test_allocating_more_than_an_invoice_asks_or_than_the_payment_is_refused(jan, resident_company, staff_user):
     for amount, share in [(Decimal("20000"), Decimal("13020.01")), (Decimal("100"), Decimal("200"))]:
         with pytest.raises(BillingRefused) as refused:
