@@ -124,6 +124,27 @@ def test_residents_and_strangers_reach_no_finance_page(who, request, billed, res
     assert not Payment.objects.exists() and StatementImport.objects.count() == 1
 
 
+def test_no_finance_form_is_taken_without_its_csrf_token(billed, resident_company):
+    """A page of another site cannot post to the finance pages in a finance person's name."""
+    from residents.models import Invoice
+
+    user = staff_in_role("finance", "fin")
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    own = statement_import_create(campus=billed, data=STATEMENT, file_name="own.csv", actor=user)
+    invoice = Invoice.objects.get()
+    forms = {
+        "/staff/finance/payments/new/": {"company": resident_company.pk, "amount": "100", "received_on": "2026-02-02"},
+        "/staff/finance/import/": {"campus": billed.pk},
+        f"/staff/finance/import/{own.pk}/apply/": {"line": ["0"], "company-0": resident_company.pk},
+        f"/admin/residents/invoice/{invoice.pk}/credit-note/": {"reason": "Forged"},
+    }
+
+    for address, data in forms.items():
+        assert browser.post(address, data).status_code == 403, address
+    assert not Payment.objects.exists() and Invoice.objects.count() == 1 and StatementImport.objects.count() == 1
+
+
 # --- The API ------------------------------------------------------------------------------------
 
 

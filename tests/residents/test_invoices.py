@@ -336,6 +336,41 @@ def test_a_company_without_finance_people_gets_the_invoice_at_its_admins_and_a_l
     assert "Invoice ICW-2026-000001" in mail.outbox[0].subject
 
 
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_down_a_credit_note_is_issued_at_once_and_e_mailed_by_the_next_daily_run(
+    billed_campus, resident_company, resident_finance, broker, client
+):
+    import time
+
+    import time_machine
+    from django.core import mail
+    from django.utils import timezone
+
+    from tests.personas import staff_in_role
+
+    leased(resident_company)
+    invoices_issue(today=D(2026, 3, 5))
+    invoice = Invoice.objects.get()
+    client.force_login(staff_in_role("finance"))
+    broker.down()
+    started = time.monotonic()
+
+    response = client.post(
+        f"/admin/residents/invoice/{invoice.pk}/credit-note/", {"amount": "", "tax_percent": "", "reason": "Wrong"}
+    )
+
+    assert response.status_code == 302 and time.monotonic() - started < 15
+    note = invoice.credit_notes.get()
+    assert note.emailed_at is None and resident_finance.client.get(f"/my/invoices/{note.pk}/").status_code == 200
+    broker.in_process()
+    mail.outbox.clear()
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=1)):
+        invoices_issue(today=D(2026, 3, 6))
+    assert [message.subject for message in mail.outbox].count(
+        f"Credit note {note.display_number} from {billed_campus}"
+    ) == 1
+
+
 def test_a_credit_note_is_e_mailed_naming_the_invoice_it_corrects(
     invoice, resident_finance, staff_user, django_capture_on_commit_callbacks
 ):
