@@ -37,7 +37,7 @@ from ..models import Invoice, InvoiceLine, InvoiceSequence, Lease
 from ..rent import HUNDRED, LineKind, MonthLine, lease_month_amounts, month_bounds, to_fen
 from ..selectors import leases_in_force
 from .invoice_delivery import invoices_undelivered
-from .payments import credit_apply, payments_with_credit
+from .payments import credit_apply, ledger_lock, payments_with_credit
 
 logger = logging.getLogger(__name__)
 
@@ -228,6 +228,7 @@ def credit_note_issue(
     reversed), or ``amount`` gross (tax included) at ``tax_percent``, as one correction line. A
     form's ``submission_key`` issues it once however often the form is sent."""
     today = today or timezone.localdate()
+    ledger_lock(invoice.company_id)  # before the invoice's row, as payments take them
     locked = Invoice.objects.select_for_update().select_related("campus").get(pk=invoice.pk)
     # Under the invoice's lock: a second sending of the form waits for the first, then finds it.
     if submission_key and Invoice.objects.filter(submission_key=submission_key).exists():
@@ -356,6 +357,7 @@ def overbilled_credit(*, lease: Lease, actor: Actor, reason: str, today: dt.date
     today = today or timezone.localdate()
     first_month = lease.last_day.replace(day=1)
     notes = []
+    ledger_lock(lease.company_id)
     invoices = Invoice.objects.filter(lease=lease, kind=InvoiceKind.INVOICE, period__gte=first_month)
     # Locked as credit_note_issue locks them, so a credit note issued meanwhile is counted here.
     invoices = invoices.select_for_update(of=("self",)).select_related("campus")

@@ -158,10 +158,17 @@ def _settlement(ids: Iterable[int]) -> dict[int, Invoice]:
     }
 
 
+def ledger_lock(company_id: int) -> None:
+    """Lock a company's ledger: its row, ``FOR NO KEY UPDATE``. Every write to the ledger takes it
+    before any invoice's row, so two writers (a payment, a credit note) never wait on each other
+    in opposite orders."""
+    list(Company.objects.select_for_update(no_key=True).filter(pk=company_id).values_list("pk", flat=True))
+
+
 def _lock(company: Company, extra: Iterable[int] = ()) -> dict[int, Invoice]:
     """Lock the company's ledger and the invoices not settled exactly (with ``extra``); returns
     them as they stand once locked."""
-    list(Company.objects.select_for_update(no_key=True).filter(pk=company.pk).values_list("pk", flat=True))
+    ledger_lock(company.pk)
     unsettled = (
         Invoice.objects.with_settlement()
         .filter(company=company, kind=InvoiceKind.INVOICE)

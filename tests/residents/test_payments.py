@@ -458,3 +458,30 @@ def test_two_people_recording_against_one_invoice_at_once_never_allocate_more_th
     for payment in recorded:
         assert sum(payment.allocations.values_list("amount", flat=True)) <= payment.amount
     assert company_balance(company).owed == MONTH - 10000 * len(recorded)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_credit_note_and_a_payment_for_one_company_at_once_both_go_through(campus, staff_user):
+    """Both write the company's ledger: they take its lock in the same order, so neither fails
+    with a deadlock (a server error for one of the two people)."""
+    billed(campus)
+    company = CompanyFactory(campus=campus)
+    _lease, invoices = leased_and_billed(company, 1, 2, 3)
+
+    for invoice in invoices:
+        outcomes = at_once(
+            lambda invoice=invoice: credit_note_issue(
+                invoice=invoice, reason="Goodwill", actor=staff_user, amount=Decimal("109"), tax_percent=Decimal("9")
+            ),
+            lambda invoice=invoice: payment_record(
+                company=company,
+                amount=Decimal("100"),
+                received_on=PAID_ON,
+                reference="",
+                actor=staff_user,
+                invoices=[invoice],
+            ),
+        )
+        assert [type(outcome) for outcome in outcomes] == [Invoice, Payment], outcomes
+        assert open_amount(invoice) == MONTH - 109 - 100
