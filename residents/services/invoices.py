@@ -105,30 +105,37 @@ def invoices_issue_batch(*, campus_id: int, period: dt.date, lease_ids: Sequence
     """Issue the month's invoice of each lease in ``lease_ids`` that has none; returns how many."""
     campus = Campus.objects.get(pk=campus_id)
     first, _last = month_bounds(period)
-    leases = list(
-        leases_to_bill(campus, first)
-        .filter(pk__in=lease_ids)
-        .select_related("company")
-        .prefetch_related(Prefetch("allocations", queryset=Allocation.objects.order_by("starts_on", "pk")), "subsidies")
-        .order_by("pk")
-    )
-    drafts = [(lease, lease_month_amounts(lease, first)) for lease in leases]
-    drafts = [(lease, lines) for lease, lines in drafts if lines]
-    if not drafts:
-        return 0
     try:
         with transaction.atomic():
-            issued = _write(campus, first, drafts, today)
+            issued = _issue(campus, first, lease_ids, today)
     except IntegrityError:
         # Another run wrote one of these between our look and our lock (not possible while the
         # lock is held, so this is a database without row locks, e.g. SQLite): try once more.
         with transaction.atomic():
-            issued = _write(campus, first, drafts, today)
+            issued = _issue(campus, first, lease_ids, today)
     for invoice in issued:
         enqueue_on_commit(_deliver_job(), invoice.pk)
     _spend_credit({invoice.company_id for invoice in issued})
     logger.info("Issued %s invoices for %s on campus %s", len(issued), first, campus_id)
     return len(issued)
+
+
+def _issue(campus: Campus, period: dt.date, lease_ids: Sequence[int], today: dt.date) -> list[Invoice]:
+    """Read the leases as they stand under their locks, work out their month, write it."""
+    # The leases' rows first, as ending or renewing a lease takes them: a lease ended meanwhile is
+    # read as it ended (never billed for days it no longer runs), and neither waits on the other
+    # holding a lock the other needs (the numbering lock is taken after, in _write).
+    list(Lease.objects.select_for_update(no_key=True).filter(pk__in=lease_ids).order_by("pk").values_list("pk"))
+    leases = list(
+        leases_to_bill(campus, period)
+        .filter(pk__in=lease_ids)
+        .select_related("company")
+        .prefetch_related(Prefetch("allocations", queryset=Allocation.objects.order_by("starts_on", "pk")), "subsidies")
+        .order_by("pk")
+    )
+    drafts = [(lease, lease_month_amounts(lease, period)) for lease in leases]
+    drafts = [(lease, lines) for lease, lines in drafts if lines]
+    return _write(campus, period, drafts, today) if drafts else []
 
 
 def _write(campus: Campus, period: dt.date, drafts: list, today: dt.date) -> list[Invoice]:

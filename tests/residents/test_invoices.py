@@ -230,6 +230,32 @@ def test_two_workers_issuing_the_same_month_at_once_issue_each_invoice_once_with
     assert InvoiceSequence.objects.get(campus=campus, year=2026).last_number == 12
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ending_a_lease_while_the_days_invoices_are_issued_fails_neither_nor_bills_after_its_end(campus, staff_user):
+    """Ending a lease locks it, then the company's ledger and the numbering; the daily job took the
+    numbering, then waited on the lease to write its invoice: one of the two failed (a deadlock)."""
+    from residents.services.leases import lease_terminate
+    from tests.concurrency import at_once
+    from tests.residents.payments_setup import billed, leased_and_billed
+
+    billed(campus)
+    for _ in range(3):
+        lease, (june,) = leased_and_billed(CompanyFactory(campus=campus), 6)
+
+        outcomes = at_once(
+            lambda lease=lease: lease_terminate(lease=lease, on=D(2026, 6, 15), reason="Moved", actor=staff_user),
+            lambda lease=lease: invoices_issue_batch(
+                campus_id=campus.pk, period=D(2026, 7, 1), lease_ids=[lease.pk], today=D(2026, 7, 5)
+            ),
+        )
+
+        assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)], outcomes
+        billed_after_the_end = Invoice.objects.filter(lease=lease, period=D(2026, 7, 1)).values_list("total", flat=True)
+        assert sum(billed_after_the_end, Decimal("0")) == 0  # not billed, or billed and credited
+        assert Invoice.objects.with_settlement().get(pk=june.pk).open_amount == Decimal("6510.00")
+
+
 def test_ending_a_lease_early_credits_what_was_billed_after_its_last_day(billed_campus, resident_company, staff_user):
     from residents.services.leases import lease_terminate
 
