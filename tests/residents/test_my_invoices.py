@@ -78,6 +78,22 @@ def test_finance_reads_the_balance_and_where_each_invoice_stands(ledger, residen
     ]
 
 
+def test_days_overdue_are_counted_in_the_campus_time_zone_on_every_page(ledger, resident_finance, client):
+    """At 01:00 in Shanghai it is still yesterday in UTC: the company's page, the staff API and the
+    reminders all count the campus's day (the March invoice was due on 20 March)."""
+    from tests.personas import staff_in_role
+
+    march = ledger["march"]
+    client.force_login(staff_in_role("finance"))
+
+    with time_machine.travel(dt.datetime(2026, 4, 10, 17, 0, tzinfo=dt.UTC), tick=False):
+        page = rows(resident_finance.client.get("/my/invoices/"))
+        staff = client.get(f"/api/v1/invoices/{march.pk}/").json()
+
+    assert any(row.startswith(march.display_number) and row.endswith("Overdue by 22 days") for row in page), page
+    assert (staff["status"], staff["days_overdue"]) == ("overdue", 22)
+
+
 @time_machine.travel(TODAY, tick=False)
 def test_an_invoice_shows_its_lines_totals_credit_notes_and_payments(ledger, resident_admin, staff_user):
     march = ledger["march"]
