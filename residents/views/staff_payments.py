@@ -8,6 +8,8 @@ database (``StatementImport``) and opens only for the staff member who uploaded 
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -38,6 +40,8 @@ from .requests import PAGE_SIZE, add_error
 
 VIEW = "residents.view_payment"
 ADD = "residents.add_payment"
+#: Lines of a statement's preview on one page.
+PREVIEW_LINES = 200
 
 
 @staff_required
@@ -131,9 +135,12 @@ def staff_statement(request, pk: int):
     companies = list(billed_companies(statement.campus))
     proposals = statement_proposals(statement, companies)
     imported = sum(1 for proposal in proposals if proposal.status == "imported")
+    # Each line offers every billed company: a page at a time, or 5,000 lines make tens of megabytes.
+    page = Paginator(proposals, PREVIEW_LINES).get_page(request.GET.get("page"))
     context = {
         "statement": statement,
         "proposals": proposals,
+        "page": page,
         "companies": companies,
         "imported": imported,
         "to_apply": len(proposals) - imported,
@@ -154,9 +161,13 @@ def staff_statement_apply(request, pk: int):
     for value in request.POST.getlist("line"):
         if value in indexes:
             chosen[indexes[value]] = companies.get(request.POST.get(f"company-{value}", ""))
+    # Back to the page of the preview the lines were ticked on.
+    back = reverse("residents:staff_statement", args=[statement.pk])
+    if re.fullmatch(r"[1-9][0-9]{0,3}", request.POST.get("page", ""), flags=re.ASCII):
+        back += f"?page={request.POST['page']}"
     if not chosen:
         messages.error(request, _("Tick the lines to record."))
-        return redirect("residents:staff_statement", pk=statement.pk)
+        return redirect(back)
     outcome = statement_lines_apply(statement_import=statement, chosen=chosen, actor=request.user)
     if outcome.recorded:
         count = len(outcome.recorded)
@@ -175,4 +186,4 @@ def staff_statement_apply(request, pk: int):
         )
     for row, why in outcome.refused:
         messages.error(request, _("Row %(row)s: %(why)s") % {"row": row, "why": why})
-    return redirect("residents:staff_statement", pk=statement.pk)
+    return redirect(back)

@@ -268,6 +268,29 @@ def test_the_preview_reads_in_a_constant_number_of_queries(invoiced, finance, dj
         assert len(preview(finance.client, many).context["proposals"]) == 32
 
 
+def test_a_long_statement_is_previewed_a_page_at_a_time(invoiced, finance, resident_company):
+    """Each line offers every billed company: 5,000 lines at once made a page of tens of megabytes
+    that took many seconds to write. The preview shows 200 lines a page; counts are the whole file's."""
+    for index in range(20):
+        leased_and_billed(CompanyFactory(campus=invoiced, name=f"Company {index:02d}"), 1, area="10")
+    lines = "".join(f"2026-02-03,Transfer {row},{row}.00,,Payer {row},{row}\n" for row in range(1, 1001))
+    statement = upload(finance.client, invoiced, csv_upload("Date,Memo,Credit,Debit,Payer,Account\n" + lines))
+
+    first = preview(finance.client, statement)
+    last = finance.client.get(f"/staff/finance/import/{statement.pk}/", {"page": "5"})
+
+    assert len(first.content) < 600_000
+    assert "1000 credit lines" in first.content.decode() and "Page 1 of 5" in first.content.decode()
+    assert [len(re.findall(r'name="line" value="', page.content.decode())) for page in (first, last)] == [200, 200]
+    assert 'value="999"' in last.content.decode()
+    applied = finance.client.post(
+        f"/staff/finance/import/{statement.pk}/apply/",
+        {"line": ["999"], "company-999": resident_company.pk, "page": "5"},
+    )
+    assert applied["Location"] == f"/staff/finance/import/{statement.pk}/?page=5"
+    assert Payment.objects.get().amount == Decimal("1000.00")
+
+
 # --- Hostile and broken files -----------------------------------------------------------------
 
 
