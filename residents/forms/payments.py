@@ -53,6 +53,7 @@ class SubmissionField(forms.CharField):
 
     def __init__(self, **kwargs):
         super().__init__(
+            label=_("form sent"),
             required=False,
             initial=lambda: secrets.token_urlsafe(24),
             validators=[RegexValidator(r"^[A-Za-z0-9_-]{16,64}$")],
