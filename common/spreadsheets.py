@@ -31,6 +31,8 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK_ROWS = 500
 
 NUMBERS = (int, float, Decimal)
+#: What a spreadsheet holds is the portal's private data, as a document download is: never cached.
+PRIVATE = "private, no-store"
 
 
 def csv_cell(value) -> str:
@@ -70,6 +72,7 @@ def csv_download(filename: str, columns: Sequence, rows: Iterable[Sequence], *, 
     else:
         response = HttpResponse("".join(chunks), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = PRIVATE
     return response
 
 
@@ -98,4 +101,6 @@ def xlsx_download(filename: str, title: str, columns: Sequence, rows: Iterable[S
     file = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
     workbook.save(file)
     file.seek(0)
-    return FileResponse(file, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+    response = FileResponse(file, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+    response["Cache-Control"] = PRIVATE
+    return response

@@ -27,5 +27,9 @@ class BillingRefused(DomainError):
     """An invoice, credit note or payment cannot be made that way (amount, currency, company, period...)."""
 
 
+class SentTwice(BillingRefused):
+    """The same form was sent again (a double click, a reload): what it asked for is done once."""
+
+
 class StatementUnreadable(DomainError):
     """The uploaded bank statement cannot be read: not a CSV or XLSX file, too large, or without a header."""

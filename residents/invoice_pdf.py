@@ -173,8 +173,6 @@ def _details(pdf: _InvoicePDF, invoice) -> None:
     rows.append(("currency", invoice.currency))
     if invoice.is_credit_note and invoice.credits_id:
         rows.append(("corrects", invoice.credits.display_number))
-    if invoice.is_credit_note and invoice.reason.strip():
-        rows.append(("reason", printable(invoice.reason, keep_newlines=True)))
     pdf.set_font(FAMILY, "", 9)
     with pdf.table(
         col_widths=(45, pdf.epw - 45),
@@ -188,6 +186,14 @@ def _details(pdf: _InvoicePDF, invoice) -> None:
             row = table.row()
             row.cell(_pair(key), style=FontFace(color=GREY))
             row.cell(value)
+    reason = printable(invoice.reason, keep_newlines=True) if invoice.is_credit_note else ""
+    if reason:
+        # Beside its caption, as a row would be, but free to run onto the next page as a table row
+        # cannot: the reason may be a pasted letter of many lines.
+        pdf.set_text_color(*GREY)
+        pdf.cell(45, 5, _pair("reason"))
+        pdf.set_text_color(0)
+        pdf.multi_cell(pdf.epw - 45, 5, reason, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(5)
 
 

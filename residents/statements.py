@@ -195,8 +195,10 @@ def _check_archive(data: bytes) -> None:
 def _read_rows(rows: Iterable[list]) -> Statement:
     columns, statement, data_rows = None, Statement(), 0
     for number, raw in enumerate(rows, start=1):
-        cells = [value if isinstance(value, dt.date | int | float | Decimal) else _text(value) for value in raw]
-        cells = cells[:MAX_COLUMNS]
+        # Bounded before anything is done to a cell: a row may hold millions of empty columns.
+        cells = [
+            value if isinstance(value, dt.date | int | float | Decimal) else _text(value) for value in raw[:MAX_COLUMNS]
+        ]
         if columns is None:
             columns = _header(cells)
             if columns is None and number >= HEADER_ROWS:

@@ -20,6 +20,8 @@ from common.admin import ReadOnlyInline
 from common.errors import DomainError
 
 from ..choices import InvoiceKind
+from ..exceptions import SentTwice
+from ..forms.payments import SubmissionField
 from ..models import Invoice, InvoiceLine, InvoiceReminder
 from ..services.invoices import credit_note_issue, creditable
 
@@ -83,6 +85,7 @@ class CreditNoteForm(forms.Form):
     )
     tax_percent = forms.TypedChoiceField(label=_("Tax rate of that amount"), required=False, coerce=Decimal)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    submission = SubmissionField()
 
     def __init__(self, *args, invoice: Invoice, **kwargs):
         super().__init__(*args, **kwargs)
@@ -172,8 +175,12 @@ class InvoiceAdmin(admin.ModelAdmin):
                     reason=data["reason"],
                     amount=data["amount"],
                     tax_percent=data["tax_percent"] or None,
+                    submission_key=data["submission"] or None,
                     actor=request.user,
                 )
+            except SentTwice as error:  # a double click: the first sending issued it
+                self.message_user(request, error.message, messages.WARNING)
+                return redirect(reverse("admin:residents_invoice_change", args=[invoice.pk]))
             except DomainError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:

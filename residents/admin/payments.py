@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from common.admin import ReadOnlyInline, ServiceSaveMixin
 
-from ..forms.payments import PaymentForm, payment_form_check
+from ..exceptions import SentTwice
+from ..forms.payments import PaymentForm, SubmissionField, payment_form_check
 from ..models import Payment, PaymentAllocation, StatementImport
 from ..services.payments import payment_record
 
@@ -21,6 +22,7 @@ class PaymentAdminForm(forms.ModelForm):
     invoices = forms.CharField(
         label=_("Invoices"), max_length=500, required=False, help_text=PaymentForm.base_fields["invoices"].help_text
     )
+    submission = SubmissionField()
     clean_invoices = PaymentForm.clean_invoices
 
     class Meta:
@@ -49,7 +51,7 @@ class PaymentAdmin(ServiceSaveMixin, admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["company", "amount", "received_on", "reference", "invoices", "note"]
+            return ["company", "amount", "received_on", "reference", "invoices", "note", "submission"]
         return [
             "company",
             "campus",
@@ -78,15 +80,19 @@ class PaymentAdmin(ServiceSaveMixin, admin.ModelAdmin):
 
     def service_save(self, request, form, change):
         data = form.cleaned_data
-        return payment_record(
-            company=data["company"],
-            amount=data["amount"],
-            received_on=data["received_on"],
-            reference=data["reference"],
-            invoices=data["invoices"] or None,
-            note=data["note"],
-            actor=request.user,
-        )
+        try:
+            return payment_record(
+                company=data["company"],
+                amount=data["amount"],
+                received_on=data["received_on"],
+                reference=data["reference"],
+                invoices=data["invoices"] or None,
+                note=data["note"],
+                submission_key=data["submission"] or None,
+                actor=request.user,
+            )
+        except SentTwice:  # the same form, sent at the same moment: its first sending recorded it
+            return Payment.objects.get(submission_key=data["submission"])
 
 
 @admin.register(StatementImport)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +18,7 @@ from common.errors import DomainError
 from tenants.models import Company
 
 from ..choices import PaymentSource
+from ..exceptions import SentTwice
 from ..models import Invoice
 from ..services.payments import payment_check
 from ..statements import MAX_BYTES
@@ -41,8 +45,35 @@ class AmountField(forms.DecimalField):
         return super().to_python(value)
 
 
+class SubmissionField(forms.CharField):
+    """A random key the form is shown with and sent back with: the service keeps it with what it
+    writes (a unique column), so the same form sent twice (a double click, a reload) acts once."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=_("form sent"),
+            required=False,
+            initial=lambda: secrets.token_urlsafe(24),
+            validators=[RegexValidator(r"^[A-Za-z0-9_-]{16,64}$")],
+            **kwargs,
+        )
+
+
+def _numbered(match: re.Match, company: Company | None) -> Invoice | None:
+    """The invoice a typed number names. Each campus numbers its own, so two may print the same
+    number: the paying company's is the one meant, else another's (for the service to refuse)."""
+    numbered = Invoice.objects.select_related("campus").filter(
+        campus__invoice_prefix=match[1], year=int(match[2]), number=int(match[3])
+    )
+    return (company and numbered.filter(company=company).first()) or numbered.order_by("pk").first()
+
+
 class PaymentForm(forms.Form):
     """A payment recorded by hand; the service's own check runs in ``clean()``."""
+
+    submission = SubmissionField()
 
     company = CompanyChoiceField(label=_("Company"), queryset=Company.objects.none())
     amount = AmountField(label=_("Amount received"), max_digits=14, decimal_places=2)
@@ -69,16 +100,11 @@ class PaymentForm(forms.Form):
     def clean_invoices(self) -> list[Invoice]:
         text = unicodedata.normalize("NFKC", self.cleaned_data.get("invoices") or "").upper()
         tokens = [token for token in re.split(r"[,;\s]+", text) if token]
+        company = self.cleaned_data.get("company")
         invoices = []
         for token in tokens:
             match = NUMBER.match(token)
-            invoice = (
-                Invoice.objects.select_related("campus")
-                .filter(campus__invoice_prefix=match[1], year=int(match[2]), number=int(match[3]))
-                .first()
-                if match
-                else None
-            )
+            invoice = _numbered(match, company) if match else None
             if invoice is None:
                 raise forms.ValidationError(
                     _("There is no invoice numbered %(number)s."), params={"number": token[:30]}, code="unknown"
@@ -91,13 +117,18 @@ class PaymentForm(forms.Form):
 
 
 def payment_form_check(form: forms.BaseForm, cleaned: dict) -> dict:
-    """The service's checks on a payment form (staff page or admin), each shown on its field."""
+    """The service's checks on a payment form (staff page or admin), each shown on its field; a
+    form sent a second time is said above the form (its key is a hidden field)."""
     data = {key: cleaned.get(key) for key in ("company", "amount", "received_on")}
     if all(value is not None for value in data.values()) and "invoices" in cleaned:
         try:
-            payment_check(**data, invoices=cleaned["invoices"] or None)
+            payment_check(
+                **data, invoices=cleaned["invoices"] or None, submission_key=cleaned.get("submission") or None
+            )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            twice = isinstance(error, SentTwice)
+            field = error.field if error.field in form.fields and not twice else None
+            form.add_error(field, ValidationError(error.message, "sent_twice" if twice else None))
     return cleaned
 
 

@@ -113,6 +113,15 @@ class Invoice(models.Model):
     tax = models.DecimalField(_("tax"), **AMOUNT)
     total = models.DecimalField(_("total"), **AMOUNT)
     reason = models.TextField(_("reason"), blank=True, help_text=_("Why a credit note corrects its invoice."))
+    submission_key = models.CharField(
+        _("form sent"),
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("The key of the form that issued a credit note, so a form sent twice issues one."),
+    )
     pdf = models.CharField(_("PDF"), max_length=255, blank=True, help_text=_("Its private document."))
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

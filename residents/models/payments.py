@@ -38,6 +38,15 @@ class Payment(models.Model):
         unique=True,
         help_text=_("Fingerprint of the bank statement line it came from, so a statement imported twice pays once."),
     )
+    submission_key = models.CharField(
+        _("form sent"),
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("The key of the form that recorded it, so a form sent twice records one payment."),
+    )
     note = models.TextField(_("note"), blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(

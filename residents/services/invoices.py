@@ -32,12 +32,12 @@ from common.jobs import enqueue_on_commit
 from tenants.models import Company
 
 from ..choices import InvoiceKind
-from ..exceptions import BillingRefused
+from ..exceptions import BillingRefused, SentTwice
 from ..models import Invoice, InvoiceLine, InvoiceSequence, Lease
 from ..rent import HUNDRED, LineKind, MonthLine, lease_month_amounts, month_bounds, to_fen
 from ..selectors import leases_in_force
 from .invoice_delivery import invoices_undelivered
-from .payments import credit_apply, payments_with_credit
+from .payments import credit_apply, ledger_lock, payments_with_credit
 
 logger = logging.getLogger(__name__)
 
@@ -105,30 +105,37 @@ def invoices_issue_batch(*, campus_id: int, period: dt.date, lease_ids: Sequence
     """Issue the month's invoice of each lease in ``lease_ids`` that has none; returns how many."""
     campus = Campus.objects.get(pk=campus_id)
     first, _last = month_bounds(period)
-    leases = list(
-        leases_to_bill(campus, first)
-        .filter(pk__in=lease_ids)
-        .select_related("company")
-        .prefetch_related(Prefetch("allocations", queryset=Allocation.objects.order_by("starts_on", "pk")), "subsidies")
-        .order_by("pk")
-    )
-    drafts = [(lease, lease_month_amounts(lease, first)) for lease in leases]
-    drafts = [(lease, lines) for lease, lines in drafts if lines]
-    if not drafts:
-        return 0
     try:
         with transaction.atomic():
-            issued = _write(campus, first, drafts, today)
+            issued = _issue(campus, first, lease_ids, today)
     except IntegrityError:
         # Another run wrote one of these between our look and our lock (not possible while the
         # lock is held, so this is a database without row locks, e.g. SQLite): try once more.
         with transaction.atomic():
-            issued = _write(campus, first, drafts, today)
+            issued = _issue(campus, first, lease_ids, today)
     for invoice in issued:
         enqueue_on_commit(_deliver_job(), invoice.pk)
     _spend_credit({invoice.company_id for invoice in issued})
     logger.info("Issued %s invoices for %s on campus %s", len(issued), first, campus_id)
     return len(issued)
+
+
+def _issue(campus: Campus, period: dt.date, lease_ids: Sequence[int], today: dt.date) -> list[Invoice]:
+    """Read the leases as they stand under their locks, work out their month, write it."""
+    # The leases' rows first, as ending or renewing a lease takes them: a lease ended meanwhile is
+    # read as it ended (never billed for days it no longer runs), and neither waits on the other
+    # holding a lock the other needs (the numbering lock is taken after, in _write).
+    list(Lease.objects.select_for_update(no_key=True).filter(pk__in=lease_ids).order_by("pk").values_list("pk"))
+    leases = list(
+        leases_to_bill(campus, period)
+        .filter(pk__in=lease_ids)
+        .select_related("company")
+        .prefetch_related(Prefetch("allocations", queryset=Allocation.objects.order_by("starts_on", "pk")), "subsidies")
+        .order_by("pk")
+    )
+    drafts = [(lease, lease_month_amounts(lease, period)) for lease in leases]
+    drafts = [(lease, lines) for lease, lines in drafts if lines]
+    return _write(campus, period, drafts, today) if drafts else []
 
 
 def _write(campus: Campus, period: dt.date, drafts: list, today: dt.date) -> list[Invoice]:
@@ -222,11 +229,20 @@ def credit_note_issue(
     amount: Decimal | None = None,
     tax_percent: Decimal | None = None,
     today: dt.date | None = None,
+    submission_key: str | None = None,
 ) -> Invoice:
     """Correct ``invoice`` by a credit note: the whole of what is left (``amount`` None: every line
-    reversed), or ``amount`` gross (tax included) at ``tax_percent``, as one correction line."""
+    reversed), or ``amount`` gross (tax included) at ``tax_percent``, as one correction line. A
+    form's ``submission_key`` issues it once however often the form is sent."""
     today = today or timezone.localdate()
+    ledger_lock(invoice.company_id)  # before the invoice's row, as payments take them
     locked = Invoice.objects.select_for_update().select_related("campus").get(pk=invoice.pk)
+    # Under the invoice's lock: a second sending of the form waits for the first, then finds it.
+    if submission_key and Invoice.objects.filter(submission_key=submission_key).exists():
+        raise SentTwice(
+            _("This credit note was issued already: the form was sent twice, and it is issued once."),
+            field="submission",
+        )
     if locked.kind != InvoiceKind.INVOICE:
         raise BillingRefused(_("Only an invoice can be corrected by a credit note."))
     if not reason.strip():
@@ -261,10 +277,20 @@ def credit_note_issue(
         lines = [_correction(locked, amount, tax_percent, left, reason)]
     if sum((line.net + line.tax for line in lines), Decimal("0")) >= 0:
         raise BillingRefused(_("A credit note must take something off the invoice."), field="amount")
-    return _credit_note(locked, lines, reason=reason.strip(), actor=actor, today=today)
+    return _credit_note(
+        locked, lines, reason=reason.strip(), actor=actor, today=today, submission_key=submission_key or None
+    )
 
 
-def _credit_note(invoice: Invoice, lines: list[InvoiceLine], *, reason: str, actor: Actor, today: dt.date) -> Invoice:
+def _credit_note(
+    invoice: Invoice,
+    lines: list[InvoiceLine],
+    *,
+    reason: str,
+    actor: Actor,
+    today: dt.date,
+    submission_key: str | None = None,
+) -> Invoice:
     """Write a credit note of ``lines`` (negative) against ``invoice``, numbered in sequence."""
     net = sum((line.net for line in lines), Decimal("0"))
     tax = sum((line.tax for line in lines), Decimal("0"))
@@ -286,6 +312,7 @@ def _credit_note(invoice: Invoice, lines: list[InvoiceLine], *, reason: str, act
         total=net + tax,
         reason=reason,
         created_by=actor_user(actor),
+        submission_key=submission_key,
     )
     for line in lines:
         line.invoice = note
@@ -329,19 +356,26 @@ def _correction(invoice: Invoice, amount, tax_percent, left: Decimal, reason: st
 def overbilled_credit(*, lease: Lease, actor: Actor, reason: str, today: dt.date | None = None) -> list[Invoice]:
     """After a lease ends early: credit what its invoices billed past its new last day.
 
-    Each invoice of a month from the last day's on is compared with what the month costs now,
-    tax rate by tax rate; the difference becomes one credit note per invoice, with a line per rate.
+    Each invoice of a month from the last day's on, less the credit notes already against it, is
+    compared with what the month costs now, tax rate by tax rate; what it still asks beyond that
+    becomes one credit note per invoice, with a line per rate. An invoice credited before is never
+    credited below what its days now cost, nor below zero.
     """
     today = today or timezone.localdate()
     first_month = lease.last_day.replace(day=1)
     notes = []
+    ledger_lock(lease.company_id)
     invoices = Invoice.objects.filter(lease=lease, kind=InvoiceKind.INVOICE, period__gte=first_month)
-    for invoice in invoices.select_related("campus").prefetch_related("lines").order_by("period"):
-        billed, now = _by_rate(invoice.lines.all()), _by_rate(lease_month_amounts(lease, invoice.period))
+    # Locked as credit_note_issue locks them, so a credit note issued meanwhile is counted here.
+    invoices = invoices.select_for_update(of=("self",)).select_related("campus")
+    for invoice in invoices.prefetch_related("lines", "credit_notes__lines").order_by("period"):
+        corrections = [line for note in invoice.credit_notes.all() for line in note.lines.all()]
+        billed = _by_rate([*invoice.lines.all(), *corrections])
+        now = _by_rate(lease_month_amounts(lease, invoice.period))
         lines = []
         for rate in sorted(billed):
-            net = billed[rate][0] - now.get(rate, (0, 0))[0]
-            tax = billed[rate][1] - now.get(rate, (0, 0))[1]
+            net = max(billed[rate][0] - now.get(rate, (0, 0))[0], 0)
+            tax = max(billed[rate][1] - now.get(rate, (0, 0))[1], 0)
             if net or tax:
                 lines.append(
                     InvoiceLine(

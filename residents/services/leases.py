@@ -27,7 +27,7 @@ from tenants.notifications import notify, staff_emails
 
 from ..choices import LEASE_ALERT_DAYS, LIVE_LEASES, LeaseState, MemberRole
 from ..exceptions import LeaseRefused
-from ..models import Lease, LeaseAlert, LeaseTransition
+from ..models import Invoice, Lease, LeaseAlert, LeaseTransition, Payment
 from ..rent import lease_month_count
 from .invoices import overbilled_credit
 from .members import people_of
@@ -153,6 +153,26 @@ def lease_create(
     return lease
 
 
+def _currency_check(lease: Lease) -> None:
+    """A company is billed in one currency: its balance adds up its invoices and payments, so a
+    lease in another currency than its other leases, invoices or payments is refused."""
+    company = lease.company_id
+    billed = {
+        *Lease.objects.filter(company_id=company)
+        .exclude(state=S.DRAFT)
+        .exclude(pk=lease.pk)
+        .values_list("rent_rate_currency", flat=True),
+        *Invoice.objects.filter(company_id=company).values_list("currency", flat=True).distinct(),
+        *Payment.objects.filter(company_id=company).values_list("currency", flat=True).distinct(),
+    } - {lease.rent_rate.currency.code}
+    if billed:
+        raise LeaseRefused(
+            _("%(company)s is billed in %(billed)s; a lease of theirs takes that currency, not %(currency)s.")
+            % {"company": lease.company, "billed": ", ".join(sorted(billed)), "currency": lease.rent_rate.currency},
+            field="rent_rate",
+        )
+
+
 @transaction.atomic
 def lease_activate(*, lease: Lease, actor: Actor, reason: str = "") -> Lease:
     """Put a draft lease into force, after checking its allocations, term and subsidies again."""
@@ -168,6 +188,7 @@ def lease_activate(*, lease: Lease, actor: Actor, reason: str = "") -> Lease:
         allocations=locked.allocations.select_related("space", "company"),
         lease=locked,
     )
+    _currency_check(locked)
     months = lease_month_count(locked.starts_on, locked.ends_on)
     for subsidy in locked.subsidies.all():
         if subsidy.to_month > months:

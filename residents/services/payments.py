@@ -29,7 +29,7 @@ from common.actors import Actor, actor_label, actor_user
 from tenants.models import Company
 
 from ..choices import InvoiceKind, PaymentSource
-from ..exceptions import BillingRefused
+from ..exceptions import BillingRefused, SentTwice
 from ..models import Invoice, Lease, Payment, PaymentAllocation
 from .ledger import ZERO
 
@@ -109,9 +109,12 @@ def payment_check(
     received_on,
     invoices: Targets | None = None,
     statement_key: str | None = None,
+    submission_key: str | None = None,
 ) -> tuple[Decimal, list[tuple[Invoice, Decimal | None]]]:
     """Refuse a payment ``payment_record`` would refuse (forms check with it); returns the amount
     and the targets as (invoice, amount or None). What invoices still ask is checked again under lock."""
+    if submission_key and Payment.objects.filter(submission_key=submission_key).exists():
+        raise _sent_twice()
     amount = _amount(amount)
     if received_on is None or received_on > timezone.localdate():
         raise BillingRefused(_("Enter the day the money arrived, today or before."), field="received_on")
@@ -124,6 +127,13 @@ def payment_check(
     if pairs:
         _check_open(pairs, _settlement([invoice.pk for invoice, _share in pairs]))
     return amount, pairs
+
+
+def _sent_twice() -> SentTwice:
+    return SentTwice(
+        _("This payment was recorded already: the form was sent twice, and it is recorded once."),
+        field="submission",
+    )
 
 
 def _check_open(pairs, settled: dict[int, Invoice]) -> None:
@@ -148,10 +158,17 @@ def _settlement(ids: Iterable[int]) -> dict[int, Invoice]:
     }
 
 
+def ledger_lock(company_id: int) -> None:
+    """Lock a company's ledger: its row, ``FOR NO KEY UPDATE``. Every write to the ledger takes it
+    before any invoice's row, so two writers (a payment, a credit note) never wait on each other
+    in opposite orders."""
+    list(Company.objects.select_for_update(no_key=True).filter(pk=company_id).values_list("pk", flat=True))
+
+
 def _lock(company: Company, extra: Iterable[int] = ()) -> dict[int, Invoice]:
     """Lock the company's ledger and the invoices not settled exactly (with ``extra``); returns
     them as they stand once locked."""
-    list(Company.objects.select_for_update(no_key=True).filter(pk=company.pk).values_list("pk", flat=True))
+    ledger_lock(company.pk)
     unsettled = (
         Invoice.objects.with_settlement()
         .filter(company=company, kind=InvoiceKind.INVOICE)
@@ -181,12 +198,19 @@ def payment_record(
     invoices: Targets | None = None,
     source: str = PaymentSource.MANUAL,
     statement_key: str | None = None,
+    submission_key: str | None = None,
     note: str = "",
 ) -> Payment:
     """Record ``amount`` received from ``company`` and allocate it: to ``invoices`` (None: its open
-    invoices, oldest due first); the rest is credit carried to its next invoices."""
+    invoices, oldest due first); the rest is credit carried to its next invoices. A form's
+    ``submission_key`` records it once however often the form is sent."""
     amount, pairs = payment_check(
-        company=company, amount=amount, received_on=received_on, invoices=invoices, statement_key=statement_key
+        company=company,
+        amount=amount,
+        received_on=received_on,
+        invoices=invoices,
+        statement_key=statement_key,
+        submission_key=submission_key,
     )
     settled = _lock(company, [invoice.pk for invoice, _share in pairs])
     _check_open(pairs, settled)
@@ -201,10 +225,13 @@ def payment_record(
                 reference=" ".join((reference or "").split())[:140],
                 source=source,
                 statement_key=statement_key or None,
+                submission_key=submission_key or None,
                 note=(note or "").strip(),
                 recorded_by=actor_user(actor),
             )
-    except IntegrityError:  # the same statement line, recorded by another request a moment ago
+    except IntegrityError:  # the same statement line, or the same form, recorded by another request a moment ago
+        if submission_key and Payment.objects.filter(submission_key=submission_key).exists():
+            raise _sent_twice() from None
         raise BillingRefused(_("This bank statement line is already imported."), field="statement_key") from None
     if invoices is None:
         plan = [(invoice, None) for invoice in _oldest_first(i for i in settled.values() if i.open_amount > 0)]

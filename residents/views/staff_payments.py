@@ -8,8 +8,11 @@ database (``StatementImport``) and opens only for the staff member who uploaded 
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Sum
 from django.db.models.functions import Coalesce
@@ -22,6 +25,7 @@ from django.views.decorators.http import require_POST
 from common.errors import DomainError
 from common.staff import staff_required
 
+from ..exceptions import SentTwice
 from ..forms.payments import PaymentFilter, PaymentForm, StatementUploadForm
 from ..models import Payment, PaymentAllocation, StatementImport
 from ..services.bank_statements import (
@@ -36,6 +40,8 @@ from .requests import PAGE_SIZE, add_error
 
 VIEW = "residents.view_payment"
 ADD = "residents.add_payment"
+#: Lines of a statement's preview on one page.
+PREVIEW_LINES = 200
 
 
 @staff_required
@@ -72,8 +78,11 @@ def staff_payment_new(request):
                 reference=data["reference"],
                 invoices=data["invoices"] or None,
                 note=data["note"],
+                submission_key=data["submission"] or None,
                 actor=request.user,
             )
+        except SentTwice as error:
+            form.add_error("submission", ValidationError(error.message, code="sent_twice"))
         except DomainError as error:
             add_error(form, error)
         else:
@@ -83,6 +92,10 @@ def staff_payment_new(request):
                 % {"amount": payment.amount, "currency": payment.currency, "company": payment.company.name},
             )
             return redirect(f"{reverse('residents:staff_payments')}?company={payment.company_id}")
+    if form.has_error("submission", "sent_twice"):
+        # Sent before (a double click, a reload): the payment stands once, as the list shows.
+        messages.warning(request, " ".join(form.errors["submission"]))
+        return redirect(f"{reverse('residents:staff_payments')}?company={form.cleaned_data['company'].pk}")
     status = 400 if form.errors else 200
     return render(request, "residents/staff/payments/new.html", {"form": form}, status=status)
 
@@ -122,9 +135,12 @@ def staff_statement(request, pk: int):
     companies = list(billed_companies(statement.campus))
     proposals = statement_proposals(statement, companies)
     imported = sum(1 for proposal in proposals if proposal.status == "imported")
+    # Each line offers every billed company: a page at a time, or 5,000 lines make tens of megabytes.
+    page = Paginator(proposals, PREVIEW_LINES).get_page(request.GET.get("page"))
     context = {
         "statement": statement,
         "proposals": proposals,
+        "page": page,
         "companies": companies,
         "imported": imported,
         "to_apply": len(proposals) - imported,
@@ -139,13 +155,19 @@ def staff_statement_apply(request, pk: int):
     """Record the ticked lines, each for the company chosen on its row."""
     statement = _statement(request, pk)
     companies = {str(company.pk): company for company in billed_companies(statement.campus)}
+    # A line's own number as the preview wrote it, nothing else ("²" and "٣" pass isdigit()).
+    indexes = {str(index): index for index in range(len(statement.lines))}
     chosen = {}
     for value in request.POST.getlist("line"):
-        if value.isdigit() and int(value) < len(statement.lines):
-            chosen[int(value)] = companies.get(request.POST.get(f"company-{value}", ""))
+        if value in indexes:
+            chosen[indexes[value]] = companies.get(request.POST.get(f"company-{value}", ""))
+    # Back to the page of the preview the lines were ticked on.
+    back = reverse("residents:staff_statement", args=[statement.pk])
+    if re.fullmatch(r"[1-9][0-9]{0,3}", request.POST.get("page", ""), flags=re.ASCII):
+        back += f"?page={request.POST['page']}"
     if not chosen:
         messages.error(request, _("Tick the lines to record."))
-        return redirect("residents:staff_statement", pk=statement.pk)
+        return redirect(back)
     outcome = statement_lines_apply(statement_import=statement, chosen=chosen, actor=request.user)
     if outcome.recorded:
         count = len(outcome.recorded)
@@ -164,4 +186,4 @@ def staff_statement_apply(request, pk: int):
         )
     for row, why in outcome.refused:
         messages.error(request, _("Row %(row)s: %(why)s") % {"row": row, "why": why})
-    return redirect("residents:staff_statement", pk=statement.pk)
+    return redirect(back)

@@ -262,6 +262,19 @@ def test_exports_run_a_fixed_number_of_queries(finance, campus, django_assert_ma
         assert content.count(b"Company ") >= leases or fmt == "xlsx"
 
 
+def test_every_finance_download_is_kept_by_no_cache(finance, billed):
+    """Like a document or a person's data export: what the campus was paid is never stored by a
+    browser's or a proxy's cache."""
+    downloads = [
+        export(finance, billed, dataset, fmt) for dataset in ("invoices", "payments") for fmt in ("csv", "xlsx")
+    ]
+    downloads.append(finance.get("/staff/", period(billed, export="arrears")))
+
+    for response in downloads:
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "private, no-store", response["Content-Disposition"]
+
+
 def test_a_bad_period_is_refused_naming_the_field(finance, billed):
     response = finance.get("/staff/finance/invoices.csv", {"campus": billed.pk, "start": "2026-13-01", "end": "x"})
 

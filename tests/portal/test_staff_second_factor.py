@@ -10,6 +10,7 @@ it is added.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -117,8 +118,33 @@ def _residents_objects(campus) -> dict[str, int]:
     }
 
 
+def _finance_objects(company, uploader) -> dict[str, int]:
+    """An invoice with a credit note and a payment, and a bank statement the walking staff member
+    uploaded (a statement opens only for whoever uploaded it): the ids the finance pages name."""
+    from residents.services.bank_statements import statement_import_create
+    from residents.services.invoices import credit_note_issue
+    from tests.residents.billing_setup import invoiced, paid
+
+    [invoice] = invoiced(company)
+    note = credit_note_issue(invoice=invoice, reason="Goodwill", actor=None, amount="10", tax_percent=Decimal("9"))
+    payment = paid(company, "100.00", settles=[(invoice, "100.00")])
+    statement = statement_import_create(
+        campus=company.campus,
+        data=b"Date,Reference,Credit\n2026-01-20,INV-2026-000001,100.00\n",
+        file_name="statement.csv",
+        actor=uploader,
+    )
+    return {
+        "invoice": invoice.pk,
+        "lease": invoice.lease_id,
+        "credit_note": note.pk,
+        "payment": payment.pk,
+        "statement": statement.pk,
+    }
+
+
 @pytest.fixture
-def objects():
+def objects(password_only):
     """One object of each kind a staff-only URL names, with its file where it has one."""
     document = ApplicationDocumentFactory()
     application = document.application
@@ -132,6 +158,7 @@ def objects():
     consultation = Consultation.objects.create(company=application.company, member=member, topic="Trials")
     survey = OutcomeSurvey.objects.create(company=application.company, year=2026)
     residents = _residents_objects(application.campus)
+    finance = _finance_objects(application.company, password_only[1].user)
     ids = [
         application.pk,
         document.pk,
@@ -142,13 +169,17 @@ def objects():
         consultation.pk,
         survey.pk,
         *residents.values(),
+        *finance.values(),
     ]
     return {
         "ids": sorted(set(ids)),
-        "slugs": [application.campus.slug, application.company.slug or "company"],
+        # The accounting exports are named by two slugs: /staff/finance/invoices.csv.
+        "slugs": [application.campus.slug, application.company.slug or "company", "invoices", "csv"],
         "document": document,
         "compliance": compliance,
         "residents": residents,
+        "finance": finance,
+        "campus": application.campus,
     }
 
 
@@ -210,6 +241,7 @@ def test_the_same_session_reaches_staff_content_once_the_code_is_entered(objects
     """The walk above can fail: entering the code opens exactly the URLs it found closed."""
     owing, device = password_only
     document, compliance, residents = objects["document"], objects["compliance"], objects["residents"]
+    finance, campus = objects["finance"], objects["campus"]
     urls = [
         "/staff/requests/",
         f"/staff/requests/{residents['request']}/",
@@ -221,6 +253,14 @@ def test_the_same_session_reaches_staff_content_once_the_code_is_entered(objects
         "/staff/frontdesk/deliveries/",
         "/staff/finance/payments/",
         "/staff/finance/import/",
+        f"/staff/finance/import/{finance['statement']}/",
+        f"/staff/finance/invoices.csv?campus={campus.pk}&start=2026-01-01&end=2026-12-31",
+        f"/staff/finance/payments.xlsx?campus={campus.pk}&start=2026-01-01&end=2026-12-31",
+        f"/admin/residents/invoice/{finance['invoice']}/credit-note/",
+        f"/admin/residents/statementimport/{finance['statement']}/change/",
+        f"/admin/residents/payment/{finance['payment']}/change/",
+        f"/api/v1/invoices/{finance['credit_note']}/",
+        f"/api/v1/leases/{finance['lease']}/",
         f"/api/v1/service-requests/{residents['request']}/",
         f"/documents/{document.pk}/",
         f"/compliance/{compliance.pk}/",

@@ -21,16 +21,18 @@ def allocated(company, *, starts_on=START, ends_on=END, area="100", code=None):
 
 
 def leased(company, *, starts_on=START, ends_on=END, area="100", subsidies=(), active=True, actor=None, **terms):
-    """A lease of one new space of ``area`` m² at 100 CNY rent and 20 CNY service charge per m² a month."""
+    """A lease of one new space of ``area`` m² at 100 CNY rent and 20 CNY service charge per m² a month
+    (or the rates and ``currency`` given)."""
     allocation = allocated(company, starts_on=starts_on, ends_on=ends_on, area=area)
+    currency = terms.pop("currency", "CNY")
     lease = lease_create(
         company=company,
         allocations=[allocation],
         starts_on=starts_on,
         ends_on=ends_on,
-        rent_rate=Money(terms.pop("rent", "100"), "CNY"),
-        service_charge_rate=Money(terms.pop("service", "20"), "CNY"),
-        deposit=Money("30000", "CNY"),
+        rent_rate=Money(terms.pop("rent", "100"), currency),
+        service_charge_rate=Money(terms.pop("service", "20"), currency),
+        deposit=Money("30000", currency),
         subsidies=subsidies,
         actor=actor,
         **terms,

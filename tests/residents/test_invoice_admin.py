@@ -4,6 +4,7 @@ credit note on their own page, which only staff allowed to issue invoices may us
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -73,3 +74,18 @@ def test_staff_who_may_not_issue_invoices_cannot_reach_the_credit_note_page(clie
         == 403
     )
     assert not Invoice.objects.filter(kind=InvoiceKind.CREDIT_NOTE).exists()
+
+
+def test_the_credit_note_form_sent_twice_issues_one_credit_note(finance_client, invoice):
+    page = reverse("admin:residents_invoice_credit_note", args=[invoice.pk])
+    (key,) = re.findall(
+        r'<input type="hidden" name="submission" value="([^"]+)"', finance_client.get(page).content.decode()
+    )
+    form = {"submission": key, "amount": "109.00", "tax_percent": "9.00", "reason": "Lift out of order"}
+
+    first, second = finance_client.post(page, form), finance_client.post(page, form, follow=True)
+
+    assert first.status_code == 302
+    assert second.redirect_chain[-1][0] == reverse("admin:residents_invoice_change", args=[invoice.pk])
+    assert "issued already" in second.content.decode()
+    assert Invoice.objects.filter(kind=InvoiceKind.CREDIT_NOTE).count() == 1

@@ -230,6 +230,32 @@ def test_two_workers_issuing_the_same_month_at_once_issue_each_invoice_once_with
     assert InvoiceSequence.objects.get(campus=campus, year=2026).last_number == 12
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ending_a_lease_while_the_days_invoices_are_issued_fails_neither_nor_bills_after_its_end(campus, staff_user):
+    """Ending a lease locks it, then the company's ledger and the numbering; the daily job took the
+    numbering, then waited on the lease to write its invoice: one of the two failed (a deadlock)."""
+    from residents.services.leases import lease_terminate
+    from tests.concurrency import at_once
+    from tests.residents.payments_setup import billed, leased_and_billed
+
+    billed(campus)
+    for _ in range(3):
+        lease, (june,) = leased_and_billed(CompanyFactory(campus=campus), 6)
+
+        outcomes = at_once(
+            lambda lease=lease: lease_terminate(lease=lease, on=D(2026, 6, 15), reason="Moved", actor=staff_user),
+            lambda lease=lease: invoices_issue_batch(
+                campus_id=campus.pk, period=D(2026, 7, 1), lease_ids=[lease.pk], today=D(2026, 7, 5)
+            ),
+        )
+
+        assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)], outcomes
+        billed_after_the_end = Invoice.objects.filter(lease=lease, period=D(2026, 7, 1)).values_list("total", flat=True)
+        assert sum(billed_after_the_end, Decimal("0")) == 0  # not billed, or billed and credited
+        assert Invoice.objects.with_settlement().get(pk=june.pk).open_amount == Decimal("6510.00")
+
+
 def test_ending_a_lease_early_credits_what_was_billed_after_its_last_day(billed_campus, resident_company, staff_user):
     from residents.services.leases import lease_terminate
 
@@ -249,6 +275,41 @@ def test_ending_a_lease_early_credits_what_was_billed_after_its_last_day(billed_
     assert Invoice.objects.with_settlement().get(pk=june.pk).open_amount == june.total - Decimal("6510.00")
     invoices_issue(today=D(2026, 7, 5))
     assert Invoice.objects.filter(kind=InvoiceKind.INVOICE).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("credited_first", "credit_notes", "left_open"),
+    [
+        ({"amount": "", "tax_percent": "", "reason": "Wrong area"}, 1, Decimal("0.00")),
+        # A goodwill gesture of 1,090 on the rent: the end still leaves what the 15 days cost.
+        ({"amount": "1090", "tax_percent": "9.00", "reason": "Goodwill"}, 2, Decimal("6510.00")),
+    ],
+    ids=["reversed-in-full", "partly-credited"],
+)
+def test_ending_a_lease_early_never_credits_an_invoice_beyond_what_it_billed(
+    billed_campus, resident_company, resident_finance, client, credited_first, credit_notes, left_open
+):
+    """Ending a lease credits what is billed after its last day and not credited yet: an invoice
+    corrected by a credit note before is never credited twice for the same days."""
+    from tests.personas import staff_in_role
+
+    lease = leased(resident_company)
+    invoices_issue(today=D(2026, 6, 5))
+    june = Invoice.objects.get(lease=lease)
+    client.force_login(staff_in_role("finance"))
+    assert client.post(f"/admin/residents/invoice/{june.pk}/credit-note/", credited_first).status_code == 302
+
+    ended = client.post(
+        f"/admin/residents/lease/{lease.pk}/terminate/", {"terminated_on": "2026-06-15", "reason": "Moved out"}
+    )
+
+    assert ended.status_code == 302
+    settled = Invoice.objects.with_settlement().get(pk=june.pk)
+    assert settled.credit_notes.count() == credit_notes
+    assert -settled.credited <= june.total
+    assert settled.open_amount == left_open
+    page = resident_finance.client.get("/my/invoices/").content.decode()
+    assert 'class="balance credit"' not in page  # the company is not given money back for nothing
 
 
 # --- Sending ------------------------------------------------------------------------------------
@@ -299,6 +360,41 @@ def test_a_company_without_finance_people_gets_the_invoice_at_its_admins_and_a_l
 
     assert [message.to for message in mail.outbox] == [[resident_admin.user.email]]
     assert "Invoice ICW-2026-000001" in mail.outbox[0].subject
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_down_a_credit_note_is_issued_at_once_and_e_mailed_by_the_next_daily_run(
+    billed_campus, resident_company, resident_finance, broker, client
+):
+    import time
+
+    import time_machine
+    from django.core import mail
+    from django.utils import timezone
+
+    from tests.personas import staff_in_role
+
+    leased(resident_company)
+    invoices_issue(today=D(2026, 3, 5))
+    invoice = Invoice.objects.get()
+    client.force_login(staff_in_role("finance"))
+    broker.down()
+    started = time.monotonic()
+
+    response = client.post(
+        f"/admin/residents/invoice/{invoice.pk}/credit-note/", {"amount": "", "tax_percent": "", "reason": "Wrong"}
+    )
+
+    assert response.status_code == 302 and time.monotonic() - started < 15
+    note = invoice.credit_notes.get()
+    assert note.emailed_at is None and resident_finance.client.get(f"/my/invoices/{note.pk}/").status_code == 200
+    broker.in_process()
+    mail.outbox.clear()
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=1)):
+        invoices_issue(today=D(2026, 3, 6))
+    assert [message.subject for message in mail.outbox].count(
+        f"Credit note {note.display_number} from {billed_campus}"
+    ) == 1
 
 
 def test_a_credit_note_is_e_mailed_naming_the_invoice_it_corrects(

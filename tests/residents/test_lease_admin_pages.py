@@ -245,6 +245,25 @@ def test_terminating_early_needs_a_reason_then_ends_the_lease_and_its_allocation
     assert lease.allocations.get().ends_on == day
 
 
+def test_a_lease_in_another_currency_than_the_company_is_billed_in_is_not_activated(
+    staff_client, resident_company, resident_finance
+):
+    """A company's balance adds up its invoices and payments: one currency per company, or the
+    page would say it owes CNY and USD added together."""
+    from tests.residents.billing_setup import invoiced
+
+    invoiced(resident_company)  # billed in CNY
+    draft = leased(resident_company, area="10", active=False, rent="14", service="3", currency="USD")
+
+    response = staff_client.post(step_url("activate", draft), {"reason": "Signed"})
+
+    assert response.status_code == 200
+    assert "billed in CNY" in html.unescape(response.content.decode())
+    draft.refresh_from_db()
+    assert draft.state == LeaseState.DRAFT
+    assert "$" not in resident_finance.client.get("/my/invoices/").content.decode()
+
+
 def test_a_day_outside_the_term_is_refused_on_the_day_field(staff_client, resident_company):
     lease = leased(resident_company)
 

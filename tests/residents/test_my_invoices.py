@@ -4,6 +4,7 @@ own, with its balance and where each invoice stands; no one else's, and no other
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import urllib.request
 from decimal import Decimal
@@ -75,6 +76,22 @@ def test_finance_reads_the_balance_and_where_each_invoice_stands(ledger, residen
         f"{number['february']} February 2026 Feb. 5, 2026 Feb. 20, 2026 {money(MONTH)} {money(0)} Credited",
         f"{number['january']} January 2026 Jan. 5, 2026 Jan. 20, 2026 {money(MONTH)} {money(0)} Paid",
     ]
+
+
+def test_days_overdue_are_counted_in_the_campus_time_zone_on_every_page(ledger, resident_finance, client):
+    """At 01:00 in Shanghai it is still yesterday in UTC: the company's page, the staff API and the
+    reminders all count the campus's day (the March invoice was due on 20 March)."""
+    from tests.personas import staff_in_role
+
+    march = ledger["march"]
+    client.force_login(staff_in_role("finance"))
+
+    with time_machine.travel(dt.datetime(2026, 4, 10, 17, 0, tzinfo=dt.UTC), tick=False):
+        page = rows(resident_finance.client.get("/my/invoices/"))
+        staff = client.get(f"/api/v1/invoices/{march.pk}/").json()
+
+    assert any(row.startswith(march.display_number) and row.endswith("Overdue by 22 days") for row in page), page
+    assert (staff["status"], staff["days_overdue"]) == ("overdue", 22)
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -173,6 +190,32 @@ def test_the_pdf_is_rendered_once_and_downloaded_under_the_invoices_number(ledge
     january.refresh_from_db()
     assert january.pdf == f"invoices/{january.campus.slug}/2026/{january.display_number}.pdf"
     assert calls == [january.pk]
+
+
+@pytest.mark.parametrize(
+    ("reason", "line", "times"),
+    [
+        ("Wrong area billed, see the letter below.\n" + "Line of the letter.\n" * 60, "Lineoftheletter.", 60),
+        ("面积计算有误，" * 280, "误", 280),
+    ],
+    ids=["many-lines", "long-chinese"],
+)
+def test_a_credit_note_with_a_long_reason_still_downloads_as_a_pdf(
+    resident_company, resident_finance, staff_user, reason, line, times
+):
+    """The reason staff give may be a pasted letter (up to 2,000 characters): it runs onto the next
+    page rather than leaving the company without the document (and the e-mail without its PDF)."""
+    from pypdf import PdfReader
+
+    [invoice] = invoiced(resident_company)
+    note = credit_note_issue(invoice=invoice, reason=reason, actor=staff_user)
+
+    response = resident_finance.client.get(f"/my/invoices/{note.pk}/pdf/")
+
+    assert response.status_code == 200
+    pages = PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages
+    text = "".join("".join(page.extract_text().replace("\x00", "").split()) for page in pages)
+    assert len(pages) == 2 and text.count(line) == times  # every line of it, over two pages
 
 
 @time_machine.travel(TODAY, tick=False)

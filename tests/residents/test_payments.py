@@ -5,6 +5,7 @@ Never more than an invoice asks, not even when two people record at the same mom
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -168,6 +169,25 @@ def test_a_refused_payment_names_the_field_and_keeps_what_was_typed(
     assert field in form.errors and message in " ".join(form.errors[field]).lower().replace("’", "'")
     assert 'value="Transfer 88412"' in response.content.decode()
     assert not Payment.objects.exists()
+
+
+def test_an_invoice_number_another_campus_also_uses_settles_the_paying_companys_invoice(
+    jan, campus, resident_company, finance
+):
+    """Each campus numbers its own invoices, so two may print the same number (every campus starts
+    with the prefix INV): the number typed settles the invoice of the company that paid."""
+    from tests.campus.factories import CampusFactory
+
+    elsewhere = CompanyFactory(campus=billed(CampusFactory()), name="Elsewhere Bio")
+    _lease, (theirs,) = leased_and_billed(elsewhere, 1)
+    assert theirs.display_number == jan.display_number == "ICW-2026-000001"
+
+    for company, invoice in ((resident_company, jan), (elsewhere, theirs)):
+        form = sent_form(finance.client) | {"company": company.pk, "amount": "100", "invoices": "ICW-2026-000001"}
+        response = record(finance.client, **form)
+
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert Payment.objects.latest("pk").allocations.get().invoice == invoice
 
 
 def test_allocating_more_than_an_invoice_asks_or_than_the_payment_is_refused(jan, resident_company, staff_user):
@@ -352,6 +372,60 @@ def test_the_admin_refuses_another_companys_invoice_on_the_form(jan, resident_co
     assert not Payment.objects.exists()
 
 
+# --- The same form twice -----------------------------------------------------------------------
+
+
+def sent_form(client) -> dict:
+    """The new payment form's own fields as the page gives them (the hidden key among them)."""
+    page = client.get("/staff/finance/payments/new/").content.decode()
+    (key,) = re.findall(r'<input type="hidden" name="submission" value="([^"]+)"', page)
+    return {"submission": key}
+
+
+def test_the_payment_form_sent_twice_records_one_payment(jan, resident_company, finance):
+    """A double click, or the browser sending the form again on reload: one payment, then the list."""
+    form = sent_form(finance.client) | {"company": resident_company.pk, "amount": "13,020.00"}
+
+    first, second = record(finance.client, **form), record(finance.client, **form)
+
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == f"/staff/finance/payments/?company={resident_company.pk}"
+    assert "recorded already" in page(finance.client, second["Location"])
+    assert Payment.objects.count() == 1 and open_amount(jan) == 0
+    assert record(finance.client, **form | sent_form(finance.client) | {"amount": "10"}).status_code == 302
+    assert Payment.objects.count() == 2  # the form shown again is a new payment
+
+
+def test_the_admins_payment_form_sent_twice_records_one_payment(jan, resident_company, finance):
+    page = finance.client.get("/admin/residents/payment/add/").content.decode()
+    (key,) = re.findall(r'<input type="hidden" name="submission" value="([^"]+)"', page)
+    form = {"submission": key, "company": resident_company.pk, "amount": "100", "received_on": "2026-02-02"}
+    form |= {"allocations-TOTAL_FORMS": "0", "allocations-INITIAL_FORMS": "0"}
+
+    first, second = (finance.client.post("/admin/residents/payment/add/", form) for _ in range(2))
+
+    assert first.status_code == 302
+    assert second.status_code == 200 and "recorded already" in second.content.decode()
+    assert Payment.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_payment_form_sent_twice_at_once_records_one_payment(campus, resident_company):
+    billed(campus)
+    leased_and_billed(resident_company, 1)
+    clicks = [Client(), Client()]
+    user = staff_in_role("finance", "fin")
+    for client in clicks:
+        client.force_login(user)
+    form = sent_form(clicks[0]) | {"company": resident_company.pk, "amount": "500"}
+
+    outcomes = at_once(*(lambda client=client: record(client, **form) for client in clicks))
+
+    assert [outcome.status_code for outcome in outcomes] == [302, 302], outcomes
+    assert Payment.objects.count() == 1
+
+
 # --- Two people at once ------------------------------------------------------------------------
 
 
@@ -384,3 +458,30 @@ def test_two_people_recording_against_one_invoice_at_once_never_allocate_more_th
     for payment in recorded:
         assert sum(payment.allocations.values_list("amount", flat=True)) <= payment.amount
     assert company_balance(company).owed == MONTH - 10000 * len(recorded)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_credit_note_and_a_payment_for_one_company_at_once_both_go_through(campus, staff_user):
+    """Both write the company's ledger: they take its lock in the same order, so neither fails
+    with a deadlock (a server error for one of the two people)."""
+    billed(campus)
+    company = CompanyFactory(campus=campus)
+    _lease, invoices = leased_and_billed(company, 1, 2, 3)
+
+    for invoice in invoices:
+        outcomes = at_once(
+            lambda invoice=invoice: credit_note_issue(
+                invoice=invoice, reason="Goodwill", actor=staff_user, amount=Decimal("109"), tax_percent=Decimal("9")
+            ),
+            lambda invoice=invoice: payment_record(
+                company=company,
+                amount=Decimal("100"),
+                received_on=PAID_ON,
+                reference="",
+                actor=staff_user,
+                invoices=[invoice],
+            ),
+        )
+        assert [type(outcome) for outcome in outcomes] == [Invoice, Payment], outcomes
+        assert open_amount(invoice) == MONTH - 109 - 100

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import time
 import zipfile
 from decimal import Decimal
 
@@ -228,6 +229,18 @@ def test_a_line_is_recorded_only_for_a_company_of_the_statements_campus(invoiced
     assert not Payment.objects.exists()
 
 
+@pytest.mark.parametrize("line", ["²", "٣", "9" * 5000, "-1", " 0", "0x1", ""])
+def test_a_line_number_that_is_no_line_of_the_statement_records_nothing(invoiced, finance, resident_company, line):
+    """The ticked lines come back from the browser: anything but a line's own number is ignored."""
+    statement = upload(finance.client, invoiced, csv_upload(ENGLISH))
+    companies = {f"company-{name}": resident_company.pk for name in [*range(len(statement.lines)), line[:10]]}
+
+    response = finance.client.post(f"/staff/finance/import/{statement.pk}/apply/", {"line": [line], **companies})
+
+    assert response.status_code == 302 and response["Location"] == f"/staff/finance/import/{statement.pk}/"
+    assert not Payment.objects.exists()
+
+
 def test_a_statement_opens_only_for_whoever_uploaded_it(invoiced, finance, resident_company):
     statement = upload(finance.client, invoiced, csv_upload(ENGLISH))
     colleague = signed_in(staff_in_role("finance", "colleague"))
@@ -253,6 +266,29 @@ def test_the_preview_reads_in_a_constant_number_of_queries(invoiced, finance, dj
     assert queries > 5
     with django_assert_max_num_queries(queries):
         assert len(preview(finance.client, many).context["proposals"]) == 32
+
+
+def test_a_long_statement_is_previewed_a_page_at_a_time(invoiced, finance, resident_company):
+    """Each line offers every billed company: 5,000 lines at once made a page of tens of megabytes
+    that took many seconds to write. The preview shows 200 lines a page; counts are the whole file's."""
+    for index in range(20):
+        leased_and_billed(CompanyFactory(campus=invoiced, name=f"Company {index:02d}"), 1, area="10")
+    lines = "".join(f"2026-02-03,Transfer {row},{row}.00,,Payer {row},{row}\n" for row in range(1, 1001))
+    statement = upload(finance.client, invoiced, csv_upload("Date,Memo,Credit,Debit,Payer,Account\n" + lines))
+
+    first = preview(finance.client, statement)
+    last = finance.client.get(f"/staff/finance/import/{statement.pk}/", {"page": "5"})
+
+    assert len(first.content) < 600_000
+    assert "1000 credit lines" in first.content.decode() and "Page 1 of 5" in first.content.decode()
+    assert [len(re.findall(r'name="line" value="', page.content.decode())) for page in (first, last)] == [200, 200]
+    assert 'value="999"' in last.content.decode()
+    applied = finance.client.post(
+        f"/staff/finance/import/{statement.pk}/apply/",
+        {"line": ["999"], "company-999": resident_company.pk, "page": "5"},
+    )
+    assert applied["Location"] == f"/staff/finance/import/{statement.pk}/?page=5"
+    assert Payment.objects.get().amount == Decimal("1000.00")
 
 
 # --- Hostile and broken files -----------------------------------------------------------------
@@ -301,6 +337,18 @@ def test_a_hostile_or_broken_file_is_refused_with_a_clear_message(invoiced, fina
 
 
 # --- The reader, line by line ------------------------------------------------------------------
+
+
+def test_a_statement_of_a_million_columns_is_read_in_a_moment(invoiced, finance):
+    """Columns past the 60 a statement may have are never looked at (it took seconds of CPU)."""
+    row = b"2026-02-03,ICW-2026-000001,1.00" + b"," * 1_200_000 + b"\n"
+    content = b"Date,Reference,Credit\n" + row * 4
+    started = time.process_time()
+
+    statement = upload(finance.client, invoiced, SimpleUploadedFile("wide.csv", content))
+
+    assert time.process_time() - started < 2.5
+    assert [line["amount"] for line in statement.lines] == ["1.00"] * 4
 
 
 @pytest.mark.parametrize(
