@@ -12,7 +12,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Sum
 from django.db.models.functions import Coalesce
@@ -82,7 +82,7 @@ def staff_payment_new(request):
                 actor=request.user,
             )
         except SentTwice as error:
-            form.add_error("submission", ValidationError(error.message, code="sent_twice"))
+            form.add_error(None, ValidationError(error.message, code="sent_twice"))
         except DomainError as error:
             add_error(form, error)
         else:
@@ -92,9 +92,9 @@ def staff_payment_new(request):
                 % {"amount": payment.amount, "currency": payment.currency, "company": payment.company.name},
             )
             return redirect(f"{reverse('residents:staff_payments')}?company={payment.company_id}")
-    if form.has_error("submission", "sent_twice"):
+    if form.has_error(NON_FIELD_ERRORS, "sent_twice"):
         # Sent before (a double click, a reload): the payment stands once, as the list shows.
-        messages.warning(request, " ".join(form.errors["submission"]))
+        messages.warning(request, " ".join(form.non_field_errors()))
         return redirect(f"{reverse('residents:staff_payments')}?company={form.cleaned_data['company'].pk}")
     status = 400 if form.errors else 200
     return render(request, "residents/staff/payments/new.html", {"form": form}, status=status)
