@@ -94,6 +94,17 @@ class CampusAdmin(SimpleHistoryAdmin):
         (None, {"fields": ["name", "short_name", "name_zh", "slug"]}),
         (_("Location"), {"fields": ["city", "district", "province", "country"]}),
         (_("Staff"), {"fields": ["staff_emails"]}),
+        (_("Residents' sign-in"), {"fields": ["residents_two_factor_required"]}),
+        (
+            _("Billing"),
+            {
+                "fields": ["invoice_prefix", "billing_day", "payment_terms_days"],
+                "description": _(
+                    "Issued invoices keep the prefix they were issued with; a new prefix numbers "
+                    "the invoices issued from then on."
+                ),
+            },
+        ),
         (
             _("Profile"),
             {"fields": ["rd_area_m2", "opened_on", "mission", "co_builders", "platform_stages", "business_areas"]},

@@ -64,10 +64,10 @@ def invoice_lines(campus: Campus, start: dt.date, end: dt.date) -> Iterator[list
         InvoiceLine.objects.filter(invoice__campus=campus, invoice__issued_on__range=(start, end))
         .order_by("invoice__issued_on", "invoice__year", "invoice__number", "position")
         .values_list(
-            *("invoice__campus__invoice_prefix", "invoice__year", "invoice__number", "invoice__kind"),
+            *("invoice__prefix", "invoice__year", "invoice__number", "invoice__kind"),
             *("invoice__company__name", "invoice__issued_on", "invoice__due_on", "invoice__period"),
             *("position", "kind", "description", "net", "tax_percent", "tax", "invoice__currency"),
-            *("invoice__credits__campus__invoice_prefix", "invoice__credits__year", "invoice__credits__number"),
+            *("invoice__credits__prefix", "invoice__credits__year", "invoice__credits__number"),
         )
     )
     documents, kinds = dict(InvoiceKind.choices), dict(LineKind.choices)
@@ -98,7 +98,7 @@ def payment_rows(campus: Campus, start: dt.date, end: dt.date) -> Iterator[list]
     allocations = (
         PaymentAllocation.objects.filter(payment__campus=campus, payment__received_on__range=(start, end))
         .order_by("payment__received_on", "payment_id", "pk")
-        .values_list("payment_id", "invoice__campus__invoice_prefix", "invoice__year", "invoice__number", "amount")
+        .values_list("payment_id", "invoice__prefix", "invoice__year", "invoice__number", "amount")
         .iterator(chunk_size=CHUNK)
     )
     sources = dict(PaymentSource.choices)

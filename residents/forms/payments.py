@@ -65,7 +65,7 @@ def _numbered(match: re.Match, company: Company | None) -> Invoice | None:
     """The invoice a typed number names. Each campus numbers its own, so two may print the same
     number: the paying company's is the one meant, else another's (for the service to refuse)."""
     numbered = Invoice.objects.select_related("campus").filter(
-        campus__invoice_prefix=match[1], year=int(match[2]), number=int(match[3])
+        prefix=match[1], year=int(match[2]), number=int(match[3])
     )
     return (company and numbered.filter(company=company).first()) or numbered.order_by("pk").first()
 

@@ -35,6 +35,14 @@ class Migration(migrations.Migration):
                         blank=True, help_text="First day of the month billed.", null=True, verbose_name="period"
                     ),
                 ),
+                (
+                    "prefix",
+                    models.CharField(
+                        help_text="The campus's invoice prefix when it was issued.",
+                        max_length=8,
+                        verbose_name="number prefix",
+                    ),
+                ),
                 ("year", models.PositiveSmallIntegerField(verbose_name="year")),
                 ("number", models.PositiveIntegerField(verbose_name="number")),
                 ("issued_on", models.DateField(verbose_name="issued on")),

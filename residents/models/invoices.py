@@ -104,6 +104,9 @@ class Invoice(models.Model):
         verbose_name=_("corrects invoice"),
     )
     period = models.DateField(_("period"), null=True, blank=True, help_text=_("First day of the month billed."))
+    prefix = models.CharField(
+        _("number prefix"), max_length=8, help_text=_("The campus's invoice prefix when it was issued.")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     number = models.PositiveIntegerField(_("number"))
     issued_on = models.DateField(_("issued on"))
@@ -168,7 +171,7 @@ class Invoice(models.Model):
 
     @property
     def display_number(self) -> str:
-        return self.format_number(self.campus.invoice_prefix, self.year, self.number)
+        return self.format_number(self.prefix, self.year, self.number)
 
     @staticmethod
     def format_number(prefix: str, year: int, number: int) -> str:

@@ -89,3 +89,25 @@ def test_the_credit_note_form_sent_twice_issues_one_credit_note(finance_client, 
     assert second.redirect_chain[-1][0] == reverse("admin:residents_invoice_change", args=[invoice.pk])
     assert "issued already" in second.content.decode()
     assert Invoice.objects.filter(kind=InvoiceKind.CREDIT_NOTE).count() == 1
+
+
+def test_an_issued_number_keeps_the_prefix_it_was_issued_with(finance_client, invoice):
+    invoice.campus.invoice_prefix = "WX"
+    invoice.campus.save()
+
+    invoice.refresh_from_db()
+    assert invoice.display_number == "ICW-2026-000002"
+    page = finance_client.get(reverse("admin:residents_invoice_changelist"), {"q": "ICW-2026-000002"})
+    assert "ICW-2026-000002" in page.content.decode()
+
+
+def test_staff_set_the_campus_billing_terms_in_its_admin_page(admin_client, campus):
+    page = reverse("admin:campus_campus_change", args=[campus.pk])
+    form = admin_client.get(page).content.decode()
+    assert 'name="billing_day"' in form and 'name="invoice_prefix"' in form
+
+    refused = admin_client.post(page, {"billing_day": "31", "invoice_prefix": "icw!"})
+
+    body = refused.content.decode()
+    assert "Ensure this value is less than or equal to 28." in body
+    assert "Use 2 to 8 capital letters or digits." in body
