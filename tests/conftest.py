@@ -177,14 +177,18 @@ def private_media(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_state():
-    """Each test starts with empty rate-limit counters and the default language.
+    """Each test starts with empty rate-limit counters and the default language, outside any worker.
 
     A request to a /zh-hans/ page leaves Chinese active in the test's thread, which would
-    otherwise make ``reverse()`` in the next test build Chinese URLs.
+    otherwise make ``reverse()`` in the next test build Chinese URLs. A Celery worker started in
+    this process by an earlier test (``start_worker``) marks the process as a worker's, where
+    ``result.get()`` is refused; its thread may do so after the test has ended.
     """
+    from celery._state import _set_task_join_will_block
     from django.core.cache import cache
     from django.utils import translation
 
+    _set_task_join_will_block(False)
     cache.clear()
     translation.activate(settings.LANGUAGE_CODE)
     yield
