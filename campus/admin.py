@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import models
-from django.db.models import Count, Sum
+from django.db.models import Count, Sum, Value
+from django.db.models.functions import Concat, Replace, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
@@ -18,6 +21,7 @@ from common.admin import ReadOnlyInline
 
 from .models import Allocation, Building, Campus, CampusTarget, Space
 from .resources import AllocationResource, SpaceResource
+from .selectors import spaces_with_free_area
 from .services import allocation_save
 from .signals import allocation_admin_panels_for
 
@@ -68,6 +72,65 @@ class ActiveOnFilter(DateListFilter):
     def queryset(self, request, queryset):
         day = self.day()
         return queryset.active_on(day) if day else queryset
+
+
+class FreeAreaFilter(admin.ListFilter):
+    """Spaces with at least this many m² not allocated on a day (today when no day is given)."""
+
+    title = _("free area on a date")
+    template = "admin/campus/free_area_filter.html"
+    day_parameter = "free_on"
+    area_parameter = "free_area"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.values = {}
+        for name in self.expected_parameters():
+            if name in params:
+                value = params.pop(name)
+                self.values[name] = value[-1] if isinstance(value, list) else value
+        self.other_params = [
+            (name, value)
+            for name, values in request.GET.lists()
+            if name not in self.expected_parameters()
+            for value in values
+        ]
+
+    def has_output(self) -> bool:
+        return True
+
+    def expected_parameters(self) -> list[str]:
+        return [self.day_parameter, self.area_parameter]
+
+    def choices(self, changelist):
+        return []
+
+    def day(self) -> dt.date:
+        value = self.values.get(self.day_parameter)
+        if not value:
+            return timezone.localdate()
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise IncorrectLookupParameters(_("Enter the date as YYYY-MM-DD.")) from exc
+
+    def area(self) -> Decimal:
+        value = self.values.get(self.area_parameter)
+        if not value:
+            return Decimal("0.01")
+        try:
+            area = Decimal(value)
+        except InvalidOperation as exc:
+            raise IncorrectLookupParameters(_("Enter the free area as a number of m².")) from exc
+        if not area.is_finite() or area < 0:
+            raise IncorrectLookupParameters(_("Enter the free area as a number of m².")) from None
+        return area
+
+    def queryset(self, request, queryset):
+        if not self.values:
+            return queryset
+        free = spaces_with_free_area(on=self.day(), min_free_area=self.area())
+        return queryset.filter(pk__in=free.values("pk"))
 
 
 class CampusTargetInline(admin.TabularInline):
@@ -157,6 +220,14 @@ class AllocationInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("company")
 
 
+# A space's label (``Space.__str__``: building code, "-", space code) without separators, upper case.
+COMPACT_LABEL = Replace(Replace(Upper(Concat("building__code", "code")), Value("-"), Value("")), Value(" "), Value(""))
+
+
+def _compact_label(term: str) -> str:
+    return re.sub(r"[\s-]", "", term).upper()
+
+
 @admin.register(Space)
 class SpaceAdmin(ImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [SpaceResource]
@@ -167,6 +238,7 @@ class SpaceAdmin(ImportExportMixin, SimpleHistoryAdmin):
         "kind",
         "platform_stages",
         AvailableOnFilter,
+        FreeAreaFilter,
         "biosafety_level",
         "cleanroom_class",
         "has_cold_room",
@@ -196,6 +268,15 @@ class SpaceAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_allocated_on(timezone.localdate())
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also finds a space by its label as staff write it: ``A-201``, ``a-201`` or ``A201``."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        label = _compact_label(search_term or "")
+        if label:
+            by_label = Space.objects.alias(compact_label=COMPACT_LABEL).filter(compact_label=label)
+            results = results | queryset.filter(pk__in=by_label.values("pk"))
+        return results, may_have_duplicates
 
     @admin.display(description=_("campus"), ordering="building__campus__name")
     def campus(self, obj: Space) -> Campus:

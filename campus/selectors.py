@@ -30,3 +30,18 @@ def spaces_available(
 def campuses_for_display():
     """Campuses with everything the public campus pages show, in a fixed number of queries."""
     return Campus.objects.prefetch_related("platform_stages", "business_areas", "targets")
+
+
+def spaces_with_free_area(
+    *, on: dt.date, until: dt.date | None = None, open_end: bool = False, min_free_area: Decimal | None = None
+) -> SpaceQuerySet:
+    """Spaces annotated with ``free_area_m2``, the area free on every day from ``on`` to ``until``.
+
+    ``until`` None means the day ``on`` alone, or every day from ``on`` on with ``open_end``. The free
+    area is the space's area minus the largest total allocated on any one of those days.
+    """
+    end = None if open_end else (until or on)
+    qs = Space.objects.with_free_area(on, end)
+    if min_free_area is not None:
+        qs = qs.filter(free_area_m2__gte=min_free_area)
+    return qs

@@ -8,7 +8,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import DateField, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -56,6 +57,35 @@ def _allocated(start: dt.date, end: dt.date | None) -> Exists:
     return Exists(Allocation.objects.filter(space=OuterRef("pk")).overlapping(start, end))
 
 
+AREA = DecimalField(max_digits=9, decimal_places=2)
+
+
+def _largest_daily_allocation(start: dt.date, end: dt.date | None) -> Subquery:
+    """The largest area allocated on any one day from ``start`` to ``end`` (inclusive; None = open), or NULL.
+
+    The total allocated only grows on a day an allocation starts, so its largest value over the
+    period is reached on the first day of the period or on the first day of an allocation within
+    it: the total is taken on each of those days and the largest kept, exactly and in SQL.
+    """
+    day = Greatest(OuterRef("starts_on"), Value(start, output_field=DateField()))
+    on_that_day = (
+        Allocation.objects.filter(space=OuterRef("space"), starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .order_by()
+        .values("space")
+        .annotate(total=Sum("area_m2"))
+        .values("total")
+    )
+    daily_totals = (
+        Allocation.objects.filter(space=OuterRef("pk"))
+        .overlapping(start, end)
+        .annotate(total=Subquery(on_that_day, output_field=AREA))
+        .order_by("-total")
+        .values("total")[:1]
+    )
+    return Subquery(daily_totals, output_field=AREA)
+
+
 class SpaceQuerySet(models.QuerySet):
     def with_location(self) -> SpaceQuerySet:
         return self.select_related("building__campus")
@@ -70,6 +100,11 @@ class SpaceQuerySet(models.QuerySet):
     def with_allocated_on(self, day: dt.date) -> SpaceQuerySet:
         """Annotate ``allocated_on_day``: whether the space is taken on ``day``, in the same query."""
         return self.annotate(allocated_on_day=_allocated(day, day))
+
+    def with_free_area(self, start: dt.date, end: dt.date | None) -> SpaceQuerySet:
+        """Annotate ``free_area_m2``: the area left free on every day from ``start`` to ``end`` (None = open)."""
+        allocated = Coalesce(_largest_daily_allocation(start, end), Value(Decimal(0)), output_field=AREA)
+        return self.annotate(free_area_m2=models.ExpressionWrapper(F("area_m2") - allocated, output_field=AREA))
 
 
 class Space(models.Model):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import django_filters
+from django import forms
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -14,7 +18,7 @@ from rest_framework.views import APIView
 
 from campus.choices import BusinessAreas, SpaceKind
 from campus.models import Campus, Space
-from campus.selectors import spaces_available
+from campus.selectors import spaces_available, spaces_with_free_area
 from tenants.choices import FocusAreas
 from tenants.models import Company
 from tenants.selectors import DIRECTORY_FIELDS, directory_companies, directory_rows
@@ -100,27 +104,81 @@ class CampusViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     queryset = Campus.objects.prefetch_related("platform_stages", "business_areas")
 
 
-@extend_schema_field({"type": "number", "minimum": 0, "maximum": MAX_AREA_M2})
 class AreaFilter(django_filters.NumberFilter):
-    """An area in m², with the bounds the schema states."""
+    """An area in m², with the bounds and the description the schema states."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, min_value=0, max_value=MAX_AREA_M2, **kwargs)
+    def __init__(self, *args, help_text: str = "", **kwargs):
+        super().__init__(*args, min_value=0, max_value=MAX_AREA_M2, help_text=help_text, **kwargs)
+        # The schema stated here replaces the one drf-spectacular derives, help text included.
+        extend_schema_field({"type": "number", "minimum": 0, "maximum": MAX_AREA_M2, "description": help_text})(self)
+
+
+class SpaceFilterForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("available_from"), data.get("available_to")
+        if end is not None and start is None and "available_from" not in self.errors:
+            self.add_error("available_to", _("Give available_from as well, the first day of the period."))
+        elif start is not None and end is not None and end < start:
+            self.add_error("available_to", _("The last day cannot be before available_from."))
+        return data
+
+
+FREE_AREA_PARAMETERS = ("available_from", "available_to", "min_free_area")
 
 
 class SpaceFilter(django_filters.FilterSet):
     campus = django_filters.CharFilter(field_name="building__campus__slug", help_text="Campus slug.")
     kind = django_filters.ChoiceFilter(choices=SpaceKind.choices)
     min_area = AreaFilter(field_name="area_m2", lookup_expr="gte", help_text="Smallest area in m².")
-    available_on = django_filters.DateFilter(method="filter_available", help_text="Free on this day (YYYY-MM-DD).")
+    available_on = django_filters.DateFilter(
+        method="filter_available", help_text="Free on this day (YYYY-MM-DD): no allocation at all that day."
+    )
+    available_from = django_filters.DateFilter(
+        method="applied_together",
+        help_text=(
+            "First day of a period (YYYY-MM-DD) on every day of which the space has free area: at least "
+            "min_free_area m², or any area when min_free_area is not given. The free area is the space's area "
+            "minus the largest total allocated on any one day of the period, counting allocations of part "
+            "of the space by their area. Without available_to the period has no end."
+        ),
+    )
+    available_to = django_filters.DateFilter(
+        method="applied_together",
+        help_text="Last day of the period (YYYY-MM-DD), included; only with available_from, and not before it.",
+    )
+    min_free_area = AreaFilter(
+        method="applied_together",
+        help_text="Smallest free area in m² over the period of available_from and available_to (today without one).",
+    )
 
     class Meta:
         model = Space
-        fields = ["campus", "kind", "min_area", "available_on"]
+        fields = ["campus", "kind", "min_area", "available_on", *FREE_AREA_PARAMETERS]
+        form = SpaceFilterForm
 
     def filter_available(self, queryset, name, value):
         ids = spaces_available(on=value).values("pk")
         return queryset.filter(pk__in=ids)
+
+    def applied_together(self, queryset, name, value):
+        """The free-area parameters describe one question, asked in ``filter_queryset``."""
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = {name: self.form.cleaned_data.get(name) for name in FREE_AREA_PARAMETERS}
+        if all(value is None for value in data.values()):
+            return queryset
+        start = data["available_from"] or timezone.localdate()
+        min_free_area = data["min_free_area"] if data["min_free_area"] is not None else Decimal("0.01")
+        free = spaces_with_free_area(
+            on=start,
+            until=data["available_to"],
+            open_end=data["available_from"] is not None and data["available_to"] is None,
+            min_free_area=min_free_area,
+        )
+        return queryset.filter(pk__in=free.values("pk"))
 
 
 @extend_schema_view(list=extend_schema(responses={200: s.SpaceSerializer(many=True), **ERRORS, **INVALID}))

@@ -113,6 +113,70 @@ def test_space_list_search_finds_a_space_by_building_code(staff_client):
     assert list(response.context["cl"].result_list) == [space]
 
 
+@pytest.mark.parametrize("term", ["A-201", "a-201", "A201", " a-201 "])
+def test_space_list_search_finds_a_space_by_its_label(staff_client, term):
+    space = SpaceFactory(building__code="A", code="201")
+    SpaceFactory(building__code="A", code="202")
+    SpaceFactory(building__code="B", code="201", building__campus=space.building.campus)
+    SpaceFactory(building__code="A2", code="01")  # "A201" once the separator is gone: also a match
+
+    response = staff_client.get(reverse("admin:campus_space_changelist"), {"q": term})
+
+    shown = [str(s) for s in response.context["cl"].result_list]
+    assert "A-201" in shown and "A-202" not in shown and "B-201" not in shown
+
+
+def test_space_list_search_for_a_dashed_label_finds_exactly_that_space(staff_client):
+    space = SpaceFactory(building__code="A", code="201")
+    SpaceFactory(building__code="A", code="202")
+    SpaceFactory(building__code="B", code="201")
+
+    response = staff_client.get(reverse("admin:campus_space_changelist"), {"q": "A-201"})
+
+    assert list(response.context["cl"].result_list) == [space]
+    assert "A-201" in response.content.decode()
+
+
+def test_space_list_search_by_space_code_finds_it_in_every_building(staff_client):
+    a201 = SpaceFactory(building__code="A", code="201")
+    b201 = SpaceFactory(building__code="B", code="201")
+    SpaceFactory(building__code="A", code="305")
+
+    response = staff_client.get(reverse("admin:campus_space_changelist"), {"q": "201"})
+
+    assert set(response.context["cl"].result_list) == {a201, b201}
+
+
+def test_space_list_filters_spaces_by_free_area_on_a_date(staff_client):
+    building = BuildingFactory()
+    half_taken = SpaceFactory(building=building, code="HALF", area_m2=Decimal("200"))
+    AllocationFactory(space=half_taken, starts_on=D(2026, 1, 1), ends_on=None, area_m2=Decimal("120"))
+    ended = SpaceFactory(building=building, code="ENDED", area_m2=Decimal("100"))
+    AllocationFactory(space=ended, starts_on=D(2025, 1, 1), ends_on=D(2026, 5, 31), area_m2=Decimal("100"))
+    small = SpaceFactory(building=building, code="SMALL", area_m2=Decimal("50"))
+    url = reverse("admin:campus_space_changelist")
+
+    response = staff_client.get(url, {"free_on": "2026-06-01", "free_area": "80"})
+
+    assert set(response.context["cl"].result_list) == {half_taken, ended}
+    page = response.content.decode()
+    assert 'value="2026-06-01"' in page and 'value="80"' in page
+    response = staff_client.get(url, {"free_on": "2026-06-01", "free_area": "81"})
+    assert set(response.context["cl"].result_list) == {ended}
+    response = staff_client.get(url, {"free_on": "2026-05-31", "free_area": "40"})
+    assert set(response.context["cl"].result_list) == {half_taken, small}
+
+
+@pytest.mark.parametrize(
+    "params", [{"free_on": "June", "free_area": "10"}, {"free_on": "2026-06-01", "free_area": "ten"}]
+)
+def test_space_list_reports_a_malformed_free_area_filter(staff_client, params):
+    response = staff_client.get(reverse("admin:campus_space_changelist"), params)
+
+    assert response.status_code == 302
+    assert "e=1" in response["Location"]
+
+
 @pytest.mark.parametrize("count", [5, 40])
 def test_admin_lists_run_a_fixed_number_of_queries(staff_client, django_assert_max_num_queries, count):
     building = BuildingFactory()
@@ -123,6 +187,11 @@ def test_admin_lists_run_a_fixed_number_of_queries(staff_client, django_assert_m
         with django_assert_max_num_queries(20):
             response = staff_client.get(reverse(f"admin:{name}"))
         assert response.status_code == 200
+    with django_assert_max_num_queries(20):
+        response = staff_client.get(
+            reverse("admin:campus_space_changelist"), {"q": "B-1", "free_on": "2026-06-01", "free_area": "1"}
+        )
+    assert response.status_code == 200
 
 
 def test_space_page_shows_its_allocations(staff_client):

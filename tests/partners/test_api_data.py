@@ -247,6 +247,110 @@ def test_spaces_filter_by_availability_kind_and_area(api_a):
     assert bad.status_code == 400 and "available_on" in bad.json()["error"]["fields"]
 
 
+@pytest.fixture
+def allocated_spaces():
+    """Four 100 m² spaces of campus "free" and what is allocated of them in 2026."""
+    campus = CampusFactory(slug="free")
+    spaces = {
+        name: SpaceFactory(building__campus=campus, code=name, area_m2=Decimal("100"))
+        for name in ["EMPTY", "PART", "OPEN", "ENDED"]
+    }
+    # 30 m² until March, then 60 m² from April on: at most 40 m² free from February to May.
+    AllocationFactory(
+        space=spaces["PART"], starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 3, 31), area_m2=Decimal("30")
+    )
+    AllocationFactory(space=spaces["PART"], starts_on=dt.date(2026, 4, 1), ends_on=None, area_m2=Decimal("60"))
+    # 50 m² from July on, open-ended.
+    AllocationFactory(space=spaces["OPEN"], starts_on=dt.date(2026, 7, 1), ends_on=None, area_m2=Decimal("50"))
+    # The whole space until the end of January.
+    AllocationFactory(
+        space=spaces["ENDED"], starts_on=dt.date(2025, 1, 1), ends_on=dt.date(2026, 1, 31), area_m2=Decimal("100")
+    )
+    return spaces
+
+
+def _codes(response) -> set[str]:
+    assert response.status_code == 200, response.json()
+    return {space["code"] for space in response.json()["results"]}
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        # February to May: PART has 70 then 40 m² free; the largest total on one day counts, not the sum.
+        (
+            {"available_from": "2026-02-01", "available_to": "2026-05-31", "min_free_area": "40"},
+            {"EMPTY", "PART", "OPEN", "ENDED"},
+        ),
+        (
+            {"available_from": "2026-02-01", "available_to": "2026-05-31", "min_free_area": "41"},
+            {"EMPTY", "OPEN", "ENDED"},
+        ),
+        # Into July: OPEN keeps 50 m², PART 40 m².
+        (
+            {"available_from": "2026-06-01", "available_to": "2026-08-31", "min_free_area": "50"},
+            {"EMPTY", "OPEN", "ENDED"},
+        ),
+        # ENDED is taken on the first day of this period.
+        (
+            {"available_from": "2026-01-31", "available_to": "2026-02-28", "min_free_area": "1"},
+            {"EMPTY", "PART", "OPEN"},
+        ),
+        # Without an end the period runs on: OPEN's allocation starting in July counts.
+        ({"available_from": "2026-02-01", "min_free_area": "60"}, {"EMPTY", "ENDED"}),
+        # Any free area at all when no area is given; the space wholly allocated on a day is left out.
+        ({"available_from": "2026-01-15", "available_to": "2026-01-15"}, {"EMPTY", "PART", "OPEN"}),
+    ],
+)
+def test_spaces_filter_by_free_area_over_a_period(api_a, allocated_spaces, params, expected):
+    response = api_a.get("/api/v1/spaces/", {"campus": "free", **params})
+
+    assert _codes(response) == expected
+
+
+def test_free_area_filter_combines_with_the_other_filters(api_a, allocated_spaces):
+    response = api_a.get(
+        "/api/v1/spaces/",
+        {"campus": "free", "available_on": "2026-07-15", "available_from": "2026-07-15", "min_free_area": "10"},
+    )
+
+    assert _codes(response) == {"EMPTY", "ENDED"}
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"available_to": "2026-05-31"}, "available_to"),
+        ({"available_from": "2026-06-01", "available_to": "2026-05-31"}, "available_to"),
+        ({"available_from": "June"}, "available_from"),
+        ({"min_free_area": "forty"}, "min_free_area"),
+        ({"available_from": "2026-06-01", "min_free_area": "-1"}, "min_free_area"),
+    ],
+)
+def test_free_area_filter_names_the_field_it_refuses(api_a, params, field):
+    response = api_a.get("/api/v1/spaces/", params)
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["type"] == "validation_error" and list(error["fields"]) == [field]
+
+
+@pytest.mark.parametrize("count", [5, 60])
+def test_free_area_filter_runs_a_fixed_number_of_queries(api_a, django_assert_max_num_queries, count):
+    campus = CampusFactory(slug="many")
+    for index in range(count):
+        space = SpaceFactory(building__campus=campus, area_m2=Decimal("100"))
+        AllocationFactory(space=space, starts_on=dt.date(2026, 1, 1), ends_on=None, area_m2=Decimal(index % 100 + 1))
+
+    with django_assert_max_num_queries(10):
+        response = api_a.get(
+            "/api/v1/spaces/",
+            {"available_from": "2026-02-01", "available_to": "2026-03-01", "min_free_area": "50", "page_size": 200},
+        )
+
+    assert len(response.json()["results"]) == min(count, 50)
+
+
 @pytest.mark.parametrize("count", [5, 60])
 def test_lists_run_a_fixed_number_of_queries(api_a, partner_a, django_assert_max_num_queries, count):
     campus = CampusFactory(slug="bench")
