@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 from celery import shared_task
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 from django.template import Context
 from django.template.loader import get_template
@@ -46,8 +47,23 @@ def link_url(kind: str, token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse(name, kwargs={"token": token})
 
 
-def staff_emails(campus=None) -> list[str]:
-    """Who hears of a campus's new applications and escalations (with no campus: the portal's staff)."""
+def staff_emails(campus=None, role: str | None = None) -> list[str]:
+    """Who hears of a campus's new applications and escalations (with no campus: the portal's staff).
+
+    With ``role`` (a staff group's name, e.g. "Finance"), the active staff in that group, and the
+    campus's staff when nobody holds the role.
+    """
+    if role is not None:
+        holders = list(
+            get_user_model()
+            .objects.filter(groups__name=role, is_active=True, is_staff=True)
+            .exclude(email="")
+            .order_by("email")
+            .values_list("email", flat=True)
+            .distinct()
+        )
+        if holders:
+            return holders
     return (campus.staff_email_list if campus is not None else []) or list(settings.CAMPUS_STAFF_EMAILS)
 
 
@@ -134,9 +150,11 @@ def notify_staff(
     context: dict | None = None,
     application: Application | None = None,
     company: Company | None = None,
+    role: str | None = None,
 ) -> int:
-    """E-mail the campus's staff (``campus`` None: the portal's staff) in the site's language."""
-    emails = staff_emails(campus)
+    """E-mail the campus's staff (``campus`` None: the portal's staff; ``role``: those holding that
+    staff role, as ``staff_emails`` says) in the site's language."""
+    emails = staff_emails(campus, role)
     for email in emails:
         notify(
             application=application,

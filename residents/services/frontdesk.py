@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import formats, timezone
@@ -22,7 +21,7 @@ from common.actors import Actor, actor_user
 from common.errors import DomainError
 from tenants.choices import ON_CAMPUS
 from tenants.models import Company
-from tenants.notifications import notify, staff_emails
+from tenants.notifications import notify, notify_staff
 
 from ..choices import VisitStatus
 from ..exceptions import VisitRefused
@@ -289,19 +288,6 @@ def deliveries_for_desk(*, campus, building=None, text: str = "") -> QuerySet[De
     return deliveries.select_related("company", "logged_by").order_by("logged_at", "pk")
 
 
-def _front_desk_emails(campus) -> list[str]:
-    """The front desk's people; the campus's staff when nobody holds the role."""
-    emails = list(
-        get_user_model()
-        .objects.filter(groups__name=FRONT_DESK_GROUP, is_active=True, is_staff=True)
-        .exclude(email="")
-        .order_by("email")
-        .values_list("email", flat=True)
-        .distinct()
-    )
-    return emails or staff_emails(campus)
-
-
 def flagged_deliveries_escalate(now: dt.datetime | None = None) -> int:
     """Flagged deliveries waiting longer than FRONTDESK_FLAGGED_COLLECT_HOURS: remind the front
     desk and the company's admins. Once per delivery, however often it runs."""
@@ -316,15 +302,14 @@ def flagged_deliveries_escalate(now: dt.datetime | None = None) -> int:
             ):
                 continue  # collected meanwhile, or another run got there first
             context = {"delivery": delivery, "hours": settings.FRONTDESK_FLAGGED_COLLECT_HOURS}
-            for email in _front_desk_emails(delivery.company.campus):
-                notify(
-                    kind="delivery:escalation",
-                    recipient=email,
-                    template="residents/email/delivery_escalation",
-                    context=context,
-                    company=delivery.company,
-                    language=settings.LANGUAGE_CODE,
-                )
+            notify_staff(
+                campus=delivery.company.campus,
+                role=FRONT_DESK_GROUP,
+                kind="delivery:escalation",
+                template="residents/email/delivery_escalation",
+                context=context,
+                company=delivery.company,
+            )
             _notify_people(
                 _people(delivery.company, admins_only=True),
                 kind="delivery:escalation",

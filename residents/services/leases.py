@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -23,7 +22,7 @@ from campus.models import Allocation
 from campus.services import allocation_save
 from common.actors import Actor, actor_user
 from tenants.models import Company
-from tenants.notifications import notify, staff_emails
+from tenants.notifications import notify, notify_staff
 
 from ..choices import LEASE_ALERT_DAYS, LIVE_LEASES, LeaseState, MemberRole
 from ..exceptions import LeaseRefused
@@ -336,15 +335,13 @@ def _alert_row(lease: Lease, days: int) -> bool:
 
 def _tell(lease: Lease, *, days_left: int) -> None:
     context = {"lease": lease, "days_left": days_left}
-    for email in staff_emails(lease.campus):
-        notify(
-            kind="lease:ending",
-            recipient=email,
-            template="residents/email/lease_ending_staff",
-            context=context,
-            company=lease.company,
-            language=settings.LANGUAGE_CODE,
-        )
+    notify_staff(
+        campus=lease.campus,
+        kind="lease:ending",
+        template="residents/email/lease_ending_staff",
+        context=context,
+        company=lease.company,
+    )
     for membership in people_of(lease.company, roles=(MemberRole.ADMIN, MemberRole.FINANCE)):
         notify(
             kind="lease:ending",

@@ -12,12 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tenants.notifications import notify, staff_emails
+from tenants.notifications import notify, notify_staff
 
 from ..choices import ESCALATION_DAYS, REMINDER_DAYS, InvoiceKind, MemberRole
 from ..models import Invoice, InvoiceReminder
@@ -96,26 +94,13 @@ def _tell_company(invoice: Invoice, context: dict) -> None:
         )
 
 
-def finance_staff_emails(campus) -> list[str]:
-    """The finance staff's addresses; the campus's staff when nobody holds the role."""
-    emails = list(
-        get_user_model()
-        .objects.filter(groups__name=FINANCE_GROUP, is_active=True, is_staff=True)
-        .exclude(email="")
-        .order_by("email")
-        .values_list("email", flat=True)
-        .distinct()
-    )
-    return emails or staff_emails(campus)
-
-
 def _tell_staff(invoice: Invoice, context: dict) -> None:
-    for email in finance_staff_emails(invoice.campus):
-        notify(
-            kind="invoice:escalation",
-            recipient=email,
-            template="residents/email/invoice_escalation",
-            context=context,
-            company=invoice.company,
-            language=settings.LANGUAGE_CODE,
-        )
+    """The campus's finance staff (its staff addresses when nobody holds the role)."""
+    notify_staff(
+        campus=invoice.campus,
+        role=FINANCE_GROUP,
+        kind="invoice:escalation",
+        template="residents/email/invoice_escalation",
+        context=context,
+        company=invoice.company,
+    )
