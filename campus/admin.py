@@ -155,7 +155,7 @@ class CampusAdmin(SimpleHistoryAdmin):
     inlines = [CampusTargetInline, BuildingInline]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "name_zh", "slug"]}),
-        (_("Location"), {"fields": ["city", "district", "province", "country"]}),
+        (_("Location"), {"fields": ["city", "district", "province", "country", "time_zone"]}),
         (_("Staff"), {"fields": ["staff_emails"]}),
         (_("Residents' sign-in"), {"fields": ["residents_two_factor_required"]}),
         (

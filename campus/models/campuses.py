@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -17,6 +20,15 @@ from ..choices import (
     TargetMetric,
 )
 from .lookups import BusinessArea, PlatformStage, chinese_requested
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(
+            _("%(value)s is not a known time zone; use a name such as Asia/Shanghai."), params={"value": value}
+        ) from exc
 
 
 class Campus(models.Model):
@@ -67,6 +79,13 @@ class Campus(models.Model):
         validators=[MaxValueValidator(120)],
         help_text=_("Days between an invoice's date and its due date."),
     )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Asia/Shanghai",
+        validators=[validate_time_zone],
+        help_text=_("IANA name, e.g. Asia/Shanghai. Opening hours, bookings and calendar feeds use it."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -89,6 +108,11 @@ class Campus(models.Model):
         if chinese_requested() and self.name_zh:
             return self.name_zh
         return self.name
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        """The campus's time zone: opening hours and bookings are in its local time."""
+        return zoneinfo.ZoneInfo(self.time_zone)
 
     @property
     def staff_email_list(self) -> list[str]:
