@@ -134,3 +134,15 @@ REMINDER_DAYS = (7, 14)
 ESCALATION_DAYS = 30
 #: Arrears buckets: days past due, inclusive upper bounds (the last is open-ended).
 ARREARS_BUCKETS = ((0, 30), (31, 60), (61, 90), (91, None))
+
+
+class ResourceKind(models.TextChoices):
+    ROOM = "room", _("Meeting room")
+    EQUIPMENT = "equipment", _("Equipment")
+
+
+class BookingStatus(models.TextChoices):
+    REQUESTED = "requested", _("Waiting for approval")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")

@@ -33,3 +33,7 @@ class SentTwice(BillingRefused):
 
 class StatementUnreadable(DomainError):
     """The uploaded bank statement cannot be read: not a CSV or XLSX file, too large, or without a header."""
+
+
+class BookingRefused(DomainError):
+    """The booking cannot be made, moved or cancelled: closed, taken, too far ahead, untrained, too late..."""

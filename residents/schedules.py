@@ -29,6 +29,7 @@ SCHEDULES: list[tuple[str, str, dict]] = [
         "residents.tasks.invoices_remind",
         {"minute": "15", "hour": "9"},
     ),
+    ("Remind people of their bookings a day ahead", "residents.tasks.booking_reminders_send", {"minute": "*/15"}),
 ]
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from celery import shared_task
 
-from .services import announcements, frontdesk, invoice_delivery, invoices, leases, reminders, requests
+from .services import announcements, bookings, frontdesk, invoice_delivery, invoices, leases, reminders, requests
 
 
 @shared_task(name="residents.tasks.flagged_deliveries_escalate", acks_late=True)
@@ -73,3 +73,9 @@ def invoice_deliver(invoice_id: int) -> int:
 def invoices_remind() -> int:
     """Daily: remind companies of invoices 7 and 14 days past due; tell finance staff at 30 (each once)."""
     return reminders.invoices_remind()
+
+
+@shared_task(name="residents.tasks.booking_reminders_send", acks_late=True)
+def booking_reminders_send() -> int:
+    """Every 15 minutes: remind people of confirmed bookings starting within a day (once per booking)."""
+    return bookings.booking_reminders_send()

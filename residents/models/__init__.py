@@ -1,6 +1,7 @@
 """The residents' models, one module per feature."""
 
 from .announcements import Announcement, AnnouncementReceipt
+from .bookings import Booking, BookingSeries, CalendarFeed, OpeningHours, Resource, Training
 from .frontdesk import Delivery, Visit
 from .invoices import Invoice, InvoiceLine, InvoiceReminder, InvoiceSequence
 from .leases import Lease, LeaseAlert, LeaseSubsidy, LeaseTransition
@@ -12,6 +13,9 @@ from .stages import MilestoneEvidence, MilestoneReport, StageMilestone, StageTra
 __all__ = [
     "Announcement",
     "AnnouncementReceipt",
+    "Booking",
+    "BookingSeries",
+    "CalendarFeed",
     "Delivery",
     "Invitation",
     "Invoice",
@@ -25,8 +29,10 @@ __all__ = [
     "Membership",
     "MilestoneEvidence",
     "MilestoneReport",
+    "OpeningHours",
     "Payment",
     "PaymentAllocation",
+    "Resource",
     "ServiceRequest",
     "ServiceRequestAttachment",
     "ServiceRequestEvent",
@@ -34,5 +40,6 @@ __all__ = [
     "StageMilestone",
     "StageTransition",
     "StatementImport",
+    "Training",
     "Visit",
 ]
