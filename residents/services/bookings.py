@@ -23,7 +23,7 @@ from tenants.choices import CompanyStatus
 from tenants.models import Company
 from tenants.notifications import notify, staff_emails
 
-from ..choices import BookingStatus
+from ..choices import BookingStatus, MemberRole
 from ..exceptions import BookingRefused
 from ..models import Booking, BookingSeries, Membership, OpeningHours, Resource, Training
 
@@ -208,13 +208,20 @@ def booking_create(
     return booking
 
 
+def may_change(booking: Booking, user) -> bool:
+    """Who may move or cancel a booking: staff, the person who booked it, and their company's admins."""
+    if user is None or user.is_staff or user.pk == booking.booked_by_id:
+        return True
+    return Membership.objects.filter(user=user, company_id=booking.company_id, role=MemberRole.ADMIN).exists()
+
+
 def _may_change(booking: Booking, actor: Actor, *, now: dt.datetime) -> bool:
-    """Staff change a booking at any time; its company's people until the cut-off."""
+    """Staff change a booking at any time; its person (or company admin) until the cut-off."""
     user = actor_user(actor)
     if user is None or user.is_staff:
         return True
-    if not Membership.objects.filter(user=user, company_id=booking.company_id).exists():
-        raise BookingRefused(_("This booking is not your company's."))
+    if not may_change(booking, user):
+        raise BookingRefused(_("Only the person who booked it, or a company admin, can change this booking."))
     cutoff = booking.starts_at - dt.timedelta(hours=booking.resource.cancel_cutoff_hours)
     if now > cutoff:
         raise BookingRefused(

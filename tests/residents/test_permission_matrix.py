@@ -129,14 +129,49 @@ def _company_a_invoice_with_pdf(people):
     return invoice
 
 
+def _campus_room(people):
+    from tests.residents.bookings_setup import resource_open
+
+    return resource_open(people["resident_admin"].company.campus)
+
+
+def _company_a_booking(people):
+    from tests.residents.bookings_setup import booked, in_days
+
+    room = _campus_room(people)
+    return booked(people["resident_admin"], room, in_days(room, 3, 10))
+
+
+def _company_a_weekly_booking(people):
+    import datetime as dt
+
+    from residents.services.bookings import series_create
+    from tests.residents.bookings_setup import in_days
+
+    room = _campus_room(people)
+    start = in_days(room, 3, 10)
+    return series_create(
+        resource=room,
+        user=people["resident_admin"].user,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        until=start.date() + dt.timedelta(weeks=2),
+    )
+
+
 # URL name -> builds an object of the campus that every company of it may use (no one's own).
 SHARED = {
     "milestone_report": _milestone_of_company_as_stage,
+    "resource": _campus_room,
 }
 
 # URL name -> builds company A's object for the pattern's ``pk`` (given the personas).
 OBJECTS = {
     "onboarding_task_done": _company_a_task,
+    "booking": _company_a_booking,
+    "booking_cancel": _company_a_booking,
+    "booking_check": _company_a_booking,
+    "series_cancel": _company_a_weekly_booking,
     "request_detail": _company_a_request,
     "request_reply": _company_a_request,
     "request_move": _company_a_request,

@@ -15,6 +15,7 @@ from advisory.demo import demo_committee_load
 from campus.demo import campus_load_demo_buildings, campus_load_facts
 from partners.demo import partners_load
 from residents.demo import announcements as resident_announcements
+from residents.demo import bookings as resident_bookings
 from residents.demo import frontdesk as resident_frontdesk
 from residents.demo import invoices as resident_invoices
 from residents.demo import leases as resident_leases
@@ -65,6 +66,7 @@ class Command(BaseCommand):
             resident_requests.seed(campus, residents)
             resident_leases.seed(campus, residents)
             resident_invoices.seed(campus, residents)
+            resident_bookings.seed(campus, residents)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {campus} with {len(buildings)} demo buildings and the {batch.name.lower()} "
