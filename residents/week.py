@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import Booking, Resource
+from .models.bookings import LONGEST
 from .services.bookings import at, opening_periods
 
 
@@ -22,10 +24,10 @@ class Slot:
     ends_at: dt.datetime
     state: str  # "free", "taken", "ours", "past"
     booking: Booking | None = None
-
-    @property
-    def start_param(self) -> str:
-        return self.starts_at.strftime("%Y-%m-%dT%H:%M")
+    # Written once here rather than by filters for each of a week's hundreds of slots.
+    label: str = ""
+    start_param: str = ""
+    booking_url: str = ""
 
 
 @dataclass
@@ -50,7 +52,8 @@ def resource_week(resource: Resource, monday: dt.date, *, company_id: int | None
     first, last = at(resource, monday, dt.time.min), at(resource, monday + dt.timedelta(days=7), dt.time.min)
     bookings = list(
         Booking.objects.live()
-        .filter(resource=resource, starts_at__lt=last, ends_at__gt=first)
+        # The lower bound keeps the index scan to the week: no booking is longer than LONGEST.
+        .filter(resource=resource, starts_at__gte=first - LONGEST, starts_at__lt=last, ends_at__gt=first)
         .order_by("starts_at")
         .only("pk", "starts_at", "ends_at", "company_id", "title", "status", "booked_by_id")
     )
@@ -64,14 +67,23 @@ def resource_week(resource: Resource, monday: dt.date, *, company_id: int | None
             start = opens
             while start + step <= closes:
                 end = start + step
-                holder = next((b for b in bookings if b.starts_at < end and b.ends_at > start), None)
-                if holder is not None:
-                    state = "ours" if holder.company_id == company_id else "taken"
-                elif start < now:
-                    state = "past"
-                else:
-                    state = "free"
-                day.slots.append(Slot(start, end, state, holder))
+                day.slots.append(_slot(start, end, bookings, company_id, now))
                 start = end
         days.append(day)
     return days
+
+
+def _slot(start: dt.datetime, end: dt.datetime, bookings: list[Booking], company_id, now) -> Slot:
+    # Bookings are sorted by start and never overlap, so the first one ending after ``start`` is
+    # the only candidate; those before it end earlier and are dropped for the slots that follow.
+    while bookings and bookings[0].ends_at <= start:
+        bookings.pop(0)
+    holder = bookings[0] if bookings and bookings[0].starts_at < end else None
+    if holder is not None:
+        state = "ours" if holder.company_id == company_id else "taken"
+    else:
+        state = "past" if start < now else "free"
+    slot = Slot(start, end, state, holder, label=start.strftime("%H:%M"), start_param=start.strftime("%Y-%m-%dT%H:%M"))
+    if state == "ours":
+        slot.booking_url = reverse("residents:booking", args=[holder.pk])
+    return slot

@@ -127,7 +127,12 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "max_minutes",
-                    models.PositiveSmallIntegerField(default=240, verbose_name="longest booking (minutes)"),
+                    models.PositiveIntegerField(
+                        default=240,
+                        help_text="At most a week (10080 minutes).",
+                        validators=[django.core.validators.MaxValueValidator(10080)],
+                        verbose_name="longest booking (minutes)",
+                    ),
                 ),
                 (
                     "horizon_days",
@@ -279,7 +284,12 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "max_minutes",
-                    models.PositiveSmallIntegerField(default=240, verbose_name="longest booking (minutes)"),
+                    models.PositiveIntegerField(
+                        default=240,
+                        help_text="At most a week (10080 minutes).",
+                        validators=[django.core.validators.MaxValueValidator(10080)],
+                        verbose_name="longest booking (minutes)",
+                    ),
                 ),
                 (
                     "horizon_days",

@@ -29,6 +29,8 @@ from tenants.models import Company
 from ..choices import BookingStatus, ResourceKind
 
 LIVE_BOOKINGS = (BookingStatus.REQUESTED, BookingStatus.CONFIRMED)
+#: No booking is longer: week views look this far back for bookings running into the week.
+LONGEST = dt.timedelta(days=7)
 PRICE = {"max_digits": 10, "decimal_places": 2}
 
 
@@ -65,7 +67,12 @@ class Resource(models.Model):
         help_text=_("Bookings start and end on these steps from the opening time."),
     )
     min_minutes = models.PositiveSmallIntegerField(_("shortest booking (minutes)"), default=30)
-    max_minutes = models.PositiveSmallIntegerField(_("longest booking (minutes)"), default=240)
+    max_minutes = models.PositiveIntegerField(
+        _("longest booking (minutes)"),
+        default=240,
+        validators=[MaxValueValidator(int(LONGEST.total_seconds() // 60))],
+        help_text=_("At most a week (10080 minutes)."),
+    )
     horizon_days = models.PositiveSmallIntegerField(
         _("bookable ahead (days)"),
         default=60,
