@@ -205,3 +205,13 @@ def test_the_application_page_runs_a_fixed_number_of_queries(staff_client, djang
     with django_assert_max_num_queries(18):
         html = page(staff_client, application)
     assert len(offered(html)) == count - len(range(1, count, 3))
+
+
+def test_the_confirmation_page_opens_in_chinese(staff_client):
+    application = wanting(S.APPROVED)
+    chosen = space(application, "GOOD")
+
+    response = staff_client.get(f"/zh-hans{let_url(application, chosen)}")
+
+    assert response.status_code == 200
+    assert 'lang="zh-hans"' in response.content.decode()
