@@ -12,6 +12,7 @@ class ResidentsConfig(AppConfig):
     def ready(self) -> None:
         from advisory import signals as advisory_signals
         from campus import signals as campus_signals
+        from tenants import hooks as tenants_hooks
         from tenants import signals as tenants_signals
 
         from . import hooks, receivers
@@ -26,3 +27,4 @@ class ResidentsConfig(AppConfig):
         campus_signals.allocation_admin_panels.connect(
             hooks.allocation_lease_panel, dispatch_uid="residents.allocation_lease_panel"
         )
+        tenants_hooks.matching_space_actions.connect(hooks.space_let_link, dispatch_uid="residents.space_let_link")

@@ -7,10 +7,15 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from tenants.choices import ApplicationStatus
 
 from .admin.leases import lease_steps
 from .choices import LIVE_LEASES, LeaseState, ReportState
 from .models import MilestoneReport
+from .views.staff_lettings import LET
 
 
 def milestones_panel(sender, *, request, member, **kwargs) -> str:
@@ -59,3 +64,12 @@ def _lease_initial(allocation) -> dict[str, str]:
     if allocation.ends_on is not None:
         initial["ends_on"] = allocation.ends_on.isoformat()
     return initial
+
+
+def space_let_link(sender, *, request, application, space, **kwargs) -> str:
+    """``tenants.hooks.matching_space_actions``: allocate the space to an approved company and
+    prepare its draft lease, for staff who may add both."""
+    if application.status != ApplicationStatus.APPROVED or not request.user.has_perms(LET):
+        return ""
+    url = f"{reverse('residents:staff_space_let', args=[application.pk])}?{urlencode({'space': space.pk})}"
+    return format_html('<a href="{}">{}</a>', url, _("Allocate and prepare the lease"))

@@ -13,6 +13,7 @@ from .views import (
     profile,
     requests,
     security,
+    staff_lettings,
     staff_payments,
     staff_requests,
     stage_reviews,
@@ -110,6 +111,8 @@ urlpatterns = [
     path("staff/requests/<int:pk>/state/", staff_requests.staff_request_move, name="staff_request_move"),
     path("staff/requests/<int:pk>/assign/", staff_requests.staff_request_assign, name="staff_request_assign"),
     path("staff/requests/files/<int:pk>/", staff_requests.staff_request_attachment, name="staff_request_attachment"),
+    # An approved company's space and its draft lease, from the application's admin page.
+    path("staff/applications/<int:pk>/let/", staff_lettings.staff_space_let, name="staff_space_let"),
     # The campus's money: payments received and bank statements (finance staff).
     path("staff/finance/payments/", staff_payments.staff_payments, name="staff_payments"),
     path("staff/finance/payments/new/", staff_payments.staff_payment_new, name="staff_payment_new"),

@@ -5,7 +5,7 @@ connects a receiver in its ``AppConfig.ready()`` (with a ``dispatch_uid``), tena
 imports it. Where an event announces something and ignores the answers, a hook asks a question:
 tenants calls the function below, which sends the signal with ``Signal.send`` and combines the
 receivers' answers. With no receiver connected each function gives tenants' own answer (no
-one else may download, no comments, no panels, no reviews, no extra actions).
+one else may download, no comments, no panels, no reviews, no extra actions, no links).
 
 ``send`` (not ``send_robust``): a receiver that fails fails the page or the decision rather
 than being skipped, so a broken permission check never reads as "no" and a broken review
@@ -53,6 +53,13 @@ application_admin_actions = Signal()
 (``@admin.action`` functions); their ``permissions`` are checked as for the admin's own.
 """
 
+matching_space_actions = Signal()
+"""Links a higher app offers next to a space that matches an application, in its admin page.
+
+``receiver(sender=Application, *, request, application, space) -> str``: the link's HTML (already
+escaped, e.g. from ``format_html``), or "" when this user may not act on it.
+"""
+
 
 def _answers(signal: Signal, sender: Any, **arguments: Any) -> list[Any]:
     return [answer for _receiver, answer in signal.send(sender=sender, **arguments)]
@@ -80,3 +87,8 @@ def reviews_completed(application) -> int:
 def admin_actions_for(model_admin, request) -> list[Callable]:
     answers = _answers(application_admin_actions, type(model_admin), request=request)
     return [action for actions in answers for action in actions]
+
+
+def space_actions_for(request, application, space) -> list[str]:
+    answers = _answers(matching_space_actions, type(application), request=request, application=application, space=space)
+    return [html for html in answers if html]

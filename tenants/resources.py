@@ -42,6 +42,7 @@ class ApplicationResource(resources.ModelResource):
             "space_kind",
             "space_area_m2",
             "space_from",
+            "space_months",
             "language",
             "submitted_at",
             "decided_at",

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch
 
-from campus.models import SpaceQuerySet
-from campus.selectors import spaces_available
+from campus.models import Space, SpaceQuerySet
+from campus.models.allocations import AllocationQuerySet
+from campus.selectors import spaces_with_free_area
 
 from .models import Application, ApplicationContact, Company, CompanyQuerySet
 from .models.companies import logo_url
@@ -94,13 +95,25 @@ def absolute_logo_url(slug: str, name: str) -> str | None:
 
 
 def spaces_matching(application: Application) -> SpaceQuerySet:
-    """Free spaces on the application's campus that meet its stated needs from its start date."""
-    qs = spaces_available(
-        on=application.space_needed_on(),
-        campus=application.campus,
-        kind=application.space_kind or None,
-        min_area=application.space_area_m2,
+    """Spaces on the application's campus that meet its stated needs over the whole period asked for.
+
+    A space matches when the area left free on every day of the period (``free_area_m2``) covers the
+    area asked for, or, with no area given, when the whole space is free. Best fit first: the smallest
+    sufficient free area, then spaces suiting the platform stage wanted, then the smaller space.
+    """
+    start, end = application.space_needed_on(), application.space_needed_until()
+    qs = (
+        spaces_with_free_area(on=start, until=end, open_end=end is None)
+        .filter(building__campus=application.campus)
+        .with_location()
+        .prefetch_related("platform_stages", "gases")
     )
+    if application.space_area_m2:
+        qs = qs.filter(free_area_m2__gte=application.space_area_m2)
+    else:
+        qs = qs.filter(free_area_m2__gte=F("area_m2"))
+    if application.space_kind:
+        qs = qs.filter(kind=application.space_kind)
     if application.biosafety_level:
         qs = qs.filter(biosafety_level__gte=application.biosafety_level)
     if application.cleanroom_class:
@@ -112,4 +125,14 @@ def spaces_matching(application: Application) -> SpaceQuerySet:
         qs = qs.filter(has_cold_room=True)
     for gas in application.gases.all():
         qs = qs.filter(gases=gas)
-    return qs.order_by("area_m2")
+    suits_stage = Exists(
+        Space.platform_stages.through.objects.filter(
+            space_id=OuterRef("pk"), platformstage__code=application.platform_stage
+        )
+    )
+    return qs.annotate(suits_stage=suits_stage).order_by("free_area_m2", "-suits_stage", "area_m2", "pk")
+
+
+def company_allocations(company: Company) -> AllocationQuerySet:
+    """The company's allocations, the latest first, with their space and building."""
+    return company.allocations.select_related("space__building").order_by("-starts_on", "-pk")

@@ -64,6 +64,15 @@ class Lease(models.Model):
     )
     termination_reason = models.TextField(_("reason for termination"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    submission_key = models.CharField(
+        _("form sent"),
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("The key of the form that allocated the space and prepared it, so a form sent twice acts once."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

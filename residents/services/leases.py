@@ -126,9 +126,12 @@ def lease_create(
     rent_tax_percent: Decimal = Decimal("9"),
     service_tax_percent: Decimal = Decimal("6"),
     subsidies: Iterable[tuple[int, int, Decimal]] = (),
+    submission_key: str | None = None,
     actor: Actor = None,
 ) -> Lease:
-    """A draft lease of the company's allocations; subsidies as (from month, to month, percent waived)."""
+    """A draft lease of the company's allocations; subsidies as (from month, to month, percent waived).
+
+    ``submission_key``, the key of the form that asked for it, is kept unique with the lease."""
     allocations = list(allocations)
     lease_terms_check(company=company, starts_on=starts_on, ends_on=ends_on, allocations=allocations)
     lease = Lease(
@@ -142,6 +145,7 @@ def lease_create(
         escalation_percent=escalation_percent,
         rent_tax_percent=rent_tax_percent,
         service_tax_percent=service_tax_percent,
+        submission_key=submission_key or None,
         created_by=actor_user(actor),
     )
     lease.full_clean()

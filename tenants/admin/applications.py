@@ -7,8 +7,8 @@ from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.urls import path
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -16,7 +16,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from common.admin import ReadOnlyInline
 
 from .. import hooks, rules
-from ..choices import IN_REVIEW
 from ..exceptions import InvalidTransition
 from ..forms import TransitionForm
 from ..models import (
@@ -28,9 +27,9 @@ from ..models import (
     ApplicationTransition,
 )
 from ..resources import ApplicationResource
-from ..selectors import spaces_matching
 from ..services.applications import application_transition
 from ._common import IntakeBatchFilter
+from ._spaces import space_panel
 
 
 class ContactInline(ReadOnlyInline):
@@ -99,7 +98,6 @@ class ApplicationAdmin(ExportMixin, SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["company", "campus", "status", "intake_batch", "language", "submitted_at", "decided_at"]}),
         (_("Needs"), {"fields": list(Application.NEEDS_FIELDS)}),
-        (_("Free spaces that match"), {"fields": ["matching_spaces"]}),
     ]
     readonly_fields = [
         "company",
@@ -109,7 +107,6 @@ class ApplicationAdmin(ExportMixin, SimpleHistoryAdmin):
         "submitted_at",
         "decided_at",
         *Application.NEEDS_FIELDS,
-        "matching_spaces",
     ]
 
     def has_add_permission(self, request) -> bool:
@@ -130,21 +127,10 @@ class ApplicationAdmin(ExportMixin, SimpleHistoryAdmin):
     def country(self, obj: Application):
         return obj.company.country.name
 
-    @admin.display(description=_("free spaces"))
-    def matching_spaces(self, obj: Application):
-        if obj.status not in IN_REVIEW:
-            return _("Shown while the application is being screened or reviewed.")
-        spaces = list(spaces_matching(obj)[:20])
-        if not spaces:
-            return _("No free space matches these needs from the requested date.")
-        return format_html_join(
-            "",
-            '<div><a href="{}">{}</a> · {} · {} m²</div>',
-            (
-                (reverse("admin:campus_space_change", args=[s.pk]), str(s), s.get_kind_display(), s.area_m2)
-                for s in spaces
-            ),
-        )
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["space_panel"] = space_panel(request, obj)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def get_urls(self):
         return [

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from calendar import monthrange
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -44,6 +45,7 @@ class Application(models.Model):
         "space_kind",
         "space_area_m2",
         "space_from",
+        "space_months",
         "biosafety_level",
         "cleanroom_class",
         "fume_hoods",
@@ -84,6 +86,13 @@ class Application(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(100000)],
     )
     space_from = models.DateField(_("needed from"), null=True, blank=True)
+    space_months = models.PositiveSmallIntegerField(
+        _("needed for (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("Leave empty if you cannot say yet."),
+    )
     biosafety_level = models.CharField(_("biosafety level"), max_length=10, choices=BiosafetyLevel.choices, blank=True)
     cleanroom_class = models.CharField(_("clean-room class"), max_length=10, choices=CleanRoomClass.choices, blank=True)
     fume_hoods = models.PositiveSmallIntegerField(_("fume hoods"), default=0, validators=[MaxValueValidator(100)])
@@ -135,6 +144,17 @@ class Application(models.Model):
 
     def space_needed_on(self) -> dt.date:
         return self.space_from or timezone.localdate()
+
+    def space_needed_until(self) -> dt.date | None:
+        """The last day of the period asked for, or None (an open end) when no duration was given."""
+        if not self.space_months:
+            return None
+        start = self.space_needed_on()
+        years, month0 = divmod(start.month - 1 + self.space_months, 12)
+        year, month = start.year + years, month0 + 1
+        return start.replace(year=year, month=month, day=min(start.day, monthrange(year, month)[1])) - dt.timedelta(
+            days=1
+        )
 
 
 class ApplicationContact(models.Model):

@@ -68,6 +68,30 @@ def test_role_matrix(as_role, role, url, expected):
     assert as_role(role).get(url).status_code == expected
 
 
+# Allocating a space with its draft lease needs both campus.add_allocation and residents.add_lease.
+LETTING_MATRIX = [
+    ("campus_manager", 200),
+    ("space_manager", 403),
+    ("finance", 403),
+    ("screening_officer", 403),
+    ("auditor", 403),
+    ("partnerships_manager", 403),
+]
+
+
+@pytest.mark.parametrize(("role", "expected"), LETTING_MATRIX)
+def test_role_matrix_of_allocating_a_space_with_its_lease(as_role, role, expected):
+    application = ApplicationFactory(status="approved")
+    space = SpaceFactory(building__campus=application.campus)
+    url = f"/staff/applications/{application.pk}/let/?space={space.pk}"
+
+    client = as_role(role)
+
+    assert client.get(url).status_code == expected
+    sent = client.post(url, {"space": space.pk, "starts_on": "2030-01-01", "ends_on": "2030-12-31"})
+    assert sent.status_code == (302 if expected == 200 else 403)
+
+
 def test_auditor_reads_but_cannot_change(as_role):
     space = SpaceFactory(code="R1")
 
