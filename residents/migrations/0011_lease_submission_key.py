@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("residents", "0009_submission_keys"),
+        ("residents", "0010_bookings"),
     ]
 
     operations = [
