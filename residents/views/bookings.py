@@ -164,7 +164,7 @@ def booking(request, pk: int):
         "move_form": move_form,
         "cancel_form": CancelForm(),
         "may_change": booking.is_live and now <= cutoff and service.may_change(booking, request.user),
-        "cutoff": cutoff,
+        "cutoff": service.local(cutoff, booking.resource),
         "may_check_in": booking.status == "confirmed"
         and booking.checked_in_at is None
         and booking.starts_at - service.CHECK_IN_EARLY <= now < booking.ends_at,
