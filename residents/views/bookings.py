@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from common.errors import DomainError
 
 from ..access import resident_required
+from ..choices import BookingStatus
 from ..forms.bookings import BookingForm, CancelForm, PeriodForm
 from ..models import Booking, BookingSeries, Resource, Training
 from ..models.bookings import LIVE_BOOKINGS
@@ -114,6 +115,16 @@ def resource(request, pk: int):
             )
             return redirect(booking)
     days = resource_week(resource, monday, company_id=membership.company_id)
+    now = timezone.now()
+    # The company's booking under way (or about to start): checked in and out right here.
+    current = Booking.objects.filter(
+        resource=resource,
+        company=membership.company,
+        status=BookingStatus.CONFIRMED,
+        starts_at__lte=now + service.CHECK_IN_EARLY,
+        ends_at__gt=now,
+        checked_out_at__isnull=True,
+    ).first()
     training = Training.objects.filter(resource=resource, user=request.user).first()
     context = {
         "resource": resource,
@@ -126,6 +137,7 @@ def resource(request, pk: int):
         "training": training,
         "trained": training is not None and training.is_valid_on(local_now.date()),
         "opening_hours": resource.opening_hours.all(),
+        "current": current,
     }
     return render(request, "residents/bookings/resource.html", context, status=400 if form.errors else 200)
 

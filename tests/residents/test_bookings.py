@@ -219,6 +219,8 @@ def test_check_in_and_out_record_the_time_used(resident_member, client):
         starts_at=timezone.now() - dt.timedelta(minutes=5), ends_at=timezone.now() + dt.timedelta(minutes=55)
     )
     assert "Check in" in resident_member.client.get(reverse("residents:booking", args=[booking.pk])).content.decode()
+    on_resource_page = resident_member.client.get(reverse("residents:resource", args=[room.pk])).content.decode()
+    assert "Your booking now" in on_resource_page and f'action="{url}"' in on_resource_page
     resident_member.client.post(url, {"direction": "in"})
     resident_member.client.post(url, {"direction": "out"})
     booking.refresh_from_db()
