@@ -13,6 +13,8 @@ from ..services.bookings import at
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
+#: Dates further than this from today are refused before any rule is asked (no resource books so far).
+MAX_DAYS_AWAY = 730
 #: Where a service's refusal lands on these forms.
 FIELD_OF = {"starts_at": "start", "ends_at": "duration", "until": "repeat_until", "resource": None, "reason": "reason"}
 
@@ -43,6 +45,12 @@ class PeriodForm(forms.Form):
         ] or [(step, duration_label(step))]
         self.fields["start"].widget.attrs["step"] = step * 60
         self.fields["start"].help_text = _("Campus time (%(zone)s).") % {"zone": resource.campus.time_zone}
+
+    def clean_day(self) -> dt.date:
+        day = self.cleaned_data["day"]
+        if abs((day - dt.date.today()).days) > MAX_DAYS_AWAY:
+            raise forms.ValidationError(_("Choose a date within two years from today."))
+        return day
 
     def period(self) -> tuple[dt.datetime, dt.datetime]:
         starts_at = at(self.resource, self.cleaned_data["day"], self.cleaned_data["start"])

@@ -21,7 +21,7 @@ from common.errors import DomainError
 
 from ..access import resident_required
 from ..choices import BookingStatus
-from ..forms.bookings import BookingForm, CancelForm, PeriodForm
+from ..forms.bookings import MAX_DAYS_AWAY, BookingForm, CancelForm, PeriodForm
 from ..models import Booking, BookingSeries, Resource, Training
 from ..models.bookings import LIVE_BOOKINGS
 from ..services import bookings as service
@@ -228,10 +228,14 @@ def series_cancel(request, pk: int):
 
 
 def _date(value: str | None) -> dt.date | None:
+    """A week asked for in the address; nonsense, or a date years away, shows this week."""
     try:
-        return dt.date.fromisoformat(value) if value else None
+        day = dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    if day is None or abs((day - dt.date.today()).days) > MAX_DAYS_AWAY:
+        return None
+    return day
 
 
 def _slot_initial(value: str | None, resource: Resource) -> dict:

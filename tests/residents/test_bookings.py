@@ -310,3 +310,25 @@ def test_the_pages_speak_both_languages(resident_member, path):
         assert response.status_code == 200, url
         if prefix:
             assert "会议室" in response.content.decode()
+
+
+@pytest.mark.parametrize("week", ["9999-12-31", "0001-01-01", "2026-02-30", "<script>", "2026-13-01"])
+def test_a_nonsense_week_in_the_address_shows_this_week(resident_member, week):
+    room = resource_open(resident_member.company.campus)
+
+    response = resident_member.client.get(reverse("residents:resource", args=[room.pk]), {"week": week, "start": week})
+
+    assert response.status_code == 200
+    assert response.context["monday"] == response.context["this_week"]
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-02"])
+def test_a_date_years_away_is_refused_on_its_field(resident_member, day):
+    room = resource_open(resident_member.company.campus)
+
+    response = resident_member.client.post(
+        reverse("residents:resource", args=[room.pk]), {"day": day, "start": "23:30", "duration": 240}
+    )
+
+    assert response.status_code == 400
+    assert "within two years" in response.context["form"].errors["day"][0]
