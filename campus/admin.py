@@ -57,6 +57,8 @@ class DateListFilter(admin.SimpleListFilter):
 
 
 class AvailableOnFilter(DateListFilter):
+    """Lettable spaces with some area free on the day (a shared space may still have room)."""
+
     title = _("available on")
     parameter_name = "available_on"
 
@@ -236,6 +238,7 @@ class SpaceAdmin(ImportExportMixin, SimpleHistoryAdmin):
         "building__campus",
         "building",
         "kind",
+        "lettable",
         "platform_stages",
         AvailableOnFilter,
         FreeAreaFilter,
@@ -249,7 +252,7 @@ class SpaceAdmin(ImportExportMixin, SimpleHistoryAdmin):
     formfield_overrides = CHECKBOXES
     inlines = [AllocationInline]
     fieldsets = [
-        (None, {"fields": ["building", "code", "floor", "kind", "area_m2", "platform_stages", "description"]}),
+        (None, {"fields": ["building", "code", "floor", "kind", "area_m2", "lettable", "platform_stages", "description"]}),
         (
             _("Laboratory"),
             {
@@ -267,7 +270,8 @@ class SpaceAdmin(ImportExportMixin, SimpleHistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_allocated_on(timezone.localdate())
+        today = timezone.localdate()
+        return super().get_queryset(request).with_free_area(today, today)
 
     def get_search_results(self, request, queryset, search_term):
         """Also finds a space by its label as staff write it: ``A-201``, ``a-201`` or ``A201``."""
@@ -282,9 +286,9 @@ class SpaceAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def campus(self, obj: Space) -> Campus:
         return obj.building.campus
 
-    @admin.display(description=_("free today"), boolean=True, ordering="allocated_on_day")
-    def free_today(self, obj: Space) -> bool:
-        return not obj.allocated_on_day
+    @admin.display(description=_("free today (m²)"), ordering="free_area_m2")
+    def free_today(self, obj: Space):
+        return obj.free_area_m2
 
 
 @admin.register(Allocation)
