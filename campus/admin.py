@@ -252,7 +252,10 @@ class SpaceAdmin(ImportExportMixin, SimpleHistoryAdmin):
     formfield_overrides = CHECKBOXES
     inlines = [AllocationInline]
     fieldsets = [
-        (None, {"fields": ["building", "code", "floor", "kind", "area_m2", "lettable", "platform_stages", "description"]}),
+        (
+            None,
+            {"fields": ["building", "code", "floor", "kind", "area_m2", "lettable", "platform_stages", "description"]},
+        ),
         (
             _("Laboratory"),
             {

@@ -16,10 +16,11 @@ CONSTRAINT = "campus_allocation_no_overlap"
 TRIGGER = "campus_allocation_fits"
 ERROR = "campus_allocation_space_full"
 
-# The total allocated only grows on a day an allocation starts: the days compared are the new
-# allocation's first day and the first days of the others within its period.
-CREATE_TRIGGER = f"""
-CREATE FUNCTION {TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$
+# The function TRIGGER raising ERROR, both named in full. The total allocated only grows on a day an
+# allocation starts: the days compared are the new allocation's first day and the first days of the
+# others within its period.
+CREATE_TRIGGER = """
+CREATE FUNCTION campus_allocation_fits() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     space_area numeric;
     peak numeric;
@@ -32,8 +33,8 @@ BEGIN
           AND other.id IS DISTINCT FROM NEW.id
           AND daterange(other.starts_on, other.ends_on, '[]') && daterange(NEW.starts_on, NEW.ends_on, '[]')
     ) THEN
-        RAISE EXCEPTION USING ERRCODE = 'exclusion_violation', CONSTRAINT = '{ERROR}',
-            MESSAGE = format('{ERROR}: company %s already has space %s then', NEW.company_id, NEW.space_id);
+        RAISE EXCEPTION USING ERRCODE = 'exclusion_violation', CONSTRAINT = 'campus_allocation_space_full',
+            MESSAGE = format('campus_allocation_space_full: company %s already has space %s then', NEW.company_id, NEW.space_id);
     END IF;
     SELECT day.on_day, NEW.area_m2 + COALESCE(SUM(other.area_m2), 0) INTO peak_day, peak
     FROM (
@@ -50,15 +51,15 @@ BEGIN
     ORDER BY 2 DESC
     LIMIT 1;
     IF peak > space_area THEN
-        RAISE EXCEPTION USING ERRCODE = 'exclusion_violation', CONSTRAINT = '{ERROR}',
-            MESSAGE = format('{ERROR}: %s m² of space %s allocated on %s, more than its %s m²',
+        RAISE EXCEPTION USING ERRCODE = 'exclusion_violation', CONSTRAINT = 'campus_allocation_space_full',
+            MESSAGE = format('campus_allocation_space_full: %s m² of space %s allocated on %s, more than its %s m²',
                              peak, NEW.space_id, peak_day, space_area);
     END IF;
     RETURN NEW;
 END
 $$;
-CREATE TRIGGER {TRIGGER} BEFORE INSERT OR UPDATE OF space_id, company_id, starts_on, ends_on, area_m2
-    ON campus_allocation FOR EACH ROW EXECUTE FUNCTION {TRIGGER}();
+CREATE TRIGGER campus_allocation_fits BEFORE INSERT OR UPDATE OF space_id, company_id, starts_on, ends_on, area_m2
+    ON campus_allocation FOR EACH ROW EXECUTE FUNCTION campus_allocation_fits();
 """
 
 

@@ -31,7 +31,9 @@ def busiest_day(allocations, start: dt.date, end: dt.date | None) -> tuple[dt.da
     when several tie; ``start`` with nothing when none overlaps). The total only grows on a day an
     allocation starts, so only ``start`` and those days are compared.
     """
-    allocations = [a for a in allocations if (a.ends_on is None or a.ends_on >= start) and (end is None or a.starts_on <= end)]
+    allocations = [
+        a for a in allocations if (a.ends_on is None or a.ends_on >= start) and (end is None or a.starts_on <= end)
+    ]
     best: tuple[dt.date, Decimal, list[Allocation]] = (start, Decimal(0), [])
     for day in sorted({start, *(a.starts_on for a in allocations if a.starts_on > start)}):
         active = [a for a in allocations if a.starts_on <= day and (a.ends_on is None or a.ends_on >= day)]
