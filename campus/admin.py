@@ -12,7 +12,9 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import models
 from django.db.models import Count, Sum, Value
 from django.db.models.functions import Concat, Replace, Upper
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -193,10 +195,21 @@ class SpaceInline(admin.TabularInline):
 
 @admin.register(Building)
 class BuildingAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "campus", "floors", "gross_floor_area_m2", "space_count", "space_area", "is_demo"]
+    list_display = [
+        "code",
+        "name",
+        "campus",
+        "floors",
+        "gross_floor_area_m2",
+        "space_count",
+        "space_area",
+        "is_demo",
+        "space_over_time",
+    ]
     list_filter = ["campus", "is_demo"]
     search_fields = ["code", "name", "campus__name"]
     list_select_related = ["campus"]
+    readonly_fields = ["space_over_time"]
     inlines = [SpaceInline]
 
     def get_queryset(self, request):
@@ -209,6 +222,17 @@ class BuildingAdmin(admin.ModelAdmin):
     @admin.display(description=_("rentable area of spaces (m²)"), ordering="spaces_area")
     def space_area(self, obj: Building):
         return obj.spaces_area or 0
+
+    @admin.display(description=_("space over time"))
+    def space_over_time(self, obj: Building) -> str:
+        if obj.pk is None:
+            return "—"
+        links = [
+            ("campus:staff_space_timeline", _("Timeline")),
+            ("campus:staff_space_vacancies", _("Vacancies ahead")),
+            ("campus:staff_space_floors", _("Floors")),
+        ]
+        return format_html_join(" · ", '<a href="{}">{}</a>', ((reverse(name, args=[obj.pk]), t) for name, t in links))
 
 
 class AllocationInline(ReadOnlyInline):
