@@ -313,8 +313,9 @@ class SpaceAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def campus(self, obj: Space) -> Campus:
         return obj.building.campus
 
-    @admin.display(description=_("free today (m²)"), ordering="free_area_m2")
+    @admin.display(description=_("free today"), ordering="free_area_m2")
     def free_today(self, obj: Space):
+        """The area (m²) not allocated today: a shared space may have some left."""
         return obj.free_area_m2
 
 
