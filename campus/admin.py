@@ -228,7 +228,7 @@ class BuildingAdmin(admin.ModelAdmin):
         if obj.pk is None:
             return "—"
         links = [
-            ("campus:staff_space_timeline", _("Timeline")),
+            ("campus:staff_space_timeline", _("Space timeline")),
             ("campus:staff_space_vacancies", _("Vacancies ahead")),
             ("campus:staff_space_floors", _("Floors")),
         ]

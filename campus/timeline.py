@@ -25,7 +25,7 @@ PAST_DAYS, MONTHS_AHEAD = 365, 12
 HORIZONS = (30, 90, 180)
 ENDING_SOON_DAYS = 90
 # Geometry of the timeline, in CSS pixels: wide enough to read a month, scrolled sideways on a phone.
-LABEL_WIDTH, CHART_WIDTH, AXIS_HEIGHT, LANE_HEIGHT, ROW_GAP = 112, 960, 28, 22, 8
+LABEL_WIDTH, CHART_WIDTH, AXIS_HEIGHT, LANE_HEIGHT, ROW_GAP = 112, 960, 44, 22, 8
 CHAR_WIDTH = 6.5  # of the bars' 11px text, to cut a label to what fits in its bar
 
 
@@ -161,8 +161,8 @@ def building_timeline(building: Building, today: dt.date | None = None) -> Timel
     ticks, month = [], start.replace(day=1)
     while month <= end:
         if month >= start:
-            label = formats.date_format(month, "M Y" if month.month == 1 or not ticks else "M")
-            ticks.append({"x": x(month), "label": label})
+            year = str(month.year) if month.month == 1 or not ticks else ""
+            ticks.append({"x": x(month), "label": formats.date_format(month, "M"), "year": year})
         month = _add_months(month, 1)
     return Timeline(building, today, start, end, rows, ticks, today_x=x(today), height=y + 4)
 
@@ -240,7 +240,7 @@ STATUSES = {
 class Tile:
     space: Space
     status: str
-    basis: float  # share of the floor's area, in %
+    basis: float  # share of the floor's area, in %: how much the tile grows next to the others
     free_m2: Decimal
     holders: list[Allocation]
 
