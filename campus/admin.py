@@ -12,7 +12,9 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import models
 from django.db.models import Count, Sum, Value
 from django.db.models.functions import Concat, Replace, Upper
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -57,6 +59,8 @@ class DateListFilter(admin.SimpleListFilter):
 
 
 class AvailableOnFilter(DateListFilter):
+    """Lettable spaces with some area free on the day (a shared space may still have room)."""
+
     title = _("available on")
     parameter_name = "available_on"
 
@@ -191,10 +195,21 @@ class SpaceInline(admin.TabularInline):
 
 @admin.register(Building)
 class BuildingAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "campus", "floors", "gross_floor_area_m2", "space_count", "space_area", "is_demo"]
+    list_display = [
+        "code",
+        "name",
+        "campus",
+        "floors",
+        "gross_floor_area_m2",
+        "space_count",
+        "space_area",
+        "is_demo",
+        "space_over_time",
+    ]
     list_filter = ["campus", "is_demo"]
     search_fields = ["code", "name", "campus__name"]
     list_select_related = ["campus"]
+    readonly_fields = ["space_over_time"]
     inlines = [SpaceInline]
 
     def get_queryset(self, request):
@@ -207,6 +222,17 @@ class BuildingAdmin(admin.ModelAdmin):
     @admin.display(description=_("rentable area of spaces (m²)"), ordering="spaces_area")
     def space_area(self, obj: Building):
         return obj.spaces_area or 0
+
+    @admin.display(description=_("space over time"))
+    def space_over_time(self, obj: Building) -> str:
+        if obj.pk is None:
+            return "—"
+        links = [
+            ("campus:staff_space_timeline", _("Space timeline")),
+            ("campus:staff_space_vacancies", _("Vacancies ahead")),
+            ("campus:staff_space_floors", _("Floors")),
+        ]
+        return format_html_join(" · ", '<a href="{}">{}</a>', ((reverse(name, args=[obj.pk]), t) for name, t in links))
 
 
 class AllocationInline(ReadOnlyInline):
@@ -236,6 +262,7 @@ class SpaceAdmin(ImportExportMixin, SimpleHistoryAdmin):
         "building__campus",
         "building",
         "kind",
+        "lettable",
         "platform_stages",
         AvailableOnFilter,
         FreeAreaFilter,
@@ -249,7 +276,10 @@ class SpaceAdmin(ImportExportMixin, SimpleHistoryAdmin):
     formfield_overrides = CHECKBOXES
     inlines = [AllocationInline]
     fieldsets = [
-        (None, {"fields": ["building", "code", "floor", "kind", "area_m2", "platform_stages", "description"]}),
+        (
+            None,
+            {"fields": ["building", "code", "floor", "kind", "area_m2", "lettable", "platform_stages", "description"]},
+        ),
         (
             _("Laboratory"),
             {
@@ -267,7 +297,8 @@ class SpaceAdmin(ImportExportMixin, SimpleHistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_allocated_on(timezone.localdate())
+        today = timezone.localdate()
+        return super().get_queryset(request).with_free_area(today, today)
 
     def get_search_results(self, request, queryset, search_term):
         """Also finds a space by its label as staff write it: ``A-201``, ``a-201`` or ``A201``."""
@@ -282,9 +313,10 @@ class SpaceAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def campus(self, obj: Space) -> Campus:
         return obj.building.campus
 
-    @admin.display(description=_("free today"), boolean=True, ordering="allocated_on_day")
-    def free_today(self, obj: Space) -> bool:
-        return not obj.allocated_on_day
+    @admin.display(description=_("free today"), ordering="free_area_m2")
+    def free_today(self, obj: Space):
+        """The area (m²) not allocated today: a shared space may have some left."""
+        return obj.free_area_m2
 
 
 @admin.register(Allocation)

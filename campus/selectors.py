@@ -16,14 +16,14 @@ def spaces_available(
     kind: str | None = None,
     min_area: Decimal | None = None,
 ) -> SpaceQuerySet:
-    """Spaces free on every day from ``on`` to ``until`` (just ``on`` when ``until`` is None)."""
-    qs = Space.objects.available_between(on, until or on).with_location().prefetch_related("platform_stages", "gases")
+    """Lettable spaces with area free on every day from ``on`` to ``until`` (just ``on`` when ``until`` is
+    None): at least ``min_area`` m² of it when given, so a shared space with room left is offered too."""
+    qs = Space.objects.available_between(on, until or on, min_free_area=min_area)
+    qs = qs.with_location().prefetch_related("platform_stages", "gases")
     if campus is not None:
         qs = qs.filter(building__campus=campus)
     if kind:
         qs = qs.filter(kind=kind)
-    if min_area is not None:
-        qs = qs.filter(area_m2__gte=min_area)
     return qs
 
 

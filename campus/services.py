@@ -14,8 +14,9 @@ from common.actors import Actor, actor_user
 from .exceptions import AllocationConflict
 from .models import Allocation, Space
 
-# Name of the PostgreSQL exclusion constraint created by migration 0002.
-OVERLAP_CONSTRAINT = "campus_allocation_no_overlap"
+# What the PostgreSQL trigger of migration 0009 names in the error it raises for an allocation
+# that does not fit in its space (or a company's second allocation of it).
+SPACE_FULL = "campus_allocation_space_full"
 
 
 @transaction.atomic
@@ -29,7 +30,7 @@ def allocation_create(
     notes: str = "",
     actor: Actor = None,
 ) -> Allocation:
-    """Allocate ``space`` to ``company``; refuses overlaps and areas larger than the space."""
+    """Allocate all or part of ``space`` to ``company``; refuses more area than is free on any day."""
     allocation = Allocation(
         space=space,
         company=company,
@@ -47,8 +48,8 @@ def allocation_save(*, allocation: Allocation, actor: Actor = None) -> Allocatio
     if allocation._state.adding:
         allocation.created_by = actor_user(actor)
     allocation.updated_by = actor_user(actor)
-    # Lock the space row so concurrent writers for one space queue up and the loser gets
-    # the friendly message from clean(); the exclusion constraint still guards every writer.
+    # Lock the space row so concurrent writers for one space queue up and the one that no longer
+    # fits gets the friendly message from clean(); the trigger still guards every writer.
     # (On SQLite the IMMEDIATE transaction already holds the database's write lock.)
     locked = Space.objects.select_for_update(of=("self",)).select_related("building")
     allocation.space = locked.get(pk=allocation.space_id)
@@ -57,13 +58,10 @@ def allocation_save(*, allocation: Allocation, actor: Actor = None) -> Allocatio
         with transaction.atomic():
             allocation.save()
     except IntegrityError as exc:
-        if OVERLAP_CONSTRAINT in str(exc):
-            _validate(allocation)  # names the company that got there first
+        if SPACE_FULL in str(exc):
+            _validate(allocation)  # names the companies that got there first and what they left
             raise AllocationConflict(
-                {
-                    "starts_on": _("Space %(space)s was allocated to someone else for these dates.")
-                    % {"space": allocation.space}
-                }
+                {"starts_on": _("Too little of space %(space)s is free for these dates.") % {"space": allocation.space}}
             ) from exc
         raise
     return allocation

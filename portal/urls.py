@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("staff/finance/<slug:dataset>.<slug:fmt>", views.finance_export, name="finance_export"),
     path("staff/two-factor/", two_factor.two_factor, name="two_factor"),
     path("campuses/<slug:slug>/", views.campus_detail, name="campus_detail"),
+    path("", include("campus.urls")),
     path("", include("tenants.urls")),
     path("", include("partners.urls")),
     path("", include("advisory.urls")),

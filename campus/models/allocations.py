@@ -1,4 +1,4 @@
-"""Allocations of a space to a company for a period, which never overlap."""
+"""Allocations of a space to companies for a period: a space is shared while their areas fit in it."""
 
 from __future__ import annotations
 
@@ -19,6 +19,30 @@ from common.history import history_user
 from ..exceptions import AllocationConflict
 
 
+def area_display(area: Decimal) -> str:
+    """An area in m² as people write it: "60", "60.5", without trailing zeros."""
+    return formats.number_format(area.quantize(Decimal(1)) if area == area.to_integral_value() else area.normalize())
+
+
+def busiest_day(allocations, start: dt.date, end: dt.date | None) -> tuple[dt.date, Decimal, list[Allocation]]:
+    """The day from ``start`` to ``end`` (None = open) on which ``allocations`` take the most area.
+
+    Returns that day, the total taken then and the allocations active on it (the first such day
+    when several tie; ``start`` with nothing when none overlaps). The total only grows on a day an
+    allocation starts, so only ``start`` and those days are compared.
+    """
+    allocations = [
+        a for a in allocations if (a.ends_on is None or a.ends_on >= start) and (end is None or a.starts_on <= end)
+    ]
+    best: tuple[dt.date, Decimal, list[Allocation]] = (start, Decimal(0), [])
+    for day in sorted({start, *(a.starts_on for a in allocations if a.starts_on > start)}):
+        active = [a for a in allocations if a.starts_on <= day and (a.ends_on is None or a.ends_on >= day)]
+        total = sum((a.area_m2 for a in active), Decimal(0))
+        if total > best[1]:
+            best = (day, total, active)
+    return best
+
+
 class AllocationQuerySet(models.QuerySet):
     def overlapping(self, start: dt.date, end: dt.date | None) -> AllocationQuerySet:
         """Allocations sharing at least one day with ``start``..``end`` (inclusive; None = open end)."""
@@ -32,14 +56,15 @@ class AllocationQuerySet(models.QuerySet):
 
 
 class Allocation(models.Model):
-    """A space given to a company from ``starts_on`` to ``ends_on``, both days included.
+    """Part or all of a space given to a company from ``starts_on`` to ``ends_on``, both days included.
 
-    Two allocations of one space never share a day: ``clean()`` says so with the other
-    company's name, and on PostgreSQL an exclusion constraint (migration 0002) refuses
-    every writer, also under concurrent requests.
+    Several companies may share a space while, on every day, their allocated areas add up to no
+    more than the space's area; one company holds one allocation of a space at a time.
+    ``clean()`` refuses the rest naming who is there and what is left, and on PostgreSQL a
+    trigger (migration 0009) refuses every writer, also under concurrent requests.
     """
 
-    # By name: spaces.py imports this module (free spaces are those without an allocation).
+    # By name: spaces.py imports this module (free area is what allocations leave).
     space = models.ForeignKey(
         "campus.Space", on_delete=models.PROTECT, related_name="allocations", verbose_name=_("space")
     )
@@ -116,6 +141,8 @@ class Allocation(models.Model):
             raise ValidationError({"ends_on": _("The last day cannot be before the first day.")})
         if self.space_id is None or self.starts_on is None:
             return
+        if not self.space.lettable:
+            raise ValidationError({"space": _("Space %(space)s is not let to companies.") % {"space": self.space}})
         if self.area_m2 is None:
             self.area_m2 = self.space.area_m2
         if self.area_m2 > self.space.area_m2:
@@ -129,14 +156,30 @@ class Allocation(models.Model):
                     }
                 }
             )
-        conflict = self.conflicting_allocations().select_related("company").first()
-        if conflict is not None:
-            message = _("Space %(space)s is already allocated to %(company)s, %(period)s.") % {
+        others = list(self.conflicting_allocations().select_related("company"))
+        twice = next((other for other in others if other.company_id == self.company_id), None)
+        if twice is not None:
+            message = _("%(company)s already has space %(space)s, %(period)s.") % {
+                "company": twice.company,
                 "space": self.space,
-                "company": conflict.company,
-                "period": conflict.period_display,
+                "period": twice.period_display,
             }
             raise AllocationConflict({"starts_on": ValidationError(message, code=AllocationConflict.code)})
+        day, taken, there = busiest_day(others, self.starts_on, self.ends_on)
+        if taken + self.area_m2 > self.space.area_m2:
+            raise AllocationConflict(self._space_full(day, self.space.area_m2 - taken, there))
+
+    def _space_full(self, day: dt.date, free: Decimal, there: list[Allocation]) -> dict[str, ValidationError]:
+        """Too little left on ``day``: a smaller area may fit (area_m2), or nothing is left (starts_on)."""
+        holders = ", ".join(
+            _("%(company)s has %(area)s m²") % {"company": a.company, "area": area_display(a.area_m2)} for a in there
+        )
+        values = {"free": area_display(free), "space": self.space, "day": formats.date_format(day), "holders": holders}
+        if free > 0:
+            message = _("Only %(free)s m² of %(space)s are free on %(day)s (%(holders)s).") % values
+            return {"area_m2": ValidationError(message, code=AllocationConflict.code)}
+        message = _("No area of %(space)s is free on %(day)s (%(holders)s).") % values
+        return {"starts_on": ValidationError(message, code=AllocationConflict.code)}
 
     def conflicting_allocations(self) -> AllocationQuerySet:
         return (

@@ -8,9 +8,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import DateField, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import DateField, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
-from django.utils import formats
+from django.db.models.lookups import GreaterThanOrEqual
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -21,7 +22,7 @@ from ..choices import (
     CleanRoomClass,
     SpaceKind,
 )
-from .allocations import Allocation
+from .allocations import Allocation, area_display, busiest_day
 from .campuses import Campus
 from .lookups import Gas, PlatformStage
 
@@ -50,11 +51,6 @@ class Building(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} · {self.name}"
-
-
-def _allocated(start: dt.date, end: dt.date | None) -> Exists:
-    """True for a space with an allocation touching any day from ``start`` to ``end`` (inclusive; None = open)."""
-    return Exists(Allocation.objects.filter(space=OuterRef("pk")).overlapping(start, end))
 
 
 AREA = DecimalField(max_digits=9, decimal_places=2)
@@ -86,25 +82,29 @@ def _largest_daily_allocation(start: dt.date, end: dt.date | None) -> Subquery:
     return Subquery(daily_totals, output_field=AREA)
 
 
+def _free_area(start: dt.date, end: dt.date | None) -> ExpressionWrapper:
+    allocated = Coalesce(_largest_daily_allocation(start, end), Value(Decimal(0)), output_field=AREA)
+    return ExpressionWrapper(F("area_m2") - allocated, output_field=AREA)
+
+
 class SpaceQuerySet(models.QuerySet):
     def with_location(self) -> SpaceQuerySet:
         return self.select_related("building__campus")
 
-    def available_between(self, start: dt.date, end: dt.date | None) -> SpaceQuerySet:
-        """Spaces with no allocation touching any day from ``start`` to ``end`` (inclusive; None = open)."""
-        return self.exclude(_allocated(start, end))
+    def available_between(
+        self, start: dt.date, end: dt.date | None, min_free_area: Decimal | None = None
+    ) -> SpaceQuerySet:
+        """Lettable spaces with at least ``min_free_area`` m² (any area when None) free on every day
+        from ``start`` to ``end`` (inclusive; None = open). A shared space is free while area is left."""
+        least = Value(min_free_area if min_free_area is not None else Decimal("0.01"), output_field=AREA)
+        return self.filter(GreaterThanOrEqual(_free_area(start, end), least), lettable=True)
 
     def available_on(self, day: dt.date) -> SpaceQuerySet:
         return self.available_between(day, day)
 
-    def with_allocated_on(self, day: dt.date) -> SpaceQuerySet:
-        """Annotate ``allocated_on_day``: whether the space is taken on ``day``, in the same query."""
-        return self.annotate(allocated_on_day=_allocated(day, day))
-
     def with_free_area(self, start: dt.date, end: dt.date | None) -> SpaceQuerySet:
         """Annotate ``free_area_m2``: the area left free on every day from ``start`` to ``end`` (None = open)."""
-        allocated = Coalesce(_largest_daily_allocation(start, end), Value(Decimal(0)), output_field=AREA)
-        return self.annotate(free_area_m2=models.ExpressionWrapper(F("area_m2") - allocated, output_field=AREA))
+        return self.annotate(free_area_m2=_free_area(start, end))
 
 
 class Space(models.Model):
@@ -129,6 +129,11 @@ class Space(models.Model):
     power_notes = models.TextField(_("power"), blank=True, help_text=_("Supply, backup power, special circuits."))
     floor_load_notes = models.TextField(_("floor load"), blank=True, help_text=_("E.g. 5 kN/m² for heavy equipment."))
     description = models.TextField(_("description"), blank=True)
+    lettable = models.BooleanField(
+        _("lettable"),
+        default=True,
+        help_text=_("Untick for areas that are never let to a company: shared facilities, technical rooms."),
+    )
 
     objects = SpaceQuerySet.as_manager()
 
@@ -158,15 +163,16 @@ class Space(models.Model):
             if self.fume_hoods:
                 errors["fume_hoods"] = _("Only laboratories, clean rooms and pilot plants have fume hoods.")
         if self.pk and self.area_m2 is not None:
-            largest = (
-                self.allocations.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=dt.date.today()))
-                .order_by("-area_m2")
-                .first()
-            )
-            if largest and largest.area_m2 > self.area_m2:
-                errors["area_m2"] = _("%(company)s is allocated %(area)s m² of this space; it cannot be smaller.") % {
-                    "company": largest.company,
-                    "area": formats.number_format(largest.area_m2),
+            today = timezone.localdate()
+            current = self.allocations.overlapping(today, None).select_related("company")
+            day, total, there = busiest_day(current, today, None)
+            if total > self.area_m2:
+                errors["area_m2"] = _(
+                    "On %(day)s %(total)s m² of this space are allocated (%(companies)s); it cannot be smaller."
+                ) % {
+                    "day": formats.date_format(day),
+                    "total": area_display(total),
+                    "companies": ", ".join(str(allocation.company) for allocation in there),
                 }
         if errors:
             raise ValidationError(errors)

@@ -132,7 +132,11 @@ class SpaceFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=SpaceKind.choices)
     min_area = AreaFilter(field_name="area_m2", lookup_expr="gte", help_text="Smallest area in m².")
     available_on = django_filters.DateFilter(
-        method="filter_available", help_text="Free on this day (YYYY-MM-DD): no allocation at all that day."
+        method="filter_available",
+        help_text=(
+            "Free on this day (YYYY-MM-DD): some of its area is not allocated that day (a space may be shared), "
+            "and it is let to companies."
+        ),
     )
     available_from = django_filters.DateFilter(
         method="applied_together",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.db.models import F
 from django.utils import timezone
 from djmoney.money import Money
 
@@ -41,7 +42,8 @@ def seed(campus: Campus, companies) -> list[Lease]:
             continue
         space = (
             spaces_available(on=starts_on, until=ends_on, campus=campus)
-            .filter(kind__in=list(RATES))
+            .with_free_area(starts_on, ends_on)
+            .filter(kind__in=list(RATES), free_area_m2=F("area_m2"))  # wholly free: a demo lease takes it all
             .order_by("building__code", "code")
             .first()
         )

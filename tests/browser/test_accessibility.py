@@ -9,7 +9,10 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from campus.models import Building
 from tenants.models import Application
+
+SPACE_VIEWS = ["timeline", "vacancies", "floors"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -63,6 +66,8 @@ def test_staff_pages_have_no_serious_violations(page, live_server, axe_script, p
     page.wait_for_url(f"{live_server.url}{prefix}/staff/")
     problems = []
     staff_pages = ["/staff/", "/staff/onboarding/", f"/staff/reviews/{application.pk}/", "/staff/two-factor/"]
+    building = Building.objects.order_by("pk").first()
+    staff_pages += ["/staff/space/", *(f"/staff/space/buildings/{building.pk}/{view}/" for view in SPACE_VIEWS)]
     residents_pages = ["/staff/stages/", "/staff/stages/reports/", "/staff/requests/", "/staff/frontdesk/"]
     finance_pages = ["/staff/finance/payments/", "/staff/finance/payments/new/", "/staff/finance/import/"]
     for path in [*staff_pages, *residents_pages, *finance_pages]:

@@ -20,7 +20,61 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 
-def test_allocation_refuses_overlap_and_names_the_other_company_and_dates():
+def test_a_second_company_shares_a_space_while_the_areas_fit():
+    first = AllocationFactory(space__area_m2=Decimal("100"), area_m2=Decimal("60"), company__name="Acme")
+    newcomer = CompanyFactory(campus=first.space.building.campus)
+
+    second = allocation_create(
+        space=first.space, company=newcomer, starts_on=D(2026, 3, 1), ends_on=D(2026, 9, 30), area_m2=Decimal("40")
+    )
+
+    assert second.pk and Allocation.objects.filter(space=first.space).count() == 2
+
+
+def test_a_share_too_large_names_the_day_the_company_there_and_the_area_left():
+    first = AllocationFactory(
+        space__code="201",
+        space__building__code="A",
+        space__area_m2=Decimal("100"),
+        area_m2=Decimal("60"),
+        starts_on=D(2027, 3, 3),
+        ends_on=None,
+        company__name="Acme",
+    )
+
+    with pytest.raises(AllocationConflict) as caught:
+        allocation_create(space=first.space, company=CompanyFactory(), starts_on=D(2027, 1, 1), area_m2=Decimal("50"))
+
+    assert caught.value.message_dict == {"area_m2": ["Only 40 m² of A-201 are free on March 3, 2027 (Acme has 60 m²)."]}
+    assert Allocation.objects.count() == 1
+
+
+def test_the_busiest_day_counts_every_company_there_that_day():
+    space = SpaceFactory(area_m2=Decimal("100"))
+    AllocationFactory(
+        space=space, area_m2=Decimal("30"), starts_on=D(2026, 1, 1), ends_on=D(2026, 6, 30), company__name="Acme"
+    )
+    AllocationFactory(space=space, area_m2=Decimal("50"), starts_on=D(2026, 5, 1), ends_on=None, company__name="Bio")
+
+    # 30 m² would fit before May and after June, but not while both are there.
+    with pytest.raises(AllocationConflict) as caught:
+        allocation_create(
+            space=space,
+            company=CompanyFactory(),
+            starts_on=D(2026, 2, 1),
+            ends_on=D(2026, 8, 31),
+            area_m2=Decimal("30"),
+        )
+
+    message = caught.value.message_dict["area_m2"][0]
+    assert "Only 20 m²" in message and "May 1, 2026" in message
+    assert "Acme has 30 m²" in message and "Bio has 50 m²" in message
+    assert allocation_create(
+        space=space, company=CompanyFactory(), starts_on=D(2026, 7, 1), ends_on=D(2026, 8, 31), area_m2=Decimal("30")
+    ).pk
+
+
+def test_a_space_allocated_whole_refuses_anyone_else_on_its_dates():
     first = AllocationFactory(starts_on=D(2026, 1, 1), ends_on=D(2026, 6, 30), company__name="Abcodia")
     newcomer = CompanyFactory(campus=first.space.building.campus)
 
@@ -28,9 +82,36 @@ def test_allocation_refuses_overlap_and_names_the_other_company_and_dates():
         allocation_create(space=first.space, company=newcomer, starts_on=D(2026, 6, 1), ends_on=D(2026, 9, 30))
 
     message = caught.value.message_dict["starts_on"][0]
-    assert "Abcodia" in message
-    assert "Jan. 1, 2026" in message and "June 30, 2026" in message
+    assert "No area of" in message and "June 1, 2026" in message and "Abcodia has 200 m²" in message
     assert Allocation.objects.count() == 1
+
+
+def test_an_allocation_without_area_needs_the_whole_space_free():
+    first = AllocationFactory(space__area_m2=Decimal("100"), area_m2=Decimal("10"))
+
+    with pytest.raises(AllocationConflict) as caught:
+        allocation_create(space=first.space, company=CompanyFactory(), starts_on=D(2026, 5, 1), ends_on=D(2026, 5, 2))
+
+    assert "Only 90 m²" in caught.value.message_dict["area_m2"][0]
+
+
+def test_one_company_cannot_hold_two_overlapping_allocations_of_one_space():
+    first = AllocationFactory(space__area_m2=Decimal("100"), area_m2=Decimal("20"), company__name="Acme")
+
+    with pytest.raises(AllocationConflict) as caught:
+        allocation_create(
+            space=first.space,
+            company=first.company,
+            starts_on=D(2026, 6, 1),
+            ends_on=D(2026, 6, 30),
+            area_m2=Decimal("20"),
+        )
+
+    assert "Acme already has space" in caught.value.message_dict["starts_on"][0]
+    # Back to back is a renewal, not a double allocation.
+    assert allocation_create(
+        space=first.space, company=first.company, starts_on=D(2027, 1, 1), area_m2=Decimal("20")
+    ).pk
 
 
 def test_allocation_that_starts_the_day_after_another_ends_is_allowed():
@@ -53,7 +134,7 @@ def test_open_ended_allocation_blocks_every_later_start():
 
     with pytest.raises(AllocationConflict) as caught:
         allocation_create(space=first.space, company=CompanyFactory(), starts_on=D(2030, 1, 1), ends_on=D(2030, 2, 1))
-    assert "open end" in caught.value.message_dict["starts_on"][0]
+    assert "Jan. 1, 2030" in caught.value.message_dict["starts_on"][0]
 
 
 def test_open_ended_request_is_refused_when_a_later_allocation_exists():
@@ -61,6 +142,15 @@ def test_open_ended_request_is_refused_when_a_later_allocation_exists():
 
     with pytest.raises(AllocationConflict):
         allocation_create(space=later.space, company=CompanyFactory(), starts_on=D(2026, 1, 1), ends_on=None)
+
+
+def test_a_space_that_is_not_lettable_is_never_allocated():
+    space = SpaceFactory(lettable=False)
+
+    with pytest.raises(ValidationError) as caught:
+        allocation_create(space=space, company=CompanyFactory(), starts_on=D(2026, 1, 1))
+
+    assert "not let" in caught.value.message_dict["space"][0]
 
 
 def test_other_spaces_are_not_affected():
@@ -133,6 +223,22 @@ def test_moving_an_allocation_onto_another_is_refused():
 
     second.refresh_from_db()
     assert second.starts_on == D(2026, 7, 1)
+
+
+def test_shared_space_cannot_shrink_below_its_busiest_day(time_machine):
+    time_machine.move_to(D(2026, 2, 1))
+    space = SpaceFactory(area_m2=Decimal("100"))
+    AllocationFactory(space=space, area_m2=Decimal("40"), starts_on=D(2026, 1, 1), ends_on=None, company__name="Acme")
+    AllocationFactory(space=space, area_m2=Decimal("30"), starts_on=D(2026, 3, 1), ends_on=None, company__name="Bio")
+
+    space.area_m2 = Decimal("60")
+    with pytest.raises(ValidationError) as caught:
+        space.full_clean()
+    message = caught.value.message_dict["area_m2"][0]
+    assert "70 m²" in message and "March 1, 2026" in message and "Acme, Bio" in message
+
+    space.area_m2 = Decimal("70")
+    space.full_clean()
 
 
 def test_space_cannot_shrink_below_a_current_allocation():

@@ -59,6 +59,23 @@ def test_selector_filters_by_campus_kind_and_minimum_area(allocated_space):
     assert list(found) == [big_lab]
 
 
+def test_a_shared_space_stays_available_while_area_is_left():
+    space = SpaceFactory(area_m2=Decimal("100"))
+    AllocationFactory(space=space, area_m2=Decimal("60"), starts_on=D(2026, 1, 1), ends_on=D(2026, 12, 31))
+
+    assert Space.objects.available_on(D(2026, 6, 1)).filter(pk=space.pk).exists()
+    assert list(spaces_available(on=D(2026, 6, 1), min_area=Decimal("40"))) == [space]
+    assert list(spaces_available(on=D(2026, 6, 1), min_area=Decimal("41"))) == []
+    AllocationFactory(space=space, area_m2=Decimal("40"), starts_on=D(2026, 6, 1), ends_on=D(2026, 6, 30))
+    assert not Space.objects.available_on(D(2026, 6, 1)).filter(pk=space.pk).exists()
+
+
+def test_a_space_that_is_not_lettable_is_never_available():
+    SpaceFactory(lettable=False)
+
+    assert not Space.objects.available_on(D(2026, 6, 1)).exists()
+
+
 def test_selector_runs_a_fixed_number_of_queries(django_assert_max_num_queries):
     for _ in range(15):
         AllocationFactory(starts_on=D(2026, 1, 1), ends_on=D(2026, 1, 31))

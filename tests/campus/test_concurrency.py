@@ -1,9 +1,10 @@
-"""Two allocations of one space never overlap, also when requests race each other."""
+"""Allocations of one space never take more than its area on any day, also when requests race each other."""
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+from decimal import Decimal
 from functools import partial
 
 import pytest
@@ -55,34 +56,59 @@ def test_concurrent_back_to_back_allocations_both_succeed():
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_database_refuses_overlap_from_writers_that_skip_the_rules():
-    space = SpaceFactory()
-    first, second = (CompanyFactory(campus=space.building.campus) for _ in range(2))
-    Allocation.objects.bulk_create(
-        [Allocation(space=space, company=first, starts_on=D(2026, 1, 1), ends_on=D(2026, 1, 9), area_m2=1)]
+def test_twenty_companies_racing_to_share_a_space_end_with_exactly_those_that_fit():
+    space = SpaceFactory(area_m2=Decimal("100"))
+    companies = [CompanyFactory(campus=space.building.campus) for _ in range(20)]
+
+    outcomes = at_once(
+        *(
+            partial(allocation_create, space=space, company=company, starts_on=D(2026, 1, 1), area_m2=Decimal("30"))
+            for company in companies
+        )
     )
 
-    # The day after is fine (half-open ranges) ...
+    won = [outcome for outcome in outcomes if isinstance(outcome, Allocation)]
+    refused = [outcome for outcome in outcomes if not isinstance(outcome, Allocation)]
+    assert len(won) == 3 and Allocation.objects.filter(space=space).count() == 3
+    assert all(isinstance(outcome, AllocationConflict) for outcome in refused), refused
+    assert all("Only 10 m²" in outcome.message_dict["area_m2"][0] for outcome in refused)
+
+
+def _raw(space, company, starts_on, ends_on, area):
     Allocation.objects.bulk_create(
-        [Allocation(space=space, company=second, starts_on=D(2026, 1, 10), ends_on=None, area_m2=1)]
+        [Allocation(space=space, company=company, starts_on=starts_on, ends_on=ends_on, area_m2=area)]
     )
-    # ... but a raw insert sharing a day is refused by the exclusion constraint itself.
-    with pytest.raises(IntegrityError, match="campus_allocation_no_overlap"), transaction.atomic():
-        Allocation.objects.bulk_create(
-            [Allocation(space=space, company=second, starts_on=D(2026, 1, 9), ends_on=D(2026, 1, 9), area_m2=1)]
-        )
-    assert Allocation.objects.filter(space=space).count() == 2
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_raw_concurrent_inserts_are_serialised_by_the_constraint():
-    """Two writers that bypass the service's lock still cannot both commit overlapping rows.
+def test_database_refuses_more_area_than_the_space_from_writers_that_skip_the_rules():
+    space = SpaceFactory(area_m2=Decimal("100"))
+    first, second, third = (CompanyFactory(campus=space.building.campus) for _ in range(3))
+    _raw(space, first, D(2026, 1, 1), D(2026, 1, 9), 60)
+    _raw(space, second, D(2026, 1, 5), None, 40)  # shares the space: 100 m² in all
+    _raw(space, third, D(2026, 1, 10), D(2026, 1, 20), 60)  # the day after the first ends
 
-    PostgreSQL refuses the loser with a constraint violation or, when both rows were in
-    flight at once, by cancelling one transaction as a deadlock; either way one row remains.
+    # A raw insert that would make a day's total larger than the space is refused by the trigger itself ...
+    with pytest.raises(IntegrityError, match="campus_allocation_space_full"), transaction.atomic():
+        _raw(space, first, D(2026, 1, 21), None, 61)
+    # ... and so is a change that grows an allocation, or a company's second allocation of the space.
+    with pytest.raises(IntegrityError, match="campus_allocation_space_full"), transaction.atomic():
+        Allocation.objects.filter(company=third).update(area_m2=61)
+    with pytest.raises(IntegrityError, match="campus_allocation_space_full"), transaction.atomic():
+        _raw(space, second, D(2030, 1, 1), D(2030, 1, 1), 1)
+    assert Allocation.objects.filter(space=space).count() == 3
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_raw_concurrent_inserts_are_serialised_by_the_trigger():
+    """Two writers that bypass the service's lock still cannot both commit rows that do not fit.
+
+    The trigger locks the space's row before it counts, so the second writer waits, then sees the
+    first one's row and is refused.
     """
-    space = SpaceFactory()
+    space = SpaceFactory(area_m2=Decimal("100"))
     companies = [CompanyFactory(campus=space.building.campus) for _ in range(2)]
     barrier = threading.Barrier(2)
     errors: list[Exception] = []
@@ -91,7 +117,7 @@ def test_raw_concurrent_inserts_are_serialised_by_the_constraint():
         try:
             with transaction.atomic():
                 barrier.wait(timeout=10)
-                Allocation.objects.create(space=space, company=company, starts_on=D(2026, 1, 1), area_m2=1)
+                Allocation.objects.create(space=space, company=company, starts_on=D(2026, 1, 1), area_m2=60)
         except (IntegrityError, OperationalError) as exc:
             errors.append(exc)
         finally:
@@ -104,4 +130,4 @@ def test_raw_concurrent_inserts_are_serialised_by_the_constraint():
         thread.join(timeout=30)
 
     assert Allocation.objects.filter(space=space).count() == 1
-    assert len(errors) == 1
+    assert len(errors) == 1 and "campus_allocation_space_full" in str(errors[0])

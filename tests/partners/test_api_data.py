@@ -308,13 +308,19 @@ def test_spaces_filter_by_free_area_over_a_period(api_a, allocated_spaces, param
     assert _codes(response) == expected
 
 
+def test_available_on_keeps_a_shared_space_with_area_left_that_day(api_a, allocated_spaces):
+    response = api_a.get("/api/v1/spaces/", {"campus": "free", "available_on": "2026-01-15"})
+
+    assert _codes(response) == {"EMPTY", "PART", "OPEN"}
+
+
 def test_free_area_filter_combines_with_the_other_filters(api_a, allocated_spaces):
     response = api_a.get(
         "/api/v1/spaces/",
-        {"campus": "free", "available_on": "2026-07-15", "available_from": "2026-07-15", "min_free_area": "10"},
+        {"campus": "free", "available_on": "2026-01-15", "available_from": "2026-07-15", "min_free_area": "45"},
     )
 
-    assert _codes(response) == {"EMPTY", "ENDED"}
+    assert _codes(response) == {"EMPTY", "OPEN"}
 
 
 @pytest.mark.parametrize(

@@ -60,6 +60,15 @@ MATRIX = [
     ("finance", "/admin/tenants/application/", 403),
     ("campus_manager", "/admin/residents/lease/add/", 200),
     ("space_manager", "/admin/residents/lease/", 403),
+    # Space over time: whoever sees allocations.
+    ("campus_manager", "/staff/space/", 200),
+    ("space_manager", "/staff/space/", 200),
+    ("screening_officer", "/staff/space/", 200),
+    ("auditor", "/staff/space/", 200),
+    ("finance", "/staff/space/", 200),
+    ("partnerships_manager", "/staff/space/", 403),
+    ("front_desk", "/staff/space/", 403),
+    ("service_desk", "/staff/space/", 403),
 ]
 
 
