@@ -20,7 +20,7 @@ from .services.bookings import at, opening_periods
 
 @dataclass
 class Slot:
-    starts_at: dt.datetime  # aware, campus time
+    starts_at: dt.datetime  # aware, in campus time (worked out in UTC)
     ends_at: dt.datetime
     state: str  # "free", "taken", "ours", "past"
     booking: Booking | None = None
@@ -67,13 +67,13 @@ def resource_week(resource: Resource, monday: dt.date, *, company_id: int | None
             start = opens
             while start + step <= closes:
                 end = start + step
-                day.slots.append(_slot(start, end, bookings, company_id, now))
+                day.slots.append(_slot(start, end, bookings, company_id, now, resource.campus.tz))
                 start = end
         days.append(day)
     return days
 
 
-def _slot(start: dt.datetime, end: dt.datetime, bookings: list[Booking], company_id, now) -> Slot:
+def _slot(start: dt.datetime, end: dt.datetime, bookings: list[Booking], company_id, now, tz) -> Slot:
     # Bookings are sorted by start and never overlap, so the first one ending after ``start`` is
     # the only candidate; those before it end earlier and are dropped for the slots that follow.
     while bookings and bookings[0].ends_at <= start:
@@ -83,7 +83,9 @@ def _slot(start: dt.datetime, end: dt.datetime, bookings: list[Booking], company
         state = "ours" if holder.company_id == company_id else "taken"
     else:
         state = "past" if start < now else "free"
-    slot = Slot(start, end, state, holder, label=start.strftime("%H:%M"), start_param=start.strftime("%Y-%m-%dT%H:%M"))
+    wall = start.astimezone(tz)  # computed in UTC, shown on the campus's clocks
+    slot = Slot(wall, end.astimezone(tz), state, holder, label=wall.strftime("%H:%M"))
+    slot.start_param = wall.strftime("%Y-%m-%dT%H:%M")
     if state == "ours":
         slot.booking_url = reverse("residents:booking", args=[holder.pk])
     return slot

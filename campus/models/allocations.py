@@ -141,7 +141,9 @@ class Allocation(models.Model):
             raise ValidationError({"ends_on": _("The last day cannot be before the first day.")})
         if self.space_id is None or self.starts_on is None:
             return
-        if not self.space.lettable:
+        # A space no longer let keeps the allocations it has: they may still end or be renewed.
+        moved_here = self._state.adding or not Allocation.objects.filter(pk=self.pk, space_id=self.space_id).exists()
+        if not self.space.lettable and moved_here:
             raise ValidationError({"space": _("Space %(space)s is not let to companies.") % {"space": self.space}})
         if self.area_m2 is None:
             self.area_m2 = self.space.area_m2

@@ -162,6 +162,12 @@ class Space(models.Model):
                 )
             if self.fume_hoods:
                 errors["fume_hoods"] = _("Only laboratories, clean rooms and pilot plants have fume hoods.")
+        if self.pk and not self.lettable:
+            ahead = self.allocations.overlapping(timezone.localdate(), None).select_related("company").first()
+            if ahead is not None:
+                errors["lettable"] = _(
+                    "%(company)s holds this space (%(period)s); it stays lettable while allocated."
+                ) % {"company": ahead.company, "period": ahead.period_display}
         if self.pk and self.area_m2 is not None:
             today = timezone.localdate()
             current = self.allocations.overlapping(today, None).select_related("company")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Resource
-from ..services.bookings import at
+from ..services.bookings import at, wall_time_exists
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -48,11 +49,19 @@ class PeriodForm(forms.Form):
 
     def clean_day(self) -> dt.date:
         day = self.cleaned_data["day"]
-        if abs((day - dt.date.today()).days) > MAX_DAYS_AWAY:
+        if abs((day - timezone.localdate()).days) > MAX_DAYS_AWAY:
             raise forms.ValidationError(_("Choose a date within two years from today."))
         return day
 
+    def clean(self):
+        cleaned = super().clean()
+        day, start = cleaned.get("day"), cleaned.get("start")
+        if day and start and not wall_time_exists(self.resource, day, start):
+            self.add_error("start", _("The clocks go forward at that time on this day; choose another time."))
+        return cleaned
+
     def period(self) -> tuple[dt.datetime, dt.datetime]:
+        """The booking's start and end in UTC: the duration is real time, also on days clocks change."""
         starts_at = at(self.resource, self.cleaned_data["day"], self.cleaned_data["start"])
         return starts_at, starts_at + dt.timedelta(minutes=self.cleaned_data["duration"])
 

@@ -44,8 +44,19 @@ def local(moment: dt.datetime, resource: Resource) -> dt.datetime:
 
 
 def at(resource: Resource, day: dt.date, time: dt.time) -> dt.datetime:
-    """The moment ``time`` on ``day`` in the resource's campus time (aware, correct across DST)."""
-    return dt.datetime.combine(day, time, tzinfo=resource.campus.tz)
+    """The moment the campus's clocks show ``time`` on ``day``, in UTC.
+
+    Durations and comparisons are then made in real time: Python adds to and compares datetimes
+    of one zone by their clock faces, which is wrong on the days clocks change. A time the clocks
+    skip (see ``wall_time_exists``) gives the moment an hour on; one shown twice, the first.
+    """
+    return dt.datetime.combine(day, time, tzinfo=resource.campus.tz).astimezone(dt.UTC)
+
+
+def wall_time_exists(resource: Resource, day: dt.date, time: dt.time) -> bool:
+    """False for a time the campus's clocks skip when they go forward (none in Asia/Shanghai)."""
+    back = local(at(resource, day, time), resource)
+    return (back.date(), back.time()) == (day, time)
 
 
 def opening_periods(resource: Resource, day: dt.date, hours: list[OpeningHours] | None = None) -> list[tuple]:
@@ -101,13 +112,11 @@ def booking_refusal(req: Request, *, exclude: Booking | None = None, now: dt.dat
             % {"resource": resource, "minutes": resource.max_minutes},
             field="ends_at",
         )
-    start, end = local(req.starts_at, resource), local(req.ends_at, resource)
+    # Compared in UTC: the opening periods are moments, the same on days the clocks change.
+    start, end = req.starts_at.astimezone(dt.UTC), req.ends_at.astimezone(dt.UTC)
+    day = local(start, resource).date()
     period = next(
-        (
-            (opens, closes)
-            for opens, closes in opening_periods(resource, start.date())
-            if opens <= start and end <= closes
-        ),
+        ((opens, closes) for opens, closes in opening_periods(resource, day) if opens <= start and end <= closes),
         None,
     )
     if period is None:
@@ -120,7 +129,7 @@ def booking_refusal(req: Request, *, exclude: Booking | None = None, now: dt.dat
             field="starts_at",
         )
     if resource.training_required and not (
-        Training.objects.filter(resource=resource, user=req.user).valid_on(start.date()).exists()
+        Training.objects.filter(resource=resource, user=req.user).valid_on(day).exists()
     ):
         raise BookingRefused(
             _("Only people trained on %(resource)s may book it; ask the core facility for a training.")
@@ -155,6 +164,8 @@ def _save(booking: Booking) -> None:
         with transaction.atomic():
             booking.save()
     except IntegrityError as exc:
+        if "residents_booking_period_ordered" in str(exc):
+            raise BookingRefused(_("A booking must end after it starts."), field="ends_at") from exc
         if OVERLAP_CONSTRAINT in str(exc):
             raise BookingRefused(
                 _("Someone booked %(resource)s for this time a moment ago.") % {"resource": booking.resource},
@@ -208,8 +219,9 @@ def booking_create(
     return booking
 
 
-def may_change(booking: Booking, user) -> bool:
-    """Who may move or cancel a booking: staff, the person who booked it, and their company's admins."""
+def may_change(booking: Booking | BookingSeries, user) -> bool:
+    """Who may move or cancel a booking (or a weekly one): staff, the person who booked it, and
+    their company's admins."""
     if user is None or user.is_staff or user.pk == booking.booked_by_id:
         return True
     return Membership.objects.filter(user=user, company_id=booking.company_id, role=MemberRole.ADMIN).exists()
@@ -255,8 +267,10 @@ def booking_cancel(*, booking: Booking, actor: Actor, reason: str = "") -> Booki
     """Cancel a live booking and free its slot; a cancellation before the cut-off is never charged."""
     booking = Booking.objects.select_for_update(of=("self",)).select_related("resource__campus").get(pk=booking.pk)
     now = timezone.now()
+    if booking.status == BookingStatus.CANCELLED:
+        return booking  # a second click, or two at once: cancelled once
     if not booking.is_live:
-        raise BookingRefused(_("This booking is already %(status)s.") % {"status": booking.get_status_display()})
+        raise BookingRefused(_("A declined booking cannot be cancelled."))
     if booking.ends_at <= now:
         raise BookingRefused(_("A booking that has ended cannot be cancelled."))
     _may_change(booking, actor, now=now)
@@ -296,15 +310,16 @@ def booking_check(*, booking: Booking, actor: Actor, out: bool = False, at_time:
         and not Membership.objects.filter(user=user, company_id=booking.company_id).exists()
     ):
         raise BookingRefused(_("This booking is not your company's."))
-    if booking.status != BookingStatus.CONFIRMED:
-        raise BookingRefused(_("Only confirmed bookings can be checked in."))
     if out:
         if booking.checked_in_at is None:
             raise BookingRefused(_("Check in before checking out."))
         if booking.checked_out_at is not None:
             return booking  # a second click changes nothing
-        booking.checked_out_at = max(moment, booking.checked_in_at)
+        # Time used ends with the booking: a check-out forgotten until later counts no more.
+        booking.checked_out_at = min(max(moment, booking.checked_in_at), booking.ends_at)
     else:
+        if booking.status != BookingStatus.CONFIRMED:
+            raise BookingRefused(_("Only confirmed bookings can be checked in."))
         if booking.checked_in_at is not None:
             return booking
         if not (booking.starts_at - CHECK_IN_EARLY <= moment < booking.ends_at):
@@ -338,12 +353,14 @@ def series_create(
     series = BookingSeries.objects.create(
         resource=resource, company=membership.company, booked_by=user, title=title.strip(), until=until
     )
-    start_local, end_local = local(starts_at, resource), local(ends_at, resource)
+    wall, length = local(starts_at, resource).time(), ends_at - starts_at
     skipped, week = [], 0
     while (day := first_day + dt.timedelta(weeks=week)) <= until:
-        start = at(resource, day, start_local.time())
-        end = at(resource, day + (end_local.date() - start_local.date()), end_local.time())
+        start = at(resource, day, wall)
+        end = start + length
         try:
+            if not wall_time_exists(resource, day, wall):
+                raise BookingRefused(_("The clocks go forward at that time on this day."))
             with transaction.atomic():
                 booking_create(
                     resource=resource,
@@ -368,7 +385,14 @@ def series_create(
 
 @transaction.atomic
 def series_cancel(*, series: BookingSeries, actor: Actor, reason: str = "") -> int:
-    """Cancel the weekly booking's occurrences still to come that can be cancelled; returns how many."""
+    """Cancel the weekly booking's occurrences still to come that can be cancelled; returns how many.
+
+    Those within their cut-off stay (as single bookings would), and so does the weekly booking,
+    listed, until none of its bookings is left to come.
+    """
+    user = actor_user(actor)
+    if user is not None and not user.is_staff and not may_change(series, user):
+        raise BookingRefused(_("Only the person who booked it, or a company admin, can change this booking."))
     cancelled = 0
     for booking in series.bookings.live().filter(starts_at__gt=timezone.now()).select_related("resource__campus"):
         try:
@@ -377,8 +401,9 @@ def series_cancel(*, series: BookingSeries, actor: Actor, reason: str = "") -> i
             cancelled += 1
         except BookingRefused:
             continue  # within the cut-off: it stays, as a single booking would
-    series.cancelled_at = timezone.now()
-    series.save(update_fields=["cancelled_at"])
+    if not series.bookings.live().filter(starts_at__gt=timezone.now()).exists():
+        series.cancelled_at = timezone.now()
+        series.save(update_fields=["cancelled_at"])
     return cancelled
 
 

@@ -47,8 +47,10 @@ def space_let(
     list(Space.objects.select_for_update(of=("self",)).filter(pk=space.pk).values_list("pk", flat=True))
     if submission_key:
         made = Lease.objects.filter(submission_key=submission_key).first()
-        if made is not None:
+        if made is not None and made.company_id == company.pk and made.allocations.filter(space=space).exists():
             return made, False
+        if made is not None:  # a key is never reused for another company or space
+            raise LeaseRefused(_("This form was already used for another letting; open it again."))
     if space.building.campus_id != company.campus_id:
         raise LeaseRefused(
             _("Space %(space)s is on another campus than %(company)s.") % {"space": space, "company": company},

@@ -43,7 +43,7 @@ def bookings(request):
     trainings = {
         t.resource_id: t for t in Training.objects.filter(user=request.user, resource__in=[r.pk for r in resources])
     }
-    today = timezone.localdate()
+    today = timezone.localtime(now, membership.company.campus.tz).date()
     for resource in resources:
         training = trainings.get(resource.pk)
         resource.training = training
@@ -233,7 +233,7 @@ def _date(value: str | None) -> dt.date | None:
         day = dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
-    if day is None or abs((day - dt.date.today()).days) > MAX_DAYS_AWAY:
+    if day is None or abs((day - timezone.localdate()).days) > MAX_DAYS_AWAY:
         return None
     return day
 

@@ -259,3 +259,28 @@ def test_only_lab_spaces_carry_laboratory_installations():
     with pytest.raises(ValidationError) as caught:
         space.full_clean()
     assert {"biosafety_level", "fume_hoods"} <= set(caught.value.message_dict)
+
+
+def test_a_space_let_stays_lettable_and_its_allocation_can_still_end(db):
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+
+    from campus.services import allocation_create, allocation_save
+    from tests.campus.factories import SpaceFactory
+    from tests.tenants.factories import CompanyFactory
+
+    space = SpaceFactory()
+    company = CompanyFactory(campus=space.building.campus)
+    allocation = allocation_create(space=space, company=company, starts_on=dt.date.today(), ends_on=None)
+
+    space.lettable = False
+    with pytest.raises(ValidationError) as refused:
+        space.full_clean()
+    assert "stays lettable while allocated" in str(refused.value.message_dict["lettable"])
+
+    type(space).objects.filter(pk=space.pk).update(lettable=False)  # e.g. set before this rule
+    allocation.ends_on = dt.date.today() + dt.timedelta(days=30)
+    allocation_save(allocation=allocation)
+    allocation.refresh_from_db()
+    assert allocation.ends_on == dt.date.today() + dt.timedelta(days=30)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from residents.choices import BookingStatus
 from residents.models import Booking, Resource, Training
-from residents.services.bookings import at, booking_cancel, booking_reminders_send
+from residents.services.bookings import at, booking_cancel, booking_check, booking_reminders_send
 from tenants.choices import CompanyStatus
 from tests.residents.bookings_setup import booked, in_days, instrument, resource_open, tomorrow_at
 
@@ -28,8 +28,9 @@ def _book(person, resource, starts_at, minutes=60, **extra):
 def test_a_person_books_a_free_slot_from_the_week_view_and_hears_of_it(resident_member, mailed):
     room = resource_open(resident_member.company.campus)
     start = tomorrow_at(room, 10)
-    week = resident_member.client.get(reverse("residents:resource", args=[room.pk]), {"week": start.date()})
-    slot_link = f"start={start.strftime('%Y-%m-%dT%H:%M')}"
+    wall = timezone.localtime(start, room.campus.tz)
+    week = resident_member.client.get(reverse("residents:resource", args=[room.pk]), {"week": wall.date()})
+    slot_link = f"start={wall.strftime('%Y-%m-%dT%H:%M')}"
     assert slot_link in week.content.decode()
 
     form = resident_member.client.get(reverse("residents:resource", args=[room.pk]) + "?" + slot_link)
@@ -44,7 +45,7 @@ def test_a_person_books_a_free_slot_from_the_week_view_and_hears_of_it(resident_
     [email] = sent
     assert email.to == [resident_member.user.email]
     assert "10:00–11:30 (Asia/Shanghai, UTC+08:00)" in email.body
-    page = resident_member.client.get(reverse("residents:resource", args=[room.pk]), {"week": start.date()})
+    page = resident_member.client.get(reverse("residents:resource", args=[room.pk]), {"week": wall.date()})
     assert f'href="{reverse("residents:booking", args=[booking.pk])}"' in page.content.decode()
 
 
@@ -332,3 +333,90 @@ def test_a_date_years_away_is_refused_on_its_field(resident_member, day):
 
     assert response.status_code == 400
     assert "within two years" in response.context["form"].errors["day"][0]
+
+
+def _london(resident_member, **fields):
+    campus = resident_member.company.campus
+    campus.time_zone = "Europe/London"
+    campus.save(update_fields=["time_zone"])
+    return resource_open(campus, hours=((dt.time(0), dt.time(6)),), horizon_days=730, max_minutes=300, **fields)
+
+
+def test_on_the_day_clocks_go_forward_a_skipped_time_is_refused_and_durations_are_real(resident_member):
+    room = _london(resident_member)
+    day = "2027-03-28"  # 01:00 GMT becomes 02:00 BST
+
+    skipped = resident_member.client.post(
+        reverse("residents:resource", args=[room.pk]), {"day": day, "start": "01:30", "duration": 60}
+    )
+    assert skipped.status_code == 400
+    assert "clocks go forward" in skipped.context["form"].errors["start"][0]
+
+    made = resident_member.client.post(
+        reverse("residents:resource", args=[room.pk]), {"day": day, "start": "00:00", "duration": 240}
+    )
+    assert made.status_code == 302
+    booking = Booking.objects.get()
+    assert booking.ends_at - booking.starts_at == dt.timedelta(hours=4)
+    assert booking.local_end.strftime("%H:%M") == "05:00"  # four real hours, one of them skipped
+
+    week = resident_member.client.get(reverse("residents:resource", args=[room.pk]), {"week": day})
+    sunday = week.context["days"][6]
+    labels = [slot.label for slot in sunday.slots]
+    assert len(labels) == len(set(labels)) and "01:30" not in labels
+
+
+def test_on_the_day_clocks_go_back_a_booking_lasts_what_it_says_and_costs_that(resident_member):
+    room = _london(resident_member, price_per_hour=Decimal("100"))
+
+    response = resident_member.client.post(
+        reverse("residents:resource", args=[room.pk]), {"day": "2027-10-31", "start": "00:00", "duration": 240}
+    )
+
+    assert response.status_code == 302
+    booking = Booking.objects.get()
+    assert booking.ends_at - booking.starts_at == dt.timedelta(hours=4)
+    assert booking.amount == Decimal("400.00")
+
+
+def test_a_member_cannot_cancel_a_colleagues_weekly_booking(resident_admin, resident_member):
+    room = resource_open(resident_admin.company.campus, horizon_days=60)
+    first = in_days(room, 3, 9)
+    until = timezone.localtime(first, room.campus.tz).date() + dt.timedelta(weeks=3)
+    _book(resident_admin, room, first, 60, repeat_until=until.isoformat())
+    series = Booking.objects.get(starts_at=first).series
+
+    refused = resident_member.client.post(reverse("residents:series_cancel", args=[series.pk]), follow=True)
+
+    assert "Only the person who booked it, or a company admin" in refused.content.decode()
+    series.refresh_from_db()
+    assert series.cancelled_at is None and series.bookings.live().count() == 4
+    resident_admin.client.post(reverse("residents:series_cancel", args=[series.pk]))
+    series.refresh_from_db()
+    assert series.cancelled_at is not None and not series.bookings.live().exists()
+
+
+def test_a_forgotten_check_out_counts_no_more_than_the_booking(resident_member):
+    room = resource_open(resident_member.company.campus)
+    booking = booked(resident_member, room, tomorrow_at(room, 10))
+    ended = timezone.now() - dt.timedelta(days=3)
+    Booking.objects.filter(pk=booking.pk).update(
+        starts_at=ended - dt.timedelta(hours=1), ends_at=ended, checked_in_at=ended - dt.timedelta(minutes=55)
+    )
+
+    booking_check(booking=booking, actor=resident_member.user, out=True)
+
+    booking.refresh_from_db()
+    assert booking.checked_out_at == ended and booking.used_hours < 1
+
+
+def test_cancelling_twice_cancels_once(resident_member, mailed):
+    room = resource_open(resident_member.company.campus)
+    booking = booked(resident_member, room, in_days(room, 3, 10))
+    url = reverse("residents:booking_cancel", args=[booking.pk])
+
+    _first, sent = mailed(lambda: resident_member.client.post(url))
+    second = resident_member.client.post(url, follow=True)
+
+    assert len(sent) == 1
+    assert "is cancelled" in second.content.decode()
