@@ -16,7 +16,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from djmoney.money import Money
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -35,10 +35,18 @@ MAX_DAYS = 31
 DEFAULT_DAYS = 7
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "09:00"})
+class ClockField(serializers.TimeField):
+    """A wall-clock time of the campus, ``HH:MM`` (JSON Schema's ``time`` would need seconds and an offset)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, format="%H:%M", **kwargs)
+
+
 class OpeningHoursSerializer(serializers.ModelSerializer):
     weekday = serializers.IntegerField(read_only=True, help_text="0 is Monday, 6 is Sunday.")
-    opens = serializers.TimeField(read_only=True, format="%H:%M", help_text="Campus time, HH:MM.")
-    closes = serializers.TimeField(read_only=True, format="%H:%M", help_text="Campus time, HH:MM.")
+    opens = ClockField(help_text="Campus time, HH:MM.")
+    closes = ClockField(help_text="Campus time, HH:MM.")
 
     class Meta:
         model = OpeningHours
@@ -112,8 +120,8 @@ class PeriodQuery(serializers.Serializer):
             start = self.context["today"]
             if end is not None and end < start:
                 start = end  # only ``to`` given, in the past: that day alone
-        if end is None:
-            end = start + dt.timedelta(days=DEFAULT_DAYS - 1)
+        if end is None:  # a week, or up to the calendar's last day
+            end = start + dt.timedelta(days=min(DEFAULT_DAYS - 1, (dt.date.max - start).days))
         if end < start:
             raise ValidationError({"to": [_("The last day cannot be before from.")]})
         if (end - start).days + 1 > MAX_DAYS:
