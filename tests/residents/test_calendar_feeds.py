@@ -248,6 +248,7 @@ def test_a_committee_members_feed_holds_the_meetings_they_are_invited_to(alice, 
     Meeting.objects.create(committee=alice.committee, title="Not for Alice", starts_at=NOW + dt.timedelta(days=3))
     member = Client()
     member.force_login(alice.user)
+    assert "/advisory/calendar/" in member.get("/advisory/").content.decode()  # linked from the dashboard
 
     address = address_of(member, "/advisory/calendar/")
     body = fetch(address).content
