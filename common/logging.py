@@ -3,8 +3,9 @@
 Applicant links carry a 43-character token in their path and partner tokens start with
 ``icp_``; a 404 or a slow-request warning would otherwise write them out. The token segment of a
 link path (``/apply/resume/<token>/``, ``/apply/status/<token>/``, a reviewer's password-reset
-link) is redacted whatever its length, so a mistyped or shortened token is not logged either. The
-same filter cleans gunicorn's access log and the development server's request log. Passwords and document
+link, a calendar feed's ``/calendar/<token>.ics``) is redacted whatever its length, so a mistyped
+or shortened token is not logged either. The same filter cleans gunicorn's access log and the
+development server's request log. Passwords and document
 contents are never logged by the portal's own code.
 """
 
@@ -14,7 +15,9 @@ import logging
 import re
 
 SECRETS = re.compile(r"icp_[A-Za-z0-9_-]{8,}|whsec_[A-Za-z0-9_-]{8,}|(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{40,}")
-LINK_TOKENS = re.compile(r"(/apply/(?:resume|status)/|/password-reset/[^/\s]+/)(?!set-password/)[^/\s?#\"']+")
+LINK_TOKENS = re.compile(
+    r"(/apply/(?:resume|status)/|/password-reset/[^/\s]+/|/calendar/)(?!set-password/)[^/\s?#\"']+"
+)
 
 
 def redact(text: str) -> str:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("oidc/callback/", sso.callback, name="oidc_authentication_callback"),
     path("api/v1/", include("partners.api.urls")),
     path("api/v1/", include("residents.api")),  # staff sessions only: service requests
+    path("api/v1/", include("residents.api_resources")),  # partners: bookable resources, free slots
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script for the CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -24,6 +24,7 @@ class ResidentsConfig(AppConfig):
             receivers.invite_approved_contacts, dispatch_uid="residents.invite_approved_contacts"
         )
         advisory_signals.dashboard_panels.connect(hooks.milestones_panel, dispatch_uid="residents.milestones_panel")
+        advisory_signals.dashboard_panels.connect(hooks.calendar_panel, dispatch_uid="residents.calendar_panel")
         campus_signals.allocation_admin_panels.connect(
             hooks.allocation_lease_panel, dispatch_uid="residents.allocation_lease_panel"
         )

@@ -28,6 +28,11 @@ def milestones_panel(sender, *, request, member, **kwargs) -> str:
     return render_to_string("residents/advisory/_panel.html", {"waiting": counts["waiting"]}, request=request)
 
 
+def calendar_panel(sender, *, request, member, **kwargs) -> str:
+    """``advisory.signals.dashboard_panels``: where a member subscribes to their meetings in a calendar app."""
+    return render_to_string("residents/advisory/_calendar_panel.html", {}, request=request)
+
+
 def allocation_lease_panel(sender, *, request, allocation, **kwargs) -> str:
     """``campus.signals.allocation_admin_panels``: the lease covering the allocation, or a link to prepare one.
 

@@ -6,6 +6,7 @@ from .views import (
     announcements,
     bookings,
     company,
+    feeds,
     frontdesk,
     home,
     invoices,
@@ -119,4 +120,11 @@ urlpatterns = [
     path("staff/finance/import/", staff_payments.staff_statement_import, name="staff_statement_import"),
     path("staff/finance/import/<int:pk>/", staff_payments.staff_statement, name="staff_statement"),
     path("staff/finance/import/<int:pk>/apply/", staff_payments.staff_statement_apply, name="staff_statement_apply"),
+    # --- Calendar feeds ---------------------------------------------------------------------
+    # The .ics address calendar apps fetch, without a session: outside /my/, its token redacted
+    # from the logs (common/logging.py).
+    path("calendar/<str:token>.ics", feeds.calendar_feed, name="calendar_feed"),
+    path("my/calendar/", feeds.my_calendar, name="calendar"),
+    path("advisory/calendar/", feeds.advisory_calendar, name="advisory_calendar"),
+    path("staff/bookings/resources/<int:pk>/calendar/", feeds.staff_resource_calendar, name="staff_resource_calendar"),
 ]

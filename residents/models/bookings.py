@@ -453,6 +453,17 @@ class CalendarFeed(models.Model):
                 condition=Q(user__isnull=False, resource__isnull=True) | Q(user__isnull=True, resource__isnull=False),
                 name="residents_feed_of_person_or_resource",
             ),
+            # One live address per owner: issuing a new one revokes the old in the same transaction.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(revoked_at__isnull=True, user__isnull=False),
+                name="residents_feed_live_once_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["resource"],
+                condition=Q(revoked_at__isnull=True, resource__isnull=False),
+                name="residents_feed_live_once_per_resource",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -19,6 +19,7 @@ LIST_ENDPOINTS = [
     ("/api/v1/campuses/", "directory:read"),
     ("/api/v1/companies/", "directory:read"),
     ("/api/v1/spaces/", "spaces:read"),
+    ("/api/v1/resources/", "spaces:read"),
     ("/api/v1/referrals/", "referrals:read"),
     ("/api/v1/webhooks/", "webhooks:manage"),
     ("/api/v1/webhook-deliveries/", "webhooks:manage"),

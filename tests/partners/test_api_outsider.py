@@ -39,7 +39,9 @@ def objects_of_a(partner_a, settings):
     )
     report, move = _stage_data()
     invoice = _invoice()
+    resource = _resource_of(partner_a)
     return {
+        "resources": resource.pk,
         "leases": invoice.lease_id,
         "invoices": invoice.pk,
         "milestone-reports": report.pk,
@@ -49,6 +51,14 @@ def objects_of_a(partner_a, settings):
         "webhook-deliveries": delivery.pk,
         "service-requests": service_request.pk,
     }
+
+
+def _resource_of(partner):
+    from tests.residents.feeds_setup import resource_of
+
+    company = CompanyFactory()
+    partner.campuses.add(company.campus)
+    return resource_of(company.campus, "Meeting room Orion")
 
 
 def _stage_data():

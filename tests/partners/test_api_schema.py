@@ -21,8 +21,10 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from partners.deliveries import delivery_create
 from partners.models import Referral, WebhookEndpoint
+from residents.api_resources import MAX_DAYS as MAX_FREE_SLOT_DAYS
 from tests.campus.factories import CampusFactory, SpaceFactory
 from tests.partners.factories import PartnerFactory, token_for
+from tests.residents.feeds_setup import resource_of
 from tests.tenants.factories import ApplicationFactory, CompanyFactory
 
 # Bodies whose validity depends on the world beyond the schema: the campus must exist, the webhook
@@ -103,6 +105,8 @@ def api_token(db, settings, monkeypatch):
     SpaceFactory(building__campus=campus)
     CompanyFactory(campus=campus, name="Resident Co")
     partner = PartnerFactory(slug="fuzz")
+    partner.campuses.add(campus)
+    resource_of(campus, "Meeting room Orion")
     application = ApplicationFactory(campus=campus)
     Referral.objects.create(
         partner=partner, application=application, company=application.company, contact_name="C", contact_email="c@e.org"
@@ -138,6 +142,9 @@ def _fuzz(operation, mode: GenerationMode, headers: dict) -> None:
             # before it (see test_free_area_filter_names_the_field_it_refuses).
             if _period_needs_dropping(case.query):
                 case.query.pop("available_to")
+            # Nor that free slots' ``to`` comes at most 31 days after ``from`` (or today).
+            if _days_need_dropping(case.query):
+                case.query.pop("to")
         case.call_and_validate(headers=headers, excluded_checks=excluded)
 
     conforms()
@@ -150,3 +157,16 @@ def _period_needs_dropping(query: dict) -> bool:
         return dt.date.fromisoformat(query["available_to"]) < dt.date.fromisoformat(query["available_from"])
     except (KeyError, TypeError, ValueError):
         return True
+
+
+def _days_need_dropping(query: dict) -> bool:
+    if "to" not in query:
+        return False
+    try:
+        end = dt.date.fromisoformat(query["to"])
+        start = dt.date.fromisoformat(query["from"]) if "from" in query else None
+    except (TypeError, ValueError):
+        return True
+    if start is None:  # from today, or that day alone when it has passed
+        return (end - dt.date.today()).days >= MAX_FREE_SLOT_DAYS
+    return not 0 <= (end - start).days < MAX_FREE_SLOT_DAYS

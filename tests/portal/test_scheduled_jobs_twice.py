@@ -22,7 +22,7 @@ from django.utils import timezone
 from partners import schedules as partner_schedules
 from partners.services import webhook_ping, webhook_register
 from residents import schedules as resident_schedules
-from residents.models import Announcement
+from residents.models import Announcement, Booking
 from residents.services.announcements import announcement_publish, announcement_save
 from residents.services.frontdesk import delivery_log
 from residents.services.invoices import invoices_issue_batch
@@ -34,6 +34,7 @@ from tenants.services.applications import application_transition, application_wi
 from tenants.services.onboarding import onboarding_task_waive
 from tests.partners.factories import client_with, token_for
 from tests.personas import resident_of
+from tests.residents.bookings_setup import resource_open
 from tests.residents.leases_setup import leased
 from tests.residents.requests_setup import in_state, raised
 from tests.tenants.factories import ApplicationFactory, ComplianceDocumentFactory
@@ -77,6 +78,14 @@ def world(settings, campus, staff_user, partner_a, broker, httpserver, monkeypat
         )
         announcement_publish(announcement=announcement, actor=staff_user, at=THEN + dt.timedelta(days=1))
         assert people.membership.company == resident
+        # Remind people of their bookings a day ahead: Ada's room booking starts half a day after the moment.
+        Booking.objects.create(
+            resource=resource_open(campus),
+            company=resident,
+            booked_by=people.user,
+            starts_at=due + dt.timedelta(hours=12),
+            ends_at=due + dt.timedelta(hours=13),
+        )
         # Escalate service requests past their targets: one nobody answered. Close resolved service
         # requests after the reopening window: one resolved and never reopened.
         raised(people)

@@ -93,6 +93,7 @@ def _residents_objects(campus) -> dict[str, int]:
     from residents.services.frontdesk import delivery_log, visit_register
     from residents.services.stages import milestone_report
     from tests.personas import resident_of
+    from tests.residents.feeds_setup import resource_of
     from tests.residents.requests_setup import raised
     from tests.tenants.factories import PDF, CompanyFactory
 
@@ -107,7 +108,9 @@ def _residents_objects(campus) -> dict[str, int]:
     report = milestone_report(company=company, milestone=milestone, note="Done.", upload=pdf(), actor=person.user)
     visit = visit_register(company=company, host=person.user, visitor_name="Dr Chen", visit_date=timezone.localdate())
     delivery = delivery_log(company=company, carrier="SF Express", description="Reagents", actor=None)
+    resource = resource_of(campus, "Meeting room Orion")
     return {
+        "resource": resource.pk,
         "company": company.pk,
         "request": request.pk,
         "attachment": request.attachments.get().pk,
