@@ -12,6 +12,7 @@ from .views import (
     profile,
     requests,
     security,
+    staff_bookings,
     staff_payments,
     staff_requests,
     stage_reviews,
@@ -109,4 +110,6 @@ urlpatterns = [
     path("staff/finance/import/", staff_payments.staff_statement_import, name="staff_statement_import"),
     path("staff/finance/import/<int:pk>/", staff_payments.staff_statement, name="staff_statement"),
     path("staff/finance/import/<int:pk>/apply/", staff_payments.staff_statement_apply, name="staff_statement_apply"),
+    # Rooms and instruments: how much each is used (staff who see bookings).
+    path("staff/bookings/use/", staff_bookings.staff_booking_use, name="staff_booking_use"),
 ]

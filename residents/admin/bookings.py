@@ -90,6 +90,7 @@ class ResourceAdmin(SimpleHistoryAdmin):
     list_select_related = ["campus", "space__building"]
     autocomplete_fields = ["space"]
     inlines = [OpeningHoursInline]
+    view_on_site = False  # its page is the residents' (/my/), which staff do not open
     fieldsets = [
         (
             None,
@@ -278,6 +279,7 @@ class BookingAdmin(SimpleHistoryAdmin):
     search_fields = ["resource__name", "resource__name_zh", "company__name", "booked_by__email", "title"]
     list_select_related = ["resource__campus", "company", "booked_by"]
     date_hierarchy = "starts_at"
+    view_on_site = False  # its page is the company's (/my/), which staff do not open
     actions = ["confirm_selected", "check_in_selected", "check_out_selected"]
     change_form_template = "admin/residents/booking/change_form.html"
     fields = [
