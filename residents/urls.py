@@ -110,6 +110,9 @@ urlpatterns = [
     path("staff/finance/import/", staff_payments.staff_statement_import, name="staff_statement_import"),
     path("staff/finance/import/<int:pk>/", staff_payments.staff_statement, name="staff_statement"),
     path("staff/finance/import/<int:pk>/apply/", staff_payments.staff_statement_apply, name="staff_statement_apply"),
-    # Rooms and instruments: how much each is used (staff who see bookings).
+    # Rooms and instruments: approvals, today's check-ins, how much each is used (staff who see bookings).
+    path("staff/bookings/", staff_bookings.staff_bookings, name="staff_bookings"),
+    path("staff/bookings/<int:pk>/decide/", staff_bookings.staff_booking_decide, name="staff_booking_decide"),
+    path("staff/bookings/<int:pk>/check/", staff_bookings.staff_booking_check, name="staff_booking_check"),
     path("staff/bookings/use/", staff_bookings.staff_booking_use, name="staff_booking_use"),
 ]

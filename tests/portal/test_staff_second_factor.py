@@ -257,6 +257,7 @@ def test_the_same_session_reaches_staff_content_once_the_code_is_entered(objects
         f"/milestone-evidence/{residents['evidence']}/",
         "/staff/frontdesk/",
         "/staff/frontdesk/deliveries/",
+        "/staff/bookings/",
         "/staff/bookings/use/",
         f"/admin/residents/booking/{residents['booking']}/change/",
         f"/admin/residents/resource/{residents['resource']}/change/",
