@@ -58,7 +58,7 @@ class ResourceForm(forms.ModelForm):
     def clean_photo(self):
         """Keep a PNG the portal draws from the picture's pixels, never the file as uploaded."""
         photo = self.cleaned_data.get("photo")
-        if not photo or photo == getattr(self.instance, "photo", None) or not hasattr(photo, "content_type"):
+        if not photo or not hasattr(photo, "content_type"):  # none, cleared, or the one kept
             return photo
         try:
             drawn = image_reencoded(

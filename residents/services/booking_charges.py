@@ -74,14 +74,16 @@ def booking_line(booking: Booking) -> MonthLine:
 
 
 def with_booking_lines(campus: Campus, drafts: list, today: dt.date) -> tuple[list, list[tuple[int, int, Booking]]]:
-    """The drafts (lease, lines) with each company's chargeable bookings added to its first lease's
-    lines, and where each booking went: (index of the draft, position of its line, booking)."""
-    currencies = {lease.company_id for lease, _lines in drafts if lease.rent_rate.currency.code == BOOKING_CURRENCY}
-    charged = bookings_to_charge(campus, currencies, today) if currencies else {}
+    """The drafts (lease, lines) with each company's chargeable bookings added to the lines of its
+    first lease billed in CNY (the resources' currency), and where each booking went: (index of the
+    draft, position of its line, booking)."""
+    in_currency = [lease.rent_rate.currency.code == BOOKING_CURRENCY for lease, _lines in drafts]
+    companies = {lease.company_id for (lease, _lines), same in zip(drafts, in_currency, strict=True) if same}
+    charged = bookings_to_charge(campus, companies, today) if companies else {}
     placed: list[tuple[int, int, Booking]] = []
     result = []
     for index, (lease, lines) in enumerate(drafts):
-        bookings = charged.pop(lease.company_id, [])
+        bookings = charged.pop(lease.company_id, []) if in_currency[index] else []
         extra = [booking_line(booking) for booking in bookings]
         placed += [(index, len(lines) + offset, booking) for offset, booking in enumerate(bookings, start=1)]
         result.append((lease, [*lines, *extra]))

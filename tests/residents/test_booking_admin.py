@@ -71,6 +71,45 @@ def test_a_resource_is_added_with_its_opening_hours(facility, campus):
     assert "Confocal microscope" in listing and "350" in listing
 
 
+def resource_form(campus, **fields) -> dict:
+    inline = "opening_hours"
+    return {
+        "campus": campus.pk,
+        "kind": "room",
+        "name": "Board room",
+        "slot_minutes": 30,
+        "min_minutes": 30,
+        "max_minutes": 240,
+        "horizon_days": 60,
+        "cancel_cutoff_hours": 24,
+        "price_per_hour": "0",
+        "tax_percent": "6",
+        "is_active": "on",
+        f"{inline}-TOTAL_FORMS": 0,
+        f"{inline}-INITIAL_FORMS": 0,
+        **fields,
+    }
+
+
+def test_a_resources_photo_is_kept_as_a_picture_the_portal_draws(facility, campus):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.tenants.files import image_bytes
+
+    refused = facility.post(
+        "/admin/residents/resource/add/", resource_form(campus, photo=SimpleUploadedFile("x.png", b"not a picture"))
+    )
+    assert refused.status_code == 200 and "errorlist" in refused.content.decode()
+    assert not Resource.objects.exists()
+    facility.post(
+        "/admin/residents/resource/add/",
+        resource_form(campus, photo=SimpleUploadedFile("room.jpg", image_bytes("JPEG"))),
+    )
+
+    resource = Resource.objects.get()
+    assert resource.photo.name.endswith(".png") and resource.photo.read().startswith(b"\x89PNG")
+
+
 def test_the_resource_form_explains_its_rules(facility, campus):
     page = facility.get("/admin/residents/resource/add/").content.decode()
 

@@ -104,3 +104,14 @@ def test_the_pdf_and_the_companys_page_show_the_booking_line(billed_campus, resi
     assert "Confocalmicroscope·2026-02-1009:00–10:00(1h)" in text
     assert "Confocal microscope · 2026-02-10 09:00–10:00 (1 h)" in page
     assert "200.00" in page
+
+
+def test_bookings_wait_for_an_invoice_in_the_resources_currency(billed_campus, resident_company, resident_member):
+    dollars = leased(resident_company, currency="USD")
+    booking = booked(a_resource(billed_campus, **PRICED), resident_member, D(2026, 2, 10), 9)
+
+    invoices_issue(today=D(2026, 3, 5))
+
+    assert booking_lines(Invoice.objects.get(lease=dollars)) == []
+    booking.refresh_from_db()
+    assert booking.invoice_line is None
