@@ -91,7 +91,8 @@ def resource_form(campus, **fields) -> dict:
     }
 
 
-def test_a_resources_photo_is_kept_as_a_picture_the_portal_draws(facility, campus):
+def test_a_resources_photo_is_kept_as_a_picture_the_portal_draws(facility, campus, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tests.tenants.files import image_bytes
