@@ -63,6 +63,13 @@ LEASE_RECORDS = [
     "paymentallocation",
     "statementimport",  # bank statements as read, applied on /staff/finance/import/
 ]
+# Bookable rooms and instruments, their opening hours and who is trained on them.
+BOOKING_MODELS = ["resource", "openinghours", "training"]
+# Bookings are written by residents and by the bookings service: staff take steps on them
+# (confirm, decline, cancel, record a check-in), never edit or add one, so "change" is the most.
+BOOKING_STEPS = ("change", "view")
+BOOKING_RECORDS = ["booking"]
+BOOKING_READ = ["bookingseries"]
 SCHEDULE_MODELS = ["periodictask", "crontabschedule", "intervalschedule", "clockedschedule", "solarschedule"]
 # Operations: failed jobs and sign-in lock-outs (django-axes).
 OPERATIONS = [("portal", ["failedjob"]), ("axes", ["accessattempt", "accessfailurelog", "accesslog"])]
@@ -86,6 +93,9 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         + _grant("residents", REQUEST_MODELS + REQUEST_TARGETS, ALL)
         + _grant("residents", LEASE_MODELS, ALL)
         + _grant("residents", LEASE_RECORDS, VIEW)
+        + _grant("residents", BOOKING_MODELS, ALL)
+        + _grant("residents", BOOKING_RECORDS, BOOKING_STEPS)
+        + _grant("residents", BOOKING_READ, VIEW)
         + _grant("django_celery_beat", SCHEDULE_MODELS, ALL)
         + [grant for app, models in OPERATIONS for grant in _grant(app, models, ("view", "delete"))],
     ),
@@ -114,9 +124,24 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         _("Partnerships manager"),
         _grant("partners", PARTNER_MODELS, ALL) + _grant("tenants", ["company", "application"], VIEW),
     ),
-    # Visitors and deliveries at /staff/frontdesk/, and nothing else: no applications, no companies'
-    # files. residents.services.frontdesk knows the group by this (English) name.
-    "front_desk": (_("Front desk"), _grant("residents", FRONT_DESK_MODELS, EDIT)),
+    # Visitors and deliveries at /staff/frontdesk/, and the day's room bookings at /staff/bookings/
+    # (check-ins, no-shows), and nothing else: no applications, no companies' files.
+    # residents.services.frontdesk knows the group by this (English) name.
+    "front_desk": (
+        _("Front desk"),
+        _grant("residents", FRONT_DESK_MODELS, EDIT)
+        + _grant("residents", BOOKING_RECORDS, BOOKING_STEPS)
+        + _grant("residents", ["resource"], VIEW),
+    ),
+    # The core facility: rooms and instruments, their hours and prices, trainings, and the bookings
+    # waiting for approval; reads the spaces a resource stands in.
+    "facility_manager": (
+        _("Facility manager"),
+        _grant("residents", BOOKING_MODELS, ALL)
+        + _grant("residents", BOOKING_RECORDS, BOOKING_STEPS)
+        + _grant("residents", BOOKING_READ, VIEW)
+        + _grant("campus", ["campus", "building", "space"], VIEW),
+    ),
     "service_desk": (
         _("Service desk"),
         # Works the queue (replies, notes, states, assignment); reads the targets and the companies.
@@ -130,6 +155,7 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         _("Finance"),
         _grant("residents", LEASE_MODELS, ALL)
         + _grant("residents", LEASE_RECORDS, VIEW)
+        + _grant("residents", [*BOOKING_RECORDS, "resource"], VIEW)  # what a booking line bills
         + _grant("tenants", ["company"], VIEW)
         + _grant("campus", CAMPUS_MODELS, VIEW),
     ),
@@ -144,6 +170,7 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         + _grant("residents", STAGE_MODELS, VIEW)
         + _grant("residents", REQUEST_MODELS + REQUEST_TARGETS, VIEW)
         + _grant("residents", LEASE_MODELS + LEASE_RECORDS, VIEW)
+        + _grant("residents", BOOKING_MODELS + BOOKING_RECORDS + BOOKING_READ, VIEW)
         + _grant("django_celery_beat", SCHEDULE_MODELS, VIEW)
         + [grant for app, models in OPERATIONS for grant in _grant(app, models, VIEW)],
     ),

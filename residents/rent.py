@@ -47,7 +47,8 @@ class LineKind(models.TextChoices):
 
 @dataclass(frozen=True)
 class MonthLine:
-    """One line of a month's amounts: ``days`` of the month's ``days_in_month`` at ``rate`` per m²."""
+    """One line of a month's amounts: ``days`` of the month's ``days_in_month`` at ``rate`` per m²
+    (or a booking's hours at ``rate`` per hour, ``residents.services.booking_charges``)."""
 
     kind: str
     first_day: dt.date
@@ -60,6 +61,7 @@ class MonthLine:
     net: Money
     tax_percent: Decimal
     tax: Money
+    description: str = ""  # a booking's resource and time; the kind says the rest
 
     @property
     def gross(self) -> Money:

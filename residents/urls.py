@@ -14,6 +14,7 @@ from .views import (
     profile,
     requests,
     security,
+    staff_bookings,
     staff_lettings,
     staff_payments,
     staff_requests,
@@ -127,4 +128,9 @@ urlpatterns = [
     path("my/calendar/", feeds.my_calendar, name="calendar"),
     path("advisory/calendar/", feeds.advisory_calendar, name="advisory_calendar"),
     path("staff/bookings/resources/<int:pk>/calendar/", feeds.staff_resource_calendar, name="staff_resource_calendar"),
+    # Rooms and instruments: approvals, today's check-ins, how much each is used (staff who see bookings).
+    path("staff/bookings/", staff_bookings.staff_bookings, name="staff_bookings"),
+    path("staff/bookings/<int:pk>/decide/", staff_bookings.staff_booking_decide, name="staff_booking_decide"),
+    path("staff/bookings/<int:pk>/check/", staff_bookings.staff_booking_check, name="staff_booking_check"),
+    path("staff/bookings/use/", staff_bookings.staff_booking_use, name="staff_booking_use"),
 ]

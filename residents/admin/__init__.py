@@ -1,3 +1,3 @@
 """The residents' admin pages, one module per feature (as ``models/``)."""
 
-from . import announcements, frontdesk, invoices, leases, members, payments, requests, stages  # noqa: F401
+from . import announcements, bookings, frontdesk, invoices, leases, members, payments, requests, stages  # noqa: F401

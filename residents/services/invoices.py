@@ -9,6 +9,8 @@
 - Numbers are gap-free per campus and year (``_numbers``): the sequence row is locked, moved
   and written in the transaction that writes the invoices, so a number is used only if its
   invoice commits. The lock is held only for the inserts; the amounts are worked out before.
+- A company's confirmed bookings of priced resources that ended before the issue day go on the
+  first of its invoices written, once (``booking_charges``, under the same lock).
 - ``credit_note_issue`` corrects an issued invoice, never editing it.
 - Each invoice or credit note is sent after it commits (``invoice_delivery``); the daily job
   publishes again those whose sending job was lost.
@@ -36,6 +38,7 @@ from ..exceptions import BillingRefused, SentTwice
 from ..models import Invoice, InvoiceLine, InvoiceSequence, Lease
 from ..rent import HUNDRED, LineKind, MonthLine, lease_month_amounts, month_bounds, to_fen
 from ..selectors import leases_in_force
+from .booking_charges import bookings_mark_billed, with_booking_lines
 from .invoice_delivery import invoices_undelivered
 from .payments import credit_apply, ledger_lock, payments_with_credit
 
@@ -148,6 +151,9 @@ def _write(campus: Campus, period: dt.date, drafts: list, today: dt.date) -> lis
     drafts = [(lease, lines) for lease, lines in drafts if lease.pk not in done]
     if not drafts:
         return []
+    # Under the numbering lock, which every writer of the campus's invoices takes: a booking is
+    # billed by the first invoice of its company written, and found billed by every later one.
+    drafts, placed = with_booking_lines(campus, drafts, today)
     numbers = _take(sequence, len(drafts))
     due_on = today + dt.timedelta(days=campus.payment_terms_days)
     invoices = []
@@ -173,11 +179,14 @@ def _write(campus: Campus, period: dt.date, drafts: list, today: dt.date) -> lis
             )
         )
     Invoice.objects.bulk_create(invoices)
-    InvoiceLine.objects.bulk_create(
+    rows = InvoiceLine.objects.bulk_create(
         _line_row(invoice, position, line)
         for invoice, (_lease, lines) in zip(invoices, drafts, strict=True)
         for position, line in enumerate(lines, start=1)
     )
+    if placed:
+        index_of = {invoice.pk: index for index, invoice in enumerate(invoices)}
+        bookings_mark_billed(placed, {(index_of[row.invoice_id], row.position): row.pk for row in rows})
     return invoices
 
 
@@ -199,6 +208,7 @@ def _line_row(invoice: Invoice, position: int, line: MonthLine) -> InvoiceLine:
         invoice=invoice,
         position=position,
         kind=line.kind,
+        description=line.description,
         first_day=line.first_day,
         last_day=line.last_day,
         days=line.days,
@@ -371,8 +381,9 @@ def overbilled_credit(*, lease: Lease, actor: Actor, reason: str, today: dt.date
     # Locked as credit_note_issue locks them, so a credit note issued meanwhile is counted here.
     invoices = invoices.select_for_update(of=("self",)).select_related("campus")
     for invoice in invoices.prefetch_related("lines", "credit_notes__lines").order_by("period"):
+        # Booking lines bill hours used, not the lease's days: an earlier last day leaves them be.
         corrections = [line for note in invoice.credit_notes.all() for line in note.lines.all()]
-        billed = _by_rate([*invoice.lines.all(), *corrections])
+        billed = _by_rate(line for line in [*invoice.lines.all(), *corrections] if line.kind != LineKind.BOOKING)
         now = _by_rate(lease_month_amounts(lease, invoice.period))
         lines = []
         for rate in sorted(billed):

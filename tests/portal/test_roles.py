@@ -69,6 +69,23 @@ MATRIX = [
     ("partnerships_manager", "/staff/space/", 403),
     ("front_desk", "/staff/space/", 403),
     ("service_desk", "/staff/space/", 403),
+    ("facility_manager", "/admin/residents/resource/add/", 200),
+    ("facility_manager", "/admin/residents/training/add/", 200),
+    ("facility_manager", "/admin/residents/booking/", 200),
+    ("facility_manager", "/admin/residents/booking/add/", 403),
+    ("facility_manager", "/admin/residents/lease/", 403),
+    ("facility_manager", "/admin/tenants/application/", 403),
+    ("campus_manager", "/admin/residents/resource/add/", 200),
+    ("campus_manager", "/admin/residents/booking/add/", 403),
+    ("front_desk", "/admin/residents/booking/", 200),
+    ("front_desk", "/admin/residents/resource/", 200),
+    ("front_desk", "/admin/residents/resource/add/", 403),
+    ("front_desk", "/admin/residents/training/", 403),
+    ("finance", "/admin/residents/booking/", 200),
+    ("auditor", "/admin/residents/training/", 200),
+    ("auditor", "/admin/residents/resource/add/", 403),
+    ("space_manager", "/admin/residents/booking/", 403),
+    ("screening_officer", "/admin/residents/resource/", 403),
 ]
 
 

@@ -89,12 +89,12 @@ def _residents_objects(campus) -> dict[str, int]:
     """A resident's request with a file, milestone report with evidence, visit and delivery: the
     ids the residents' staff pages (queue, stages, front desk) and downloads name."""
     from campus.models import PlatformStage
-    from residents.models import StageMilestone
+    from residents.models import StageMilestone, Training
     from residents.services.frontdesk import delivery_log, visit_register
     from residents.services.stages import milestone_report
     from tests.personas import resident_of
-    from tests.residents.feeds_setup import resource_of
     from tests.residents.requests_setup import raised
+    from tests.residents.staff_bookings_setup import a_resource, booked
     from tests.tenants.factories import PDF, CompanyFactory
 
     def pdf():
@@ -108,9 +108,12 @@ def _residents_objects(campus) -> dict[str, int]:
     report = milestone_report(company=company, milestone=milestone, note="Done.", upload=pdf(), actor=person.user)
     visit = visit_register(company=company, host=person.user, visitor_name="Dr Chen", visit_date=timezone.localdate())
     delivery = delivery_log(company=company, carrier="SF Express", description="Reagents", actor=None)
-    resource = resource_of(campus, "Meeting room Orion")
+    room = a_resource(campus)
+    booking = booked(room, person, timezone.localdate(), 10)
+    Training.objects.create(user=person.user, resource=room)
     return {
-        "resource": resource.pk,
+        "resource": room.pk,
+        "booking": booking.pk,
         "company": company.pk,
         "request": request.pk,
         "attachment": request.attachments.get().pk,
@@ -254,6 +257,11 @@ def test_the_same_session_reaches_staff_content_once_the_code_is_entered(objects
         f"/milestone-evidence/{residents['evidence']}/",
         "/staff/frontdesk/",
         "/staff/frontdesk/deliveries/",
+        "/staff/bookings/",
+        "/staff/bookings/use/",
+        f"/admin/residents/booking/{residents['booking']}/change/",
+        f"/admin/residents/resource/{residents['resource']}/change/",
+        "/admin/residents/training/people/?term=a",
         "/staff/finance/payments/",
         "/staff/finance/import/",
         f"/staff/finance/import/{finance['statement']}/",
