@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from residents.models import Booking, OpeningHours, Resource
+from residents.models import Booking
+from tests.residents.bookings_setup import resource_open
 
 
 def resource_of(campus, name: str = "Meeting room Orion", *, hours=((8, 0), (20, 0)), weekdays=range(7), **fields):
     """A bookable resource of ``campus`` open every day (or ``weekdays``) from ``hours[0]`` to ``hours[1]``."""
-    resource = Resource.objects.create(campus=campus, kind=fields.pop("kind", "room"), name=name, **fields)
-    opens, closes = dt.time(*hours[0]), dt.time(*hours[1])
-    OpeningHours.objects.bulk_create(
-        OpeningHours(resource=resource, weekday=day, opens=opens, closes=closes) for day in weekdays
-    )
-    return resource
+    return resource_open(campus, name=name, hours=((dt.time(*hours[0]), dt.time(*hours[1])),), days=weekdays, **fields)
 
 
 def booking_of(person, resource, starts_at: dt.datetime, minutes: int = 60, **fields) -> Booking:

@@ -9,18 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from residents.choices import BookingStatus, ResourceKind
-from residents.models import Booking, OpeningHours, Resource
+from residents.choices import BookingStatus
+from residents.models import Booking
+from tests.residents.bookings_setup import resource_open
+from tests.residents.feeds_setup import booking_of
 
 
 def a_resource(campus, name: str = "Meeting room A", *, hours=(dt.time(8), dt.time(20)), days=range(7), **fields):
     """A resource open ``hours`` (campus time) on ``days`` (0 is Monday)."""
-    fields.setdefault("kind", ResourceKind.ROOM)
-    resource = Resource.objects.create(campus=campus, name=name, **fields)
-    OpeningHours.objects.bulk_create(
-        OpeningHours(resource=resource, weekday=day, opens=hours[0], closes=hours[1]) for day in days
-    )
-    return resource
+    return resource_open(campus, name=name, hours=(hours,), days=days, **fields)
 
 
 def at(campus, day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -29,17 +26,9 @@ def at(campus, day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 def booked(resource, person, day: dt.date, hour: int, *, hours: float = 1, **fields) -> Booking:
     """``person``'s company's booking of ``resource`` on ``day`` from ``hour`` (campus time)."""
-    start = at(resource.campus, day, hour)
     fields.setdefault("status", BookingStatus.CONFIRMED)
     fields.setdefault("price_per_hour", resource.price_per_hour)
-    return Booking.objects.create(
-        resource=resource,
-        company=person.company,
-        booked_by=person.user,
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=hours),
-        **fields,
-    )
+    return booking_of(person, resource, at(resource.campus, day, hour), minutes=int(hours * 60), **fields)
 
 
 PRICED = {"price_per_hour": Decimal("200"), "tax_percent": Decimal("6")}
