@@ -144,3 +144,10 @@ def test_the_chinese_page_and_the_empty_states(desk, campus):
     assert page.status_code == 200
     english = desk.get("/staff/bookings/").content.decode()
     assert "No booking is waiting for approval." in english and "No bookings today." in english
+
+
+def test_the_staff_navigation_leads_to_bookings_for_roles_that_see_them(desk):
+    desk_page = desk.get("/staff/frontdesk/").content.decode()  # a page whose content never links there
+    assert 'href="/staff/bookings/"' in desk_page
+
+    assert 'href="/staff/bookings/"' not in signed_in("partnerships_manager").get("/staff/").content.decode()
