@@ -465,6 +465,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["partners.api.filtering.FilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["partners.api.renderers.FastJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["partners.api.parsers.StrictJSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "partners.api.negotiation.IgnoreUnknownFormat",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "partners.api.errors.handle",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

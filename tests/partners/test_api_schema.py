@@ -170,3 +170,21 @@ def _days_need_dropping(query: dict) -> bool:
     if start is None:  # from today, or that day alone when it has passed
         return (end - dt.date.today()).days >= MAX_FREE_SLOT_DAYS
     return not 0 <= (end - start).days < MAX_FREE_SLOT_DAYS
+
+
+def test_a_format_the_api_does_not_serve_is_ignored_like_any_unknown_parameter(api_a):
+    # Negotiation would otherwise answer 404, as if the address did not exist.
+    response = api_a.get("/api/v1/referrals/", {"format": "xml"})
+    repeated = api_a.get("/api/v1/referrals/", {"format": ["-1481538", "xml"]})
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert "results" in response.json()
+    # Like every parameter, it is given once; the 400 names it.
+    assert repeated.status_code == 400
+    assert repeated.json()["error"]["fields"] == {"format": ["Give this parameter once."]}
+
+
+def test_the_schema_is_still_served_in_the_format_asked_for(client):
+    assert client.get("/api/schema/?format=json")["Content-Type"].startswith("application/vnd.oai.openapi+json")
+    assert client.get("/api/schema/?format=nonsense").status_code == 200
