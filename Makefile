@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 
-.PHONY: run test install install-dev lock migrate seed worker beat lint messages superuser clean bench serve
+.PHONY: run test install install-dev lock migrate seed worker beat lint messages superuser clean bench serve screenshots
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +83,10 @@ clean:
 	rm -rf $(VENV) .pytest_cache
 
 # Load and query-plan measurements on PostgreSQL + Redis (see bench/README.md).
+# The README's pictures, from a fresh demo campus in Debian's Chromium (docs/screenshots.py).
+screenshots: install-dev
+	$(PY) docs/screenshots.py
+
 bench: install
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
 	$(PY) bench/run.py $(BENCH_ARGS)
