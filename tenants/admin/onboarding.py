@@ -74,7 +74,7 @@ class WaiveForm(forms.Form):
 @admin.register(OnboardingTask)
 class OnboardingTaskAdmin(admin.ModelAdmin):
     list_display = ["title_en", "company", "owner", "due_on", "state", "completed_at"]
-    list_filter = ["state", ("owner", admin.RelatedOnlyFieldListFilter), OverdueFilter, "plan__campus"]
+    list_filter = ["state", "owner", OverdueFilter, "plan__campus"]
     search_fields = ["title_en", "title_zh", "plan__company__name"]
     list_select_related = ["plan__company"]
     readonly_fields = [

@@ -138,3 +138,10 @@ def test_the_admin_links_its_icon(staff_client):
     page = staff_client.get("/admin/").content.decode()
 
     assert 'rel="icon"' in page and "favicon.svg" in page
+
+
+def test_every_list_in_the_admin_opens_with_its_filters(staff_client):
+    ApplicationFactory(company__country="GB")
+    for model in admin.site._registry:
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        assert staff_client.get(url).status_code == 200, url
