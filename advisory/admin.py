@@ -85,7 +85,12 @@ class ReviewForm(forms.ModelForm):
 class ReviewAdmin(ServiceSaveMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [ReviewResource]
     list_display = ["application", "member", "has_conflict", "recommendation", "submitted_at", "summary"]
-    list_filter = ["has_conflict", "recommendation", ("submitted_at", admin.EmptyFieldListFilter), "member"]
+    list_filter = [
+        "has_conflict",
+        "recommendation",
+        ("submitted_at", admin.EmptyFieldListFilter),
+        ("member", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["application__company__name", "member__name"]
     list_select_related = ["application__company", "member"]
     autocomplete_fields = ["application"]
@@ -147,7 +152,7 @@ class SessionInline(admin.TabularInline):
 @admin.register(Consultation)
 class ConsultationAdmin(admin.ModelAdmin):
     list_display = ["company", "topic", "member", "status", "requested_at"]
-    list_filter = ["status", "member"]
+    list_filter = ["status", ("member", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["company__name", "topic", "question"]
     list_select_related = ["company", "member"]
     autocomplete_fields = ["company"]

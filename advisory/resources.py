@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from import_export import fields, resources
+from import_export import fields
+
+from common.resources import LabelledModelResource
 
 from .models import CRITERIA, Review
 
 
-class ReviewResource(resources.ModelResource):
+class ReviewResource(LabelledModelResource):
     company = fields.Field(attribute="application__company__name", column_name="company")
     member = fields.Field(attribute="member__name", column_name="member")
 

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import models
-from django.db.models import Count, Sum, Value
-from django.db.models.functions import Concat, Replace, Upper
+from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -19,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import ReadOnlyInline
+from common.admin import PresentChoicesFilter, ReadOnlyInline
 
 from .models import Allocation, Building, Campus, CampusTarget, Space
 from .resources import AllocationResource, SpaceResource
@@ -152,7 +150,7 @@ class BuildingInline(admin.TabularInline):
 @admin.register(Campus)
 class CampusAdmin(SimpleHistoryAdmin):
     list_display = ["name", "name_zh", "city", "country", "rd_area_m2", "opened_on", "building_count"]
-    list_filter = ["country"]
+    list_filter = [("country", PresentChoicesFilter)]
     search_fields = ["name", "name_zh", "short_name", "city", "district"]
     prepopulated_fields = {"slug": ["name"]}
     formfield_overrides = CHECKBOXES
@@ -246,21 +244,29 @@ class AllocationInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("company")
 
 
-# A space's label (``Space.__str__``: building code, "-", space code) without separators, upper case.
-COMPACT_LABEL = Replace(Replace(Upper(Concat("building__code", "code")), Value("-"), Value("")), Value(" "), Value(""))
+class SpaceLabelSearchMixin:
+    """A ModelAdmin whose search also finds rows by their space's label as staff write it (``A-201``,
+    ``a-201``, ``A201``), through ``space_label_lookup``: the path from a row to its space."""
 
+    space_label_lookup = "space"
 
-def _compact_label(term: str) -> str:
-    return re.sub(r"[\s-]", "", term).upper()
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        spaces = Space.objects.labelled(search_term or "")
+        if spaces is not None:
+            rows = queryset.model._default_manager.filter(**{f"{self.space_label_lookup}__in": spaces.values("pk")})
+            results = results | queryset.filter(pk__in=rows.values("pk"))
+        return results, may_have_duplicates
 
 
 @admin.register(Space)
-class SpaceAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class SpaceAdmin(SpaceLabelSearchMixin, ImportExportMixin, SimpleHistoryAdmin):
+    space_label_lookup = "pk"
     resource_classes = [SpaceResource]
     list_display = ["__str__", "building", "campus", "floor", "kind", "area_m2", "biosafety_level", "free_today"]
     list_filter = [
         "building__campus",
-        "building",
+        ("building", admin.RelatedOnlyFieldListFilter),
         "kind",
         "lettable",
         "platform_stages",
@@ -300,15 +306,6 @@ class SpaceAdmin(ImportExportMixin, SimpleHistoryAdmin):
         today = timezone.localdate()
         return super().get_queryset(request).with_free_area(today, today)
 
-    def get_search_results(self, request, queryset, search_term):
-        """Also finds a space by its label as staff write it: ``A-201``, ``a-201`` or ``A201``."""
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        label = _compact_label(search_term or "")
-        if label:
-            by_label = Space.objects.alias(compact_label=COMPACT_LABEL).filter(compact_label=label)
-            results = results | queryset.filter(pk__in=by_label.values("pk"))
-        return results, may_have_duplicates
-
     @admin.display(description=_("campus"), ordering="building__campus__name")
     def campus(self, obj: Space) -> Campus:
         return obj.building.campus
@@ -320,10 +317,15 @@ class SpaceAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(ExportMixin, SimpleHistoryAdmin):
+class AllocationAdmin(SpaceLabelSearchMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [AllocationResource]
     list_display = ["space", "company", "starts_on", "ends_on", "area_m2", "campus"]
-    list_filter = ["space__building__campus", "space__building", "space__kind", ActiveOnFilter]
+    list_filter = [
+        "space__building__campus",
+        ("space__building", admin.RelatedOnlyFieldListFilter),
+        "space__kind",
+        ActiveOnFilter,
+    ]
     search_fields = ["space__code", "space__building__code", "company__name", "notes"]
     list_select_related = ["space__building__campus", "company"]
     autocomplete_fields = ["space", "company"]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from import_export import fields, resources
+from import_export import fields
 from import_export.widgets import CharWidget
+
+from common.resources import LabelledModelResource
 
 from .models import Allocation, Building, Space
 
 
-class SpaceResource(resources.ModelResource):
+class SpaceResource(LabelledModelResource):
     """Columns: campus (slug), building (code), code, floor, kind, area_m2 and the laboratory fields.
 
     A row with the campus, building and code of an existing space updates it; others create spaces.
@@ -60,7 +62,7 @@ class SpaceResource(resources.ModelResource):
         super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
 
 
-class AllocationResource(resources.ModelResource):
+class AllocationResource(LabelledModelResource):
     campus = fields.Field(attribute="space__building__campus__slug", column_name="campus")
     space = fields.Field(attribute="space", column_name="space")
     company = fields.Field(attribute="company__name", column_name="company")

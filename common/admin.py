@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -45,3 +47,40 @@ class ServiceSaveMixin:
     def save_model(self, request, obj, form, change):
         if not getattr(form, "saved_by_service", False):
             super().save_model(request, obj, form, change)
+
+
+class PresentChoicesFilter(admin.ChoicesFieldListFilter):
+    """A filter on a field with choices (a country, a sector) offering only the values rows have.
+
+    Django's ``ChoicesFieldListFilter`` offers every choice: some 250 countries for a handful of
+    companies. Here the choices keep their order and labels (in the reader's language); the values
+    present are read in one query, within what the admin lists (``get_queryset``).
+    """
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        present = set(model_admin.get_queryset(request).order_by().values_list(field_path, flat=True).distinct())
+        self.present_choices = [(value, label) for value, label in field.flatchoices if value in present]
+
+    def has_output(self) -> bool:
+        return bool(self.present_choices)
+
+    def get_facet_counts(self, pk_attname, filtered_qs):
+        return {
+            f"{i}__c": models.Count(pk_attname, filter=models.Q((self.lookup_kwarg, value)))
+            for i, (value, _label) in enumerate(self.present_choices)
+        }
+
+    def choices(self, changelist):
+        counts = self.get_facet_queryset(changelist) if changelist.add_facets else None
+        yield {
+            "selected": self.lookup_val is None,
+            "query_string": changelist.get_query_string(remove=[self.lookup_kwarg, self.lookup_kwarg_isnull]),
+            "display": _("All"),
+        }
+        for i, (value, label) in enumerate(self.present_choices):
+            yield {
+                "selected": self.lookup_val is not None and str(value) in self.lookup_val,
+                "query_string": changelist.get_query_string({self.lookup_kwarg: value}, [self.lookup_kwarg_isnull]),
+                "display": f"{label} ({counts[f'{i}__c']})" if counts is not None else label,
+            }

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import ReadOnlyInline, ServiceSaveMixin
+from common.admin import PresentChoicesFilter, ReadOnlyInline, ServiceSaveMixin
 
 from .models import (
     ALL_SCOPES,
@@ -42,7 +42,7 @@ class TokenInline(ReadOnlyInline):
 class PartnerAdmin(SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "kind", "country", "relationship", "since", "status"]
-    list_filter = ["kind", "relationship", "status", "country"]
+    list_filter = ["kind", "relationship", "status", ("country", PresentChoicesFilter)]
     search_fields = ["name", "name_zh", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["campuses"]
@@ -63,7 +63,7 @@ class TokenForm(forms.ModelForm):
 @admin.register(PartnerToken)
 class PartnerTokenAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
     list_display = ["prefix", "partner", "name", "scopes", "expires_at", "last_used_at", "revoked_at"]
-    list_filter = ["partner", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_filter = [("partner", admin.RelatedOnlyFieldListFilter), ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["prefix", "name", "partner__name"]
     list_select_related = ["partner"]
     actions = ["revoke"]
@@ -123,7 +123,7 @@ class PartnerTokenAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
 class ReferralAdmin(ExportMixin, admin.ModelAdmin):
     resource_classes = [ReferralResource]
     list_display = ["company", "partner", "attribution", "status", "contact_email", "created_at"]
-    list_filter = ["attribution", "partner", "application__status"]
+    list_filter = ["attribution", ("partner", admin.RelatedOnlyFieldListFilter), "application__status"]
     search_fields = ["company__name", "contact_email", "partner__name"]
     list_select_related = ["company", "partner", "application"]
     readonly_fields = [
@@ -150,7 +150,7 @@ class ReferralAdmin(ExportMixin, admin.ModelAdmin):
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
     list_display = ["url", "partner", "is_active", "disabled_reason", "created_at"]
-    list_filter = ["is_active", "partner"]
+    list_filter = ["is_active", ("partner", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["url", "partner__name"]
     readonly_fields = ["partner", "url", "event_types", "disabled_reason", "created_at"]
     exclude = ["secret", "previous_secret"]

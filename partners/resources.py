@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from import_export import fields, resources
+from import_export import fields
+
+from common.resources import ChoiceLabelWidget, LabelledModelResource
+from tenants.choices import ApplicationStatus
 
 from .models import Referral
 
 
-class ReferralResource(resources.ModelResource):
+class ReferralResource(LabelledModelResource):
     partner = fields.Field(attribute="partner__name", column_name="partner")
     company = fields.Field(attribute="company__name", column_name="company")
-    status = fields.Field(attribute="application__status", column_name="status")
+    status = fields.Field(
+        attribute="application__status", column_name="status", widget=ChoiceLabelWidget(ApplicationStatus.choices)
+    )
 
     class Meta:
         model = Referral

@@ -21,13 +21,11 @@ TENANT_MODELS = [
     "applicationdocument",
     "applicationtransition",
     "applicationedit",
-    "notification",
     "onboardingtemplate",
     "onboardingtemplatetask",
     "onboardingplan",
     "onboardingtask",
     "compliancedocument",
-    "domainevent",
     "accesslink",
     "outcomesurvey",
     "datarequest",  # applicants' export and erasure requests, carried out in the admin
@@ -38,8 +36,6 @@ PARTNER_MODELS = [
     "partnertoken",
     "referral",
     "webhookendpoint",
-    "webhookdelivery",
-    "webhookattempt",
 ]
 # Residents' models staff work with (their people's accounts are theirs to run, in /my/).
 RESIDENT_MODELS = ["announcement"]
@@ -70,9 +66,12 @@ BOOKING_MODELS = ["resource", "openinghours", "training"]
 BOOKING_STEPS = ("change", "view")
 BOOKING_RECORDS = ["booking"]
 BOOKING_READ = ["bookingseries"]
+# The system's workings, listed under "System" in the admin (portal.admin_site) and given only to
+# the roles that run the system or audit it: schedules, failed jobs, sign-in lock-outs (django-axes),
+# the e-mail and event outboxes and webhook deliveries.
 SCHEDULE_MODELS = ["periodictask", "crontabschedule", "intervalschedule", "clockedschedule", "solarschedule"]
-# Operations: failed jobs and sign-in lock-outs (django-axes).
 OPERATIONS = [("portal", ["failedjob"]), ("axes", ["accessattempt", "accessfailurelog", "accesslog"])]
+OUTBOXES = [("tenants", ["notification", "domainevent"]), ("partners", ["webhookdelivery", "webhookattempt"])]
 
 
 def _grant(app: str, models: list[str], actions: tuple[str, ...]) -> list[tuple[str, str, str]]:
@@ -95,16 +94,14 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         + _grant("residents", LEASE_RECORDS, VIEW)
         + _grant("residents", BOOKING_MODELS, ALL)
         + _grant("residents", BOOKING_RECORDS, BOOKING_STEPS)
-        + _grant("residents", BOOKING_READ, VIEW)
-        + _grant("django_celery_beat", SCHEDULE_MODELS, ALL)
-        + [grant for app, models in OPERATIONS for grant in _grant(app, models, ("view", "delete"))],
+        + _grant("residents", BOOKING_READ, VIEW),
     ),
     "screening_officer": (
         _("Screening officer"),
         _grant("tenants", ["company", "application", "onboardingplan", "onboardingtask", "compliancedocument"], EDIT)
         + _grant(
             "tenants",
-            ["applicationcontact", "applicationdocument", "applicationtransition", "applicationedit", "notification"],
+            ["applicationcontact", "applicationdocument", "applicationtransition", "applicationedit"],
             VIEW,
         )
         + _grant("tenants", ["intakebatch"], VIEW)
@@ -172,7 +169,15 @@ ROLES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         + _grant("residents", LEASE_MODELS + LEASE_RECORDS, VIEW)
         + _grant("residents", BOOKING_MODELS + BOOKING_RECORDS + BOOKING_READ, VIEW)
         + _grant("django_celery_beat", SCHEDULE_MODELS, VIEW)
-        + [grant for app, models in OPERATIONS for grant in _grant(app, models, VIEW)],
+        + [grant for app, models in OPERATIONS + OUTBOXES for grant in _grant(app, models, VIEW)],
+    ),
+    # Runs the system: the schedules, failed jobs and lock-outs (clearing one lets a person sign in
+    # again), the outboxes; nothing of the campus's own records.
+    "system_operator": (
+        _("System operator"),
+        _grant("django_celery_beat", SCHEDULE_MODELS, ALL)
+        + [grant for app, models in OPERATIONS for grant in _grant(app, models, ("view", "delete"))]
+        + [grant for app, models in OUTBOXES for grant in _grant(app, models, VIEW)],
     ),
 }
 

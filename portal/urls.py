@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import health, sso, two_factor, views
+from . import favicon, health, sso, two_factor, views
 
 # An address under /api/ that no route matches, or a request Django refuses (a Host header not
 # allowed), still answers in the API's error shape.
@@ -17,6 +17,7 @@ admin.site.index_title = _("Campus management")
 
 urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon.favicon, name="favicon"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from import_export import fields, resources
+from django.conf import settings
+from import_export import fields
+
+from common.resources import ChoiceLabelWidget, CountryWidget, LabelledModelResource
 
 from .models import Application, Company
 
 
-class CompanyResource(resources.ModelResource):
+class CompanyResource(LabelledModelResource):
     campus = fields.Field(attribute="campus__slug", column_name="campus")
     intake_batch = fields.Field(attribute="intake_batch__name", column_name="intake_batch")
 
@@ -19,15 +22,13 @@ class CompanyResource(resources.ModelResource):
     def get_queryset(self):
         return super().get_queryset().select_related("campus", "intake_batch")
 
-    def dehydrate_country(self, company) -> str:
-        return company.country.code
 
-
-class ApplicationResource(resources.ModelResource):
+class ApplicationResource(LabelledModelResource):
     company = fields.Field(attribute="company__name", column_name="company")
-    country = fields.Field(column_name="country")
+    country = fields.Field(attribute="company__country", column_name="country", widget=CountryWidget())
     campus = fields.Field(attribute="campus__slug", column_name="campus")
     intake_batch = fields.Field(attribute="intake_batch__name", column_name="intake_batch")
+    language = fields.Field(attribute="language", column_name="language", widget=ChoiceLabelWidget(settings.LANGUAGES))
 
     class Meta:
         model = Application
@@ -51,6 +52,3 @@ class ApplicationResource(resources.ModelResource):
 
     def get_queryset(self):
         return super().get_queryset().select_related("company", "campus", "intake_batch")
-
-    def dehydrate_country(self, application) -> str:
-        return application.company.country.code

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import DateField, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Concat, Greatest, Replace, Upper
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -101,6 +102,17 @@ class SpaceQuerySet(models.QuerySet):
 
     def available_on(self, day: dt.date) -> SpaceQuerySet:
         return self.available_between(day, day)
+
+    def labelled(self, term: str) -> SpaceQuerySet | None:
+        """The spaces whose label (``Space.__str__``) is ``term`` as staff write it: ``A-201``, ``a-201``,
+        ``A201``; None when the term holds no label at all."""
+        label = re.sub(r"[\s-]", "", term).upper()
+        if not label:
+            return None
+        compact = Replace(
+            Replace(Upper(Concat("building__code", "code")), Value("-"), Value("")), Value(" "), Value("")
+        )
+        return self.alias(compact_label=compact).filter(compact_label=label)
 
     def with_free_area(self, start: dt.date, end: dt.date | None) -> SpaceQuerySet:
         """Annotate ``free_area_m2``: the area left free on every day from ``start`` to ``end`` (None = open)."""

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from campus.admin import SpaceLabelSearchMixin
 from common.errors import DomainError
 from common.uploads import image_reencoded
 
@@ -73,7 +74,7 @@ class ResourceForm(forms.ModelForm):
 
 
 @admin.register(Resource)
-class ResourceAdmin(SimpleHistoryAdmin):
+class ResourceAdmin(SpaceLabelSearchMixin, SimpleHistoryAdmin):
     form = ResourceForm
     list_display = [
         "name",
@@ -177,7 +178,7 @@ def people_matching(term: str):
 @admin.register(Training)
 class TrainingAdmin(SimpleHistoryAdmin):
     list_display = ["user", "resource", "trained_on", "expires_on", "valid", "recorded_by", "recorded_at"]
-    list_filter = [TrainingValidity, "resource__campus", "resource"]
+    list_filter = [TrainingValidity, "resource__campus", ("resource", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__email", "user__first_name", "user__last_name", "resource__name", "resource__name_zh"]
     list_select_related = ["user", "resource", "recorded_by"]
     autocomplete_fields = ["resource"]
@@ -275,7 +276,13 @@ def booking_step(booking: Booking, *, action: str, actor, reason: str = "", at: 
 @admin.register(Booking)
 class BookingAdmin(SimpleHistoryAdmin):
     list_display = ["resource", "company", "booked_by", "when", "status", "checked_in", "checked_out", "billed"]
-    list_filter = ["status", BookingDay, "resource__campus", "resource", ("starts_at", admin.DateFieldListFilter)]
+    list_filter = [
+        "status",
+        BookingDay,
+        "resource__campus",
+        ("resource", admin.RelatedOnlyFieldListFilter),
+        ("starts_at", admin.DateFieldListFilter),
+    ]
     search_fields = ["resource__name", "resource__name_zh", "company__name", "booked_by__email", "title"]
     list_select_related = ["resource__campus", "company", "booked_by"]
     date_hierarchy = "starts_at"

@@ -20,6 +20,7 @@ from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from campus.admin import SpaceLabelSearchMixin
 from common.admin import ReadOnlyInline
 from common.errors import DomainError
 
@@ -109,7 +110,8 @@ class AlertInline(ReadOnlyInline):
 
 
 @admin.register(Lease)
-class LeaseAdmin(admin.ModelAdmin):
+class LeaseAdmin(SpaceLabelSearchMixin, admin.ModelAdmin):
+    space_label_lookup = "allocations__space"
     form = LeaseForm
     action_form = LeaseActionForm
     list_display = ["company", "campus", "starts_on", "ends_on", "state", "rent_rate", "service_charge_rate"]

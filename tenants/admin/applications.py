@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import ReadOnlyInline
+from common.admin import PresentChoicesFilter, ReadOnlyInline
 
 from .. import hooks, rules
 from ..exceptions import InvalidTransition
@@ -82,8 +82,8 @@ class ApplicationAdmin(ExportMixin, SimpleHistoryAdmin):
         "status",
         "campus",
         ("intake_batch", IntakeBatchFilter),
-        "company__country",
-        "company__business_areas",
+        ("company__country", PresentChoicesFilter),
+        ("company__business_areas", admin.RelatedOnlyFieldListFilter),
         "platform_stage",
         ("submitted_at", admin.DateFieldListFilter),
         "is_demo",

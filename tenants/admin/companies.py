@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import PresentChoicesFilter
+
 from ..models import Company, ComplianceDocument, IntakeBatch
 from ..resources import CompanyResource
 from ..selectors import directory_companies
@@ -65,7 +67,7 @@ class CompanyAdmin(ExportMixin, SimpleHistoryAdmin):
         "business_areas",
         "focus_areas",
         ("intake_batch", IntakeBatchFilter),
-        "country",
+        ("country", PresentChoicesFilter),
     ]
     search_fields = ["name", "name_zh", "website", "description", "description_zh"]
     list_select_related = ["campus", "intake_batch__campus"]

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from campus.models import Space
 from portal.roles import group_name
 from tests.campus.factories import BuildingFactory, CampusFactory
-from tests.tenants.factories import ApplicationFactory
+from tests.tenants.factories import ApplicationFactory, CompanyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def test_staff_export_applications_to_csv_and_excel(staff_client):
 
     text = csv_response.content.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("reference,company,country")
-    assert "Helix Diagnostics,HK" in text
+    assert "Helix Diagnostics,Hong Kong" in text
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx_response.content)).active
     assert [cell.value for cell in sheet[1]][:3] == ["reference", "company", "country"]
     assert sheet.cell(row=2, column=2).value == "Helix Diagnostics"
@@ -104,3 +104,53 @@ def test_a_clean_space_file_imports_after_confirmation(staff_client):
 
     space = Space.objects.get()
     assert (space.building.code, space.code, space.biosafety_level, space.area_m2) == ("G", "101", "bsl2", 250)
+
+
+COMPANY_FIELDS = ["name", "country", "status"]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "country", "status", "stage"),
+    [("", "United Kingdom", "Resident", "Submitted"), ("/zh-hans", "英国", "已入驻", "已提交")],
+)
+def test_exports_say_labels_in_the_staff_members_language_not_codes(staff_client, prefix, country, status, stage):
+    ApplicationFactory(status="submitted", company__name="Kelvin Optics", company__country="GB")
+    CompanyFactory(name="Lister Labs", country="GB", status="resident")
+
+    applications = _export(
+        staff_client, f"{prefix}/admin/tenants/application/export/", "applicationresource", APPLICATION_FIELDS, "0"
+    ).content.decode("utf-8-sig")
+    companies = _export(staff_client, f"{prefix}/admin/tenants/company/export/", "companyresource", COMPANY_FIELDS, "1")
+
+    assert f"Kelvin Optics,{country}," in applications and f",{stage}," in applications
+    sheet = openpyxl.load_workbook(io.BytesIO(companies.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    assert ["Lister Labs", country, status] in rows
+
+
+@pytest.mark.usefixtures("building_g")
+@pytest.mark.parametrize(("kind", "level"), [("Laboratory", "BSL-2"), ("实验室", "bsl2"), ("LABORATORY", "BSL2")])
+def test_spaces_import_a_kind_given_by_its_label_in_either_language(staff_client, kind, level):
+    preview = _import_spaces(staff_client, f"icampus,G,101,1,{kind},250,{level},,2,1,New lab")
+    confirm = preview.context["confirm_form"]
+    staff_client.post("/admin/campus/space/process_import/", {**confirm.initial, "resource": "0"})
+
+    assert Space.objects.values_list("kind", "biosafety_level").get() == ("laboratory", "bsl2")
+
+
+@pytest.mark.usefixtures("building_g")
+def test_exported_spaces_read_as_labels_and_import_back_unchanged(staff_client):
+    preview = _import_spaces(staff_client, "icampus,G,101,1,laboratory,250,bsl2,,2,1,New lab")
+    staff_client.post(
+        "/admin/campus/space/process_import/", {**preview.context["confirm_form"].initial, "resource": "0"}
+    )
+    fields = SPACE_COLUMNS.split(",")
+
+    exported = _export(staff_client, "/admin/campus/space/export/", "spaceresource", fields, "0")
+    text = exported.content.decode("utf-8-sig")
+    assert "icampus,G,101,1,Laboratory," in text
+    rows = text.splitlines()[1:]
+    again = _import_spaces(staff_client, *rows)
+
+    assert again.status_code == 200 and "Errors" not in again.content.decode()
+    assert Space.objects.values_list("kind", "biosafety_level").get() == ("laboratory", "bsl2")

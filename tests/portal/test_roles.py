@@ -151,3 +151,47 @@ def test_partnerships_manager_manages_partners_only(as_role):
 
     assert client.get(f"/admin/partners/partner/{partner.pk}/change/").status_code == 200
     assert client.get("/admin/tenants/company/add/").status_code == 403
+
+
+def _system_changelists() -> list[str]:
+    """The changelist of every model the admin lists under System."""
+    from django.contrib import admin
+
+    from portal.admin_site import section_of
+
+    return sorted(
+        f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        for model in admin.site._registry
+        if section_of(model._meta.app_label, model._meta.model_name) == "system"
+    )
+
+
+# The system's workings are for the roles that run it (and the auditor who reads everything): the
+# staff who run the campus neither see them on the admin's index nor reach their lists.
+SYSTEM_MATRIX = [
+    (role, url, 403)
+    for role in ["campus_manager", "finance", "front_desk", "screening_officer", "partnerships_manager"]
+    for url in _system_changelists()
+] + [
+    ("system_operator", "/admin/django_celery_beat/periodictask/", 200),
+    ("system_operator", "/admin/axes/accessattempt/", 200),
+    ("system_operator", "/admin/portal/failedjob/", 200),
+    ("system_operator", "/admin/tenants/domainevent/", 200),
+    ("system_operator", "/admin/partners/webhookdelivery/", 200),
+    ("system_operator", "/admin/tenants/application/", 403),
+    ("auditor", "/admin/axes/accessattempt/", 200),
+]
+
+
+@pytest.mark.parametrize(("role", "url", "expected"), SYSTEM_MATRIX)
+def test_role_matrix_of_the_system_models(as_role, role, url, expected):
+    assert as_role(role).get(url).status_code == expected
+
+
+@pytest.mark.parametrize("role", ["campus_manager", "finance", "front_desk"])
+def test_the_admin_index_shows_no_system_section_to_staff_who_run_the_campus(as_role, role):
+    page = as_role(role).get("/admin/")
+
+    sections = [section["app_label"] for section in page.context["app_list"]]
+    assert page.status_code == 200 and sections and "system" not in sections
+    assert "/admin/axes/" not in page.content.decode() and "/admin/django_celery_beat/" not in page.content.decode()
