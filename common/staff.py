@@ -16,15 +16,18 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import user_has_device
 
-#: The staff role whose members must use a second factor when TWO_FACTOR_REQUIRED_FOR_MANAGERS
-#: is on. portal.roles creates the group under this (English) name.
+#: The staff roles whose members must use a second factor when TWO_FACTOR_REQUIRED_FOR_MANAGERS
+#: is on: those who run the campus and those who run the system (schedules, lock-outs).
+#: portal.roles creates the groups under these (English) names.
 MANAGER_GROUP = "Campus manager"
+SYSTEM_OPERATOR_GROUP = "System operator"
+SECOND_FACTOR_GROUPS = (MANAGER_GROUP, SYSTEM_OPERATOR_GROUP)
 
 
 def _required_of(user) -> bool:
     if not settings.TWO_FACTOR_REQUIRED_FOR_MANAGERS:
         return False
-    return user.is_superuser or user.groups.filter(name=MANAGER_GROUP).exists()
+    return user.is_superuser or user.groups.filter(name__in=SECOND_FACTOR_GROUPS).exists()
 
 
 def _needs_second_factor(user) -> bool:

@@ -299,22 +299,38 @@ def test_a_password_only_staff_session_is_not_staff_in_the_api(client, objects, 
         assert response.status_code in {401, 403}, (path, response.status_code)
 
 
-def test_campus_managers_must_set_up_the_second_factor_on_chinese_pages_too(client, django_user_model, settings):
+@pytest.mark.parametrize("role", ["campus_manager", "system_operator"])
+def test_managers_and_system_operators_must_set_up_the_second_factor_on_chinese_pages_too(
+    client, django_user_model, settings, role
+):
     from django.contrib.auth.models import Group
 
-    from common.staff import MANAGER_GROUP
+    from common.staff import SECOND_FACTOR_GROUPS
     from portal.roles import group_name
 
     settings.TWO_FACTOR_REQUIRED_FOR_MANAGERS = True
     manager = django_user_model.objects.create_user(username="mgr", password="x", is_staff=True)
-    manager.groups.add(Group.objects.get(name=group_name("campus_manager")))
+    manager.groups.add(Group.objects.get(name=group_name(role)))
     client.force_login(manager)
 
-    response = client.get("/zh-hans/admin/tenants/application/")
+    response = client.get("/zh-hans/admin/django_celery_beat/periodictask/")
 
-    assert group_name("campus_manager") == MANAGER_GROUP
+    assert group_name(role) in SECOND_FACTOR_GROUPS
     assert response.status_code == 302 and "/two-factor/" in response["Location"]
     assert client.get("/zh-hans/documents/1/").status_code == 404
+
+
+def test_other_roles_are_not_made_to_set_up_a_second_factor(client, django_user_model, settings):
+    from django.contrib.auth.models import Group
+
+    from portal.roles import group_name
+
+    settings.TWO_FACTOR_REQUIRED_FOR_MANAGERS = True
+    desk = django_user_model.objects.create_user(username="desk", password="x", is_staff=True)
+    desk.groups.add(Group.objects.get(name=group_name("front_desk")))
+    client.force_login(desk)
+
+    assert client.get("/admin/").status_code == 200
 
 
 @pytest.mark.parametrize("url", ["/admin/", "/admin/tenants/application/", "/staff/onboarding/", "/api/v1/referrals/"])
