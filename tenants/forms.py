@@ -6,7 +6,8 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -56,16 +57,32 @@ class ContactForm(forms.ModelForm):
         fields = ["name", "role", "email", "phone"]
 
 
+class BaseContactFormSet(BaseInlineFormSet):
+    """The application's contacts: the first, the primary contact, cannot be removed, only changed."""
+
+    default_error_messages = {
+        "too_few_forms": _("Add at least one contact."),
+        "too_many_forms": _("Add at most %(num)d contacts."),
+    }
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if index == 0:
+            form.fields.pop(DELETION_FIELD_NAME, None)
+
+
 ContactFormSet = inlineformset_factory(
     Application,
     ApplicationContact,
     form=ContactForm,
+    formset=BaseContactFormSet,
     extra=1,
     max_num=5,
     min_num=1,
     validate_min=True,
     validate_max=True,
     can_delete=True,
+    can_delete_extra=False,
 )
 
 

@@ -38,7 +38,10 @@ def completed_review_count(application) -> int:
 
 
 def reviews_missing(application) -> int:
-    """How many more completed reviews a decision needs (0 when it may be decided)."""
+    """How many more completed reviews a decision needs: 0 when it may be decided, and 0 when no
+    decision is awaited (a draft, or an application decided or withdrawn already)."""
+    if not application.awaits_decision:
+        return 0
     return max(0, settings.APPLICATION_MIN_REVIEWS - completed_review_count(application))
 
 

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # Django's form templates, for PortalFormRenderer (below) to find
     "django_countries",
     "django_celery_beat",
     "simple_history",
@@ -121,6 +122,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+# Forms render through the project's templates (templates/django/forms/ overrides Django's) with
+# labels, lists and error summaries made for people (common/forms.py).
+FORM_RENDERER = "common.forms.PortalFormRenderer"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [

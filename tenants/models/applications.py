@@ -25,7 +25,7 @@ from common.history import history_user
 from common.storage import private_storage
 from common.uploads import check_upload
 
-from ..choices import DECISIONS, UNDECIDED, ApplicationStatus, DocumentKind
+from ..choices import DECISIONS, IN_REVIEW, UNDECIDED, ApplicationStatus, DocumentKind
 from .companies import Company, IntakeBatch
 
 # --- Applications ---------------------------------------------------------------------
@@ -132,6 +132,11 @@ class Application(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.status in DECISIONS
+
+    @property
+    def awaits_decision(self) -> bool:
+        """Submitted and in staff's or the committee's hands: the only time reviews may still be needed."""
+        return self.status in IN_REVIEW
 
     @property
     def can_withdraw(self) -> bool:

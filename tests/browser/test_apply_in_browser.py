@@ -68,3 +68,20 @@ def test_applicant_applies_uploads_submits_follows_and_withdraws(page, live_serv
 
     assert "Your application has been withdrawn." in fresh.content()
     assert Application.objects.get().status == ApplicationStatus.WITHDRAWN
+
+
+def test_an_invalid_step_focuses_its_error_summary_whose_links_lead_to_the_fields(page, live_server):
+    CampusFactory(name="Wuxi International Life Science Innovation Campus")
+
+    page.goto(f"{live_server.url}/apply/")
+    page.get_by_label("Company name").fill("Helix Diagnostics")
+    page.get_by_label("Founding year").fill("3000")
+    page.get_by_role("button", name="Save and continue", exact=True).click()
+
+    summary = page.locator(".error-summary")
+    assert summary.evaluate("element => element === document.activeElement")
+    assert page.get_by_label("Company name").input_value() == "Helix Diagnostics"
+    summary.get_by_role("link", name="Founding year").click()
+    assert page.evaluate("document.activeElement.id") == "id_founded_year"
+    summary.get_by_role("link", name="Country or region").click()
+    assert page.evaluate("document.activeElement.id") == "id_country"
