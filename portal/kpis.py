@@ -277,8 +277,8 @@ def referrals_by_partner(campus: Campus, start: dt.date, end: dt.date) -> Table:
 
 def pending_reviews(campus: Campus) -> Table:
     rows = (
-        Review.objects.filter(application__campus=campus, submitted_at__isnull=True)
-        .exclude(has_conflict=True)
+        Review.objects.pending()
+        .filter(application__campus=campus)
         .values("member__name")
         .annotate(n=Count("pk"))
         .order_by("-n", "member__name")

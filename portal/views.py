@@ -22,7 +22,7 @@ from residents import exports
 from tenants.choices import CompanyStatus
 from tenants.models import IntakeBatch
 
-from . import finance_kpis, kpis
+from . import finance_kpis, kpis, today
 
 
 def _partner_count() -> int:
@@ -69,6 +69,13 @@ class FinanceFilter(DashboardFilter):
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         error_messages={"invalid": _("Enter the month as YYYY-MM.")},
     )
+
+
+@staff_required
+def staff_today(request):
+    """What needs the staff member today: a count per queue of their role, each linking to its list."""
+    needs = today.needs(request.user, now=timezone.localtime())
+    return render(request, "portal/staff_today.html", {"needs": needs})
 
 
 @staff_required

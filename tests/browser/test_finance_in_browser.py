@@ -29,7 +29,7 @@ def finance_page(page, live_server, campus, django_user_model):
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_url(f"{live_server.url}/staff/")
-    page.finance_url = f"{live_server.url}/staff/?campus={campus.pk}&{QUERY}"
+    page.finance_url = f"{live_server.url}/staff/dashboard/?campus={campus.pk}&{QUERY}"
     return page
 
 

@@ -28,7 +28,7 @@ def campus(db):
 
 
 def test_targets_show_the_date_reached(staff_client, campus):
-    page = staff_client.get("/staff/").content.decode()
+    page = staff_client.get("/staff/dashboard/").content.decode()
 
     assert "3 resident companies" in page
     assert "reached on Jan. 1, 2022" in page
@@ -37,7 +37,7 @@ def test_targets_show_the_date_reached(staff_client, campus):
 def test_shortfall_when_a_target_is_not_reached(staff_client, campus):
     CampusTarget.objects.filter(campus=campus).update(value=10)
 
-    assert "8 companies short" in staff_client.get("/staff/").content.decode()
+    assert "8 companies short" in staff_client.get("/staff/dashboard/").content.decode()
 
 
 def test_occupancy_and_residents_by_country(staff_client, campus):
@@ -45,7 +45,7 @@ def test_occupancy_and_residents_by_country(staff_client, campus):
     SpaceFactory(building=space.building, area_m2=100)
     AllocationFactory(space=space, starts_on=dt.date(2020, 1, 1), ends_on=None, area_m2=50)
 
-    response = staff_client.get("/staff/")
+    response = staff_client.get("/staff/dashboard/")
     tables = {t.key: t for t in response.context["tables"]}
 
     assert tables["occupancy_by_building"].rows[0][0] == "A" and tables["occupancy_by_building"].rows[0][-1] == 25.0
@@ -67,13 +67,13 @@ def test_funnel_counts_how_far_applications_got(staff_client, campus, staff_user
     application_transition(application=a, to="committee_review", actor=staff_user)
     application_transition(application=a, to="approved", actor=staff_user)
 
-    funnel = next(t for t in staff_client.get("/staff/").context["tables"] if t.key == "funnel")
+    funnel = next(t for t in staff_client.get("/staff/dashboard/").context["tables"] if t.key == "funnel")
 
     assert funnel.rows[0][1:] == [2, 1, 1, 1, 50.0]
 
 
 def test_each_table_downloads_as_csv(staff_client, campus):
-    response = staff_client.get("/staff/", {"export": "residents_by_country"})
+    response = staff_client.get("/staff/dashboard/", {"export": "residents_by_country"})
 
     assert response["Content-Type"].startswith("text/csv")
     text = response.content.decode("utf-8-sig")
@@ -86,19 +86,19 @@ def test_sections_follow_the_role(client, django_user_model, campus):
     user.groups.add(Group.objects.get(name=group_name("space_manager")))
     client.force_login(user)
 
-    keys = {t.key for t in client.get("/staff/").context["tables"]}
+    keys = {t.key for t in client.get("/staff/dashboard/").context["tables"]}
 
     assert "occupancy_by_building" in keys
     assert "funnel" not in keys and "referrals" not in keys
-    assert client.get("/staff/", {"export": "funnel"}).status_code == 404
+    assert client.get("/staff/dashboard/", {"export": "funnel"}).status_code == 404
 
 
 def test_dashboard_is_for_staff_only(client):
-    assert client.get("/staff/").status_code == 302
+    assert client.get("/staff/dashboard/").status_code == 302
 
 
 def test_invalid_period_names_the_field(staff_client, campus):
-    response = staff_client.get("/staff/", {"campus": campus.pk, "start": "2026-05-01", "end": "2026-01-01"})
+    response = staff_client.get("/staff/dashboard/", {"campus": campus.pk, "start": "2026-05-01", "end": "2026-01-01"})
 
     assert "end" in response.context["form"].errors
 
@@ -113,11 +113,11 @@ def test_dashboard_runs_a_bounded_number_of_queries(staff_client, campus, django
         ApplicationFactory(campus=campus, company=company, status="submitted")
 
     with django_assert_max_num_queries(40):
-        assert staff_client.get("/staff/").status_code == 200
+        assert staff_client.get("/staff/dashboard/").status_code == 200
 
 
 def test_period_fields_show_their_default_dates_to_the_browser(staff_client, campus):
-    page = staff_client.get("/staff/").content.decode()
+    page = staff_client.get("/staff/dashboard/").content.decode()
 
     assert 'type="date"' in page
     assert f'value="{dt.date.today().isoformat()}"' in page
@@ -135,4 +135,4 @@ def test_median_time_to_decision_counts_decisions_not_withdrawals(staff_client, 
     application_transition(application=decided, to="rejected", actor=staff_user, reason="Out of scope.")
     application_withdraw(application=withdrawn, actor="contact@applicant.example.com")
 
-    assert staff_client.get("/staff/").context["median_days"] == 10.0
+    assert staff_client.get("/staff/dashboard/").context["median_days"] == 10.0
