@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.utils import dateformat
 
 from campus.models import CampusTarget
 from portal.roles import group_name
@@ -136,3 +140,74 @@ def test_median_time_to_decision_counts_decisions_not_withdrawals(staff_client, 
     application_withdraw(application=withdrawn, actor="contact@applicant.example.com")
 
     assert staff_client.get("/staff/dashboard/").context["median_days"] == 10.0
+
+
+def _section(page: str, key: str) -> str:
+    return re.search(rf'<section id="{key}"(.*?)</section>', page, re.DOTALL).group(1)
+
+
+def test_each_chart_names_its_categories_values_unit_scale_and_period(staff_client, campus):
+    page = staff_client.get("/staff/dashboard/").content.decode()
+
+    chart = _section(page, "residents_by_country")
+    today = dt.date.today()
+    assert ">United Kingdom</text>" in chart and ">2 companies</text>" in chart
+    assert ">Hong Kong SAR China</text>" in chart or ">Hong Kong</text>" in chart
+    assert '<line x1="0" x2="60%"' in chart and ">0 companies</text>" in chart  # the scale, zero to the top
+    assert f"on {dateformat.format(today, 'N j, Y')}" in chart  # the period
+    name = re.search(r'<svg role="img" aria-label="([^"]+)"', chart).group(1)
+    assert name.startswith("Residents by country or region, on ") and "United Kingdom: 2 companies" in name
+
+
+def test_headline_figures_of_a_known_campus(staff_client, campus, staff_user, settings):
+    from tenants.services.applications import application_transition
+
+    settings.APPLICATION_MIN_REVIEWS = 0
+    space = SpaceFactory(building__campus=campus, area_m2=300)
+    AllocationFactory(space=space, starts_on=dt.date(2020, 1, 1), ends_on=None, area_m2=75)
+    now = dt.datetime.now(tz=dt.UTC)
+    ApplicationFactory(campus=campus, company__campus=campus, status="submitted", submitted_at=now)
+    decided = ApplicationFactory(
+        campus=campus, company__campus=campus, status="screening", submitted_at=now - dt.timedelta(days=4)
+    )
+    application_transition(application=decided, to="rejected", actor=staff_user, reason="Out of scope.")
+
+    response = staff_client.get("/staff/dashboard/")
+    figures = {figure["label"]: figure for figure in response.context["headlines"]}
+
+    residents = figures["Resident companies"]
+    assert residents["value"] == 4  # three residents and the allocation's company
+    assert residents["detail"] == CampusTarget.objects.get(campus=campus).sentence
+    assert figures["Occupancy today"]["value"] == "25.0 %"
+    assert figures["Applications this quarter"]["value"] == 2
+    assert figures["Median days to decision"]["value"] == 4.0
+    headlines = _section(response.content.decode(), "headlines")
+    assert 'href="#targets"' in headlines and 'href="#occupancy_by_building"' in headlines
+
+
+def test_the_table_of_contents_links_to_every_section(staff_client, campus):
+    page = staff_client.get("/staff/dashboard/").content.decode()
+    toc = re.search(r'<nav class="toc"(.*?)</nav>', page, re.DOTALL).group(1)
+
+    anchors = re.findall(r'href="#([a-z_-]+)"', toc)
+    assert {"targets", "funnel", "occupancy_by_month", "arrears"} <= set(anchors)
+    for anchor in anchors:
+        assert f'<section id="{anchor}"' in page, anchor
+
+
+def test_headlines_follow_the_role(client, django_user_model, campus):
+    user = django_user_model.objects.create_user(username="space", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name("space_manager")))
+    client.force_login(user)
+
+    labels = {figure["label"] for figure in client.get("/staff/dashboard/").context["headlines"]}
+
+    assert "Applications this quarter" not in labels and "Arrears (overdue)" not in labels
+
+
+def test_the_dashboard_prints_without_navigation_and_keeps_charts_whole():
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "staff.css").read_text()
+    rules = css[css.index("@media print") :]
+
+    assert ".staff-header" in rules and "display: none" in rules
+    assert "break-inside: avoid" in rules and "figure.chart" in rules
