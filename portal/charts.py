@@ -27,12 +27,14 @@ class Chart:
     series: list[str]
     points: list[tuple[str, list]] = field(default_factory=list)
     decimals: int = 2
+    unit_one: str = ""  # the unit after the number 1 ("1 company"), where it differs
 
     def text(self, value) -> str:
         if value is None:
             return "—"
         number = formats.number_format(value, self.decimals, use_l10n=True, force_grouping=True)
-        return f"{number} {self.unit}".strip() if self.unit else number
+        unit = self.unit_one if self.unit_one and value == 1 else self.unit
+        return f"{number} {unit}".strip() if unit else number
 
     def top(self) -> float:
         return max((float(v) for _label, values in self.points for v in values if v is not None), default=0)

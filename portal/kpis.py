@@ -39,6 +39,7 @@ class Table:
     columns: list[str]
     rows: list[list] = field(default_factory=list)
     unit: str = ""
+    unit_one: str = ""
     period: str = ""
     series: tuple[int, ...] = (-1,)
     decimals: int = 0
@@ -51,7 +52,7 @@ class Table:
             return self.chart
         names = [str(self.columns[i]) for i in self.series]
         points = [(str(row[0]), [_number(row[i]) for i in self.series]) for row in self.rows]
-        return Chart(str(self.unit), names, points, decimals=self.decimals)
+        return Chart(str(self.unit), names, points, decimals=self.decimals, unit_one=str(self.unit_one))
 
     @property
     def summary(self) -> str:
@@ -114,31 +115,31 @@ def residents_target(campus: Campus) -> dict:
 
 def residents_breakdown(campus: Campus, today: dt.date) -> list[Table]:
     residents = Company.objects.residents().filter(campus=campus)
-    unit, period = _("companies"), period_on(today)
+    units, period = {"unit": _("companies"), "unit_one": _("company")}, period_on(today)
     return [
         Table(
             "residents_by_country",
             _("Residents by country or region"),
             [_("Country or region"), _("Residents")],
             _count_rows(residents, "country", dict(countries)),
-            unit,
-            period,
+            period=period,
+            **units,
         ),
         Table(
             "residents_by_area",
             _("Residents by business area"),
             [_("Business area"), _("Residents")],
             _count_rows(residents, "business_areas__code", dict(BusinessAreas.choices)),
-            unit,
-            period,
+            period=period,
+            **units,
         ),
         Table(
             "residents_by_stage",
             _("Residents by platform stage"),
             [_("Platform stage"), _("Residents")],
             _count_rows(residents, "platform_stage", dict(PlatformStages.choices)),
-            unit,
-            period,
+            period=period,
+            **units,
         ),
     ]
 
@@ -192,6 +193,7 @@ def stage_pipeline(campus: Campus) -> Table:
         _("Platform stages: residents, milestones pending review, median days in the stage"),
         [_("Platform stage"), _("Residents"), _("Milestones pending review"), _("Median days in the stage")],
         unit=_("companies"),
+        unit_one=_("company"),
         period=period_on(timezone.localdate()),
         series=(1, 2),
     )
@@ -224,6 +226,7 @@ def funnel(campus: Campus, start: dt.date, end: dt.date) -> Table:
         _("Application funnel by intake batch"),
         [_("Intake batch"), _("Submitted"), _("Screened"), _("Reviewed"), _("Approved"), _("Conversion %")],
         unit=_("applications"),
+        unit_one=_("application"),
         period=_("submitted %(period)s") % {"period": period_between(start, end)},
         series=(1, 2, 3, 4),
     )
@@ -324,6 +327,7 @@ def referrals_by_partner(campus: Campus, start: dt.date, end: dt.date) -> Table:
         _("Referrals per partner"),
         [_("Partner"), _("Approved"), _("Rejected"), _("Referrals")],
         unit=_("referrals"),
+        unit_one=_("referral"),
         period=period_between(start, end),
     )
     table.rows = [[r["partner__name"], r["approved"], r["rejected"], r["total"]] for r in rows]
@@ -343,6 +347,7 @@ def pending_reviews(campus: Campus) -> Table:
         _("Pending reviews per advisory member"),
         [_("Member"), _("Pending reviews")],
         unit=_("reviews"),
+        unit_one=_("review"),
         period=period_on(timezone.localdate()),
     )
     table.rows = [[r["member__name"], r["n"]] for r in rows]
@@ -444,6 +449,7 @@ def service_requests(campus: Campus, start: dt.date, end: dt.date) -> Table:
             _("Requests"),
         ],
         unit=_("requests"),
+        unit_one=_("request"),
         period=_("raised %(period)s") % {"period": period_between(start, end)},
     )
     for category, label in RequestCategory.choices:
