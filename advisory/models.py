@@ -19,6 +19,9 @@ from tenants.models import Application
 
 from .choices import ConsultationStatus, Origin, Recommendation, Sector
 
+#: Days a member has for a review once assigned; after that the review is overdue.
+REVIEW_DAYS = 14
+
 CRITERIA = ("innovation", "team", "market_potential", "disease_management_fit", "international_synergy")
 
 
@@ -94,9 +97,22 @@ class AdvisoryMember(models.Model):
         return self.term_starts_on <= on and (self.term_ends_on is None or self.term_ends_on >= on)
 
 
+def review_overdue_since(now: dt.datetime | None = None) -> dt.datetime:
+    """A review assigned before this instant and still pending is overdue: REVIEW_DAYS days ago."""
+    return (now or timezone.now()) - dt.timedelta(days=REVIEW_DAYS)
+
+
 class ReviewQuerySet(models.QuerySet):
     def completed(self) -> ReviewQuerySet:
         return self.filter(submitted_at__isnull=False, has_conflict=False)
+
+    def pending(self) -> ReviewQuerySet:
+        """Reviews still owed: not submitted, and no conflict declared (a member with one steps aside)."""
+        return self.filter(submitted_at__isnull=True).exclude(has_conflict=True)
+
+    def overdue(self, now: dt.datetime | None = None) -> ReviewQuerySet:
+        """Pending reviews assigned before :func:`review_overdue_since`."""
+        return self.pending().filter(assigned_at__lt=review_overdue_since(now))
 
 
 class Review(models.Model):

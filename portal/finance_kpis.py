@@ -12,52 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from campus.models import Campus
 from residents import reports
 
+from .charts import Chart
 from .kpis import Table
-
-# Geometry of the labelled chart, in CSS pixels: the text keeps its size at any width, and the bars
-# are a share of the width (the longest 60%, leaving room for its value after it on a phone).
-LABEL_HEIGHT, BAR_HEIGHT, BAR_GAP, GROUP_GAP, LEGEND_HEIGHT = 16, 14, 4, 10, 20
-LONGEST_BAR = 60
-
-
-@dataclass
-class Chart:
-    """Horizontal bars with their category labels and values: per category one bar per series."""
-
-    unit: str
-    series: list[str]
-    points: list[tuple[str, list]] = field(default_factory=list)
-    decimals: int = 2
-
-    def _text(self, value) -> str:
-        number = formats.number_format(value, self.decimals, use_l10n=True, force_grouping=True)
-        return f"{number} {self.unit}".strip()
-
-    def drawing(self) -> dict:
-        """Positions and texts for the template: the legend (several series), then each category."""
-        top_value = max((float(v) for _label, values in self.points for v in values if v is not None), default=0)
-        scale = LONGEST_BAR / top_value if top_value > 0 else 0
-        legend = len(self.series) > 1
-        y = LEGEND_HEIGHT if legend else 0
-        groups = []
-        for label, values in self.points:
-            bars = []
-            for index, value in enumerate(values):
-                bar_y = y + LABEL_HEIGHT + index * (BAR_HEIGHT + BAR_GAP)
-                width = max(0.0, float(value or 0) * scale)
-                bars.append(
-                    {
-                        "y": bar_y,
-                        "text_y": bar_y + BAR_HEIGHT - 3,
-                        "width": f"{width:.2f}",
-                        "text": "—" if value is None else self._text(value),
-                        "css": f"bar series-{index}",
-                    }
-                )
-            groups.append({"label": label, "y": y + LABEL_HEIGHT - 4, "bars": bars})
-            y += LABEL_HEIGHT + len(values) * (BAR_HEIGHT + BAR_GAP) + GROUP_GAP
-        items = [{"name": name, "x": 45 * i, "css": f"bar series-{i}"} for i, name in enumerate(self.series)]
-        return {"height": y, "groups": groups, "legend": items if legend else []}
 
 
 @dataclass
@@ -66,7 +22,6 @@ class FinanceTable(Table):
 
     help_text: str = ""
     totals: list[list] = field(default_factory=list)
-    chart: Chart | None = None
 
     @property
     def csv_rows(self) -> list[list]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -23,23 +23,54 @@ from residents.working_hours import working_hours_between
 from tenants.choices import DECISIONS, ApplicationStatus
 from tenants.models import Application, Company, OnboardingTask, OutcomeSurvey
 
+from .charts import Chart
+
 
 @dataclass
 class Table:
-    """One chart's data: rows of (label, value), with the unit the values are in."""
+    """One section's data: rows whose first cell names the category, and the chart of some columns.
+
+    ``series`` are the indexes of the columns drawn as bars (none: the section has no chart), in
+    ``unit``; ``period`` says when the figures hold ("on 3 March 2026", "1 Jan 2026 – 31 Mar 2026").
+    """
 
     key: str
     title: str
     columns: list[str]
     rows: list[list] = field(default_factory=list)
     unit: str = ""
+    unit_one: str = ""
+    period: str = ""
+    series: tuple[int, ...] = (-1,)
+    decimals: int = 0
+    chart: Chart | None = None
 
     @property
-    def bars(self) -> list[tuple[str, float, float]]:
-        """(label, value, width in %) for a horizontal bar chart of the last column."""
-        values = [float(row[-1] or 0) for row in self.rows]
-        top = max(values, default=0) or 1
-        return [(str(row[0]), value, round(100 * value / top, 1)) for row, value in zip(self.rows, values, strict=True)]
+    def graph(self) -> Chart | None:
+        """The chart given, or bars of the ``series`` columns of each row."""
+        if self.chart is not None or not self.series:
+            return self.chart
+        names = [str(self.columns[i]) for i in self.series]
+        points = [(str(row[0]), [_number(row[i]) for i in self.series]) for row in self.rows]
+        return Chart(str(self.unit), names, points, decimals=self.decimals, unit_one=str(self.unit_one))
+
+    @property
+    def summary(self) -> str:
+        graph = self.graph
+        return graph.summary(str(self.title), str(self.period)) if graph else str(self.title)
+
+
+def _number(value):
+    """A cell as a bar's value: "—" (no figure) draws no bar."""
+    return value if isinstance(value, int | float | Decimal) and not isinstance(value, bool) else None
+
+
+def period_between(start: dt.date, end: dt.date) -> str:
+    return _("%(start)s – %(end)s") % {"start": formats.date_format(start), "end": formats.date_format(end)}
+
+
+def period_on(day: dt.date) -> str:
+    return _("on %(day)s") % {"day": formats.date_format(day)}
 
 
 def _period(field_name: str, start: dt.date, end: dt.date) -> Q:
@@ -82,26 +113,33 @@ def residents_target(campus: Campus) -> dict:
     return {"count": len(dates), "targets": results}
 
 
-def residents_breakdown(campus: Campus) -> list[Table]:
+def residents_breakdown(campus: Campus, today: dt.date) -> list[Table]:
     residents = Company.objects.residents().filter(campus=campus)
+    units, period = {"unit": _("companies"), "unit_one": _("company")}, period_on(today)
     return [
         Table(
             "residents_by_country",
             _("Residents by country or region"),
             [_("Country or region"), _("Residents")],
             _count_rows(residents, "country", dict(countries)),
+            period=period,
+            **units,
         ),
         Table(
             "residents_by_area",
             _("Residents by business area"),
             [_("Business area"), _("Residents")],
             _count_rows(residents, "business_areas__code", dict(BusinessAreas.choices)),
+            period=period,
+            **units,
         ),
         Table(
             "residents_by_stage",
             _("Residents by platform stage"),
             [_("Platform stage"), _("Residents")],
             _count_rows(residents, "platform_stage", dict(PlatformStages.choices)),
+            period=period,
+            **units,
         ),
     ]
 
@@ -154,6 +192,10 @@ def stage_pipeline(campus: Campus) -> Table:
         "stage_pipeline",
         _("Platform stages: residents, milestones pending review, median days in the stage"),
         [_("Platform stage"), _("Residents"), _("Milestones pending review"), _("Median days in the stage")],
+        unit=_("companies"),
+        unit_one=_("company"),
+        period=period_on(timezone.localdate()),
+        series=(1,),  # the other columns count reports and days: the table shows them
     )
     for code in campus_stages(campus):
         days = stays.get(code)
@@ -183,6 +225,10 @@ def funnel(campus: Campus, start: dt.date, end: dt.date) -> Table:
         "funnel",
         _("Application funnel by intake batch"),
         [_("Intake batch"), _("Submitted"), _("Screened"), _("Reviewed"), _("Approved"), _("Conversion %")],
+        unit=_("applications"),
+        unit_one=_("application"),
+        period=_("submitted %(period)s") % {"period": period_between(start, end)},
+        series=(1, 2, 3, 4),
     )
     for row in rows:
         conversion = round(100 * row["approved"] / row["submitted"], 1) if row["submitted"] else 0.0
@@ -219,7 +265,8 @@ def occupancy(campus: Campus, today: dt.date) -> list[Table]:
     ]:
         totals = dict(spaces.values_list(field_name).annotate(total=Sum("area_m2")))
         used = dict(active.values_list(f"space__{field_name}").annotate(used=Sum("area_m2")))
-        table = Table(key, title, [_("Group"), _("Allocated m²"), _("Total m²"), _("Occupancy %")])
+        columns = [_("Group"), _("Allocated m²"), _("Total m²"), _("Occupancy %")]
+        table = Table(key, title, columns, unit="%", period=period_on(today), decimals=1)
         labels = dict(SpaceKind.choices) if field_name == "kind" else {}
         for group, total in sorted(totals.items(), key=lambda item: str(item[0])):
             allocated = used.get(group) or Decimal(0)
@@ -228,7 +275,12 @@ def occupancy(campus: Campus, today: dt.date) -> list[Table]:
         tables.append(table)
     total_area = spaces.aggregate(total=Sum("area_m2"))["total"] or Decimal(0)
     monthly = Table(
-        "occupancy_by_month", _("Occupancy month by month"), [_("Month"), _("Allocated m²"), _("Occupancy %")]
+        "occupancy_by_month",
+        _("Occupancy month by month"),
+        [_("Month"), _("Allocated m²"), _("Occupancy %")],
+        unit="%",
+        period=_("on the first day of each month"),
+        decimals=1,
     )
     months = [today.replace(day=1)]
     for _step in range(11):
@@ -270,20 +322,34 @@ def referrals_by_partner(campus: Campus, start: dt.date, end: dt.date) -> Table:
         )
         .order_by("-total", "partner__name")
     )
-    table = Table("referrals", _("Referrals per partner"), [_("Partner"), _("Approved"), _("Rejected"), _("Referrals")])
+    table = Table(
+        "referrals",
+        _("Referrals per partner"),
+        [_("Partner"), _("Approved"), _("Rejected"), _("Referrals")],
+        unit=_("referrals"),
+        unit_one=_("referral"),
+        period=period_between(start, end),
+    )
     table.rows = [[r["partner__name"], r["approved"], r["rejected"], r["total"]] for r in rows]
     return table
 
 
 def pending_reviews(campus: Campus) -> Table:
     rows = (
-        Review.objects.filter(application__campus=campus, submitted_at__isnull=True)
-        .exclude(has_conflict=True)
+        Review.objects.pending()
+        .filter(application__campus=campus)
         .values("member__name")
         .annotate(n=Count("pk"))
         .order_by("-n", "member__name")
     )
-    table = Table("pending_reviews", _("Pending reviews per advisory member"), [_("Member"), _("Pending reviews")])
+    table = Table(
+        "pending_reviews",
+        _("Pending reviews per advisory member"),
+        [_("Member"), _("Pending reviews")],
+        unit=_("reviews"),
+        unit_one=_("review"),
+        period=period_on(timezone.localdate()),
+    )
     table.rows = [[r["member__name"], r["n"]] for r in rows]
     return table
 
@@ -319,6 +385,8 @@ def resident_outcomes(campus: Campus, today: dt.date) -> Table:
             _("Products launched"),
             _("m² occupied"),
         ],
+        unit="m²",
+        period=_("latest answered survey; space on %(day)s") % {"day": formats.date_format(today)},
     )
     seen = set()
     for survey in surveys:
@@ -380,6 +448,9 @@ def service_requests(campus: Campus, start: dt.date, end: dt.date) -> Table:
             _("Resolved within target %"),
             _("Requests"),
         ],
+        unit=_("requests"),
+        unit_one=_("request"),
+        period=_("raised %(period)s") % {"period": period_between(start, end)},
     )
     for category, label in RequestCategory.choices:
         resolved = len(resolutions[category])
@@ -395,3 +466,27 @@ def service_requests(campus: Campus, start: dt.date, end: dt.date) -> Table:
             ]
         )
     return table
+
+
+def quarter_start(day: dt.date) -> dt.date:
+    return day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1)
+
+
+def applications_this_quarter(campus: Campus, today: dt.date) -> int:
+    """Applications submitted from the first day of ``today``'s calendar quarter to ``today``."""
+    return Application.objects.filter(_period("submitted_at", quarter_start(today), today), campus=campus).count()
+
+
+def next_target(residents: dict) -> dict | None:
+    """Of ``residents_target``'s rows, the first target not reached yet, or else the last one."""
+    rows = residents["targets"]
+    return next((row for row in rows if not row["reached_on"]), rows[-1] if rows else None)
+
+
+def occupancy_today(tables: list[Table]) -> float | None:
+    """Allocated ÷ total m² of the whole campus today, from the occupancy-by-building rows."""
+    table = next((t for t in tables if t.key == "occupancy_by_building"), None)
+    total = sum((row[2] for row in table.rows), Decimal(0)) if table else 0
+    if not total:
+        return None
+    return round(float(100 * sum((row[1] for row in table.rows), Decimal(0)) / total), 1)

@@ -35,7 +35,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", views.home, name="home"),
-    path("staff/", views.staff_dashboard, name="staff_dashboard"),
+    path("staff/", views.staff_today, name="staff_today"),
+    path("staff/dashboard/", views.staff_dashboard, name="staff_dashboard"),
     path("staff/finance/<slug:dataset>.<slug:fmt>", views.finance_export, name="finance_export"),
     path("staff/two-factor/", two_factor.two_factor, name="two_factor"),
     path("campuses/<slug:slug>/", views.campus_detail, name="campus_detail"),

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import permission_required
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -22,7 +22,7 @@ from residents import exports
 from tenants.choices import CompanyStatus
 from tenants.models import IntakeBatch
 
-from . import finance_kpis, kpis
+from . import finance_kpis, kpis, today
 
 
 def _partner_count() -> int:
@@ -71,6 +71,63 @@ class FinanceFilter(DashboardFilter):
     )
 
 
+def _headlines(context: dict, campus: Campus, today) -> list[dict]:
+    """The figures shown above the sections, each linking to the section it comes from."""
+    figures = []
+    if "residents" in context:
+        target = kpis.next_target(context["residents"])
+        figures.append(
+            {
+                "label": _("Resident companies"),
+                "value": context["residents"]["count"],
+                "detail": target["target"].sentence if target else _("No targets published yet."),
+                "anchor": "targets",
+            }
+        )
+    share = kpis.occupancy_today(context["tables"])
+    if share is not None:
+        figures.append({"label": _("Occupancy today"), "value": f"{share} %", "anchor": "occupancy_by_building"})
+    if "median_days" in context:
+        quarter = kpis.applications_this_quarter(campus, today)
+        since = kpis.quarter_start(today)
+        figures.append(
+            {
+                "label": _("Applications this quarter"),
+                "value": quarter,
+                "detail": _("submitted since %(day)s") % {"day": formats.date_format(since)},
+                "anchor": "funnel",
+            }
+        )
+        days = context["median_days"]
+        figures.append(
+            {
+                "label": _("Median days to decision"),
+                "value": "—" if days is None else days,
+                "detail": kpis.period_between(context["start"], context["end"]),
+                "anchor": "funnel",
+            }
+        )
+    arrears = next((t for t in context["tables"] if t.key == "arrears"), None)
+    if arrears is not None:
+        owed = [f"{formats.number_format(row[-1], 2, force_grouping=True)} {row[1]}" for row in arrears.totals]
+        figures.append(
+            {
+                "label": _("Arrears (overdue)"),
+                "value": " · ".join(owed) or "0",
+                "detail": arrears.title,
+                "anchor": "arrears",
+            }
+        )
+    return figures
+
+
+@staff_required
+def staff_today(request):
+    """What needs the staff member today: a count per queue of their role, each linking to its list."""
+    needs = today.needs(request.user, now=timezone.localtime())
+    return render(request, "portal/staff_today.html", {"needs": needs})
+
+
 @staff_required
 def staff_dashboard(request):
     """KPIs of one campus over a period; each section shown to staff whose role may see its data."""
@@ -90,7 +147,7 @@ def staff_dashboard(request):
     context = {"form": form, "campus": campus, "start": start, "end": end, "tables": []}
     if user.has_perm("tenants.view_company"):
         context["residents"] = kpis.residents_target(campus)
-        context["tables"] += kpis.residents_breakdown(campus)
+        context["tables"] += kpis.residents_breakdown(campus, today)
         context["tables"].append(kpis.resident_outcomes(campus, today))
     if user.has_perm("residents.view_stagetransition"):
         context["tables"].append(kpis.stage_pipeline(campus))
@@ -110,6 +167,7 @@ def staff_dashboard(request):
     if sees_finance:
         context["tables"] += finance_kpis.finance(campus, month=month, start=start, end=end)
         context["finance_exports"] = {"campus": campus.pk, "start": start.isoformat(), "end": end.isoformat()}
+    context["headlines"] = _headlines(context, campus, today)
     export = request.GET.get("export")
     if export:
         table = next((t for t in context["tables"] if t.key == export), None)

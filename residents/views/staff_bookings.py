@@ -98,7 +98,7 @@ def staff_bookings(request):
     now = timezone.now()
     today = timezone.localtime(now, campus.tz).date()
     day_starts = dt.datetime.combine(today, dt.time(), tzinfo=campus.tz)
-    waiting = _bookings(campus).filter(status=BookingStatus.REQUESTED, ends_at__gt=now).order_by("starts_at", "pk")
+    waiting = _bookings(campus).waiting(now).order_by("starts_at", "pk")
     todays = (
         _bookings(campus)
         .filter(starts_at__gte=day_starts, starts_at__lt=day_starts + dt.timedelta(days=1))

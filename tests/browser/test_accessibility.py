@@ -65,7 +65,13 @@ def test_staff_pages_have_no_serious_violations(page, live_server, axe_script, p
     page.click("input[type=submit]")
     page.wait_for_url(f"{live_server.url}{prefix}/staff/")
     problems = []
-    staff_pages = ["/staff/", "/staff/onboarding/", f"/staff/reviews/{application.pk}/", "/staff/two-factor/"]
+    staff_pages = [
+        "/staff/",
+        "/staff/dashboard/",
+        "/staff/onboarding/",
+        f"/staff/reviews/{application.pk}/",
+        "/staff/two-factor/",
+    ]
     building = Building.objects.order_by("pk").first()
     staff_pages += ["/staff/space/", *(f"/staff/space/buildings/{building.pk}/{view}/" for view in SPACE_VIEWS)]
     residents_pages = ["/staff/stages/", "/staff/stages/reports/", "/staff/requests/", "/staff/frontdesk/"]

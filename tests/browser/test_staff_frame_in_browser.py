@@ -33,7 +33,13 @@ def test_staff_pages_fit_a_phone_screen(page, live_server, manager, prefix):
     page.set_viewport_size({"width": 390, "height": 844})
     _sign_in(page, live_server, prefix)
 
-    for path in ["/staff/", "/staff/onboarding/", f"/staff/reviews/{application.pk}/", "/staff/two-factor/"]:
+    for path in [
+        "/staff/",
+        "/staff/dashboard/",
+        "/staff/onboarding/",
+        f"/staff/reviews/{application.pk}/",
+        "/staff/two-factor/",
+    ]:
         page.goto(f"{live_server.url}{prefix}{path}")
         assert page.locator("nav.staff-nav").is_visible()
         width = page.evaluate("document.documentElement.scrollWidth")

@@ -302,6 +302,6 @@ def test_the_dashboard_credits_a_partner_only_with_linked_referrals(drafting_app
     answer(drafting_applicant, refer(api_a).json()["id"], "no")
     refer(api_b, company_name="Neuro Robotics", contact_email="ivan@neuro.example.com")
 
-    table = next(t for t in staff_client.get("/staff/").context["tables"] if t.key == "referrals")
+    table = next(t for t in staff_client.get("/staff/dashboard/").context["tables"] if t.key == "referrals")
 
     assert table.rows == [["UK BioIndustry Association", 0, 0, 1]]

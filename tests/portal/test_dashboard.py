@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.utils import dateformat
 
 from campus.models import CampusTarget
 from portal.roles import group_name
@@ -28,7 +32,7 @@ def campus(db):
 
 
 def test_targets_show_the_date_reached(staff_client, campus):
-    page = staff_client.get("/staff/").content.decode()
+    page = staff_client.get("/staff/dashboard/").content.decode()
 
     assert "3 resident companies" in page
     assert "reached on Jan. 1, 2022" in page
@@ -37,7 +41,7 @@ def test_targets_show_the_date_reached(staff_client, campus):
 def test_shortfall_when_a_target_is_not_reached(staff_client, campus):
     CampusTarget.objects.filter(campus=campus).update(value=10)
 
-    assert "8 companies short" in staff_client.get("/staff/").content.decode()
+    assert "8 companies short" in staff_client.get("/staff/dashboard/").content.decode()
 
 
 def test_occupancy_and_residents_by_country(staff_client, campus):
@@ -45,7 +49,7 @@ def test_occupancy_and_residents_by_country(staff_client, campus):
     SpaceFactory(building=space.building, area_m2=100)
     AllocationFactory(space=space, starts_on=dt.date(2020, 1, 1), ends_on=None, area_m2=50)
 
-    response = staff_client.get("/staff/")
+    response = staff_client.get("/staff/dashboard/")
     tables = {t.key: t for t in response.context["tables"]}
 
     assert tables["occupancy_by_building"].rows[0][0] == "A" and tables["occupancy_by_building"].rows[0][-1] == 25.0
@@ -67,13 +71,13 @@ def test_funnel_counts_how_far_applications_got(staff_client, campus, staff_user
     application_transition(application=a, to="committee_review", actor=staff_user)
     application_transition(application=a, to="approved", actor=staff_user)
 
-    funnel = next(t for t in staff_client.get("/staff/").context["tables"] if t.key == "funnel")
+    funnel = next(t for t in staff_client.get("/staff/dashboard/").context["tables"] if t.key == "funnel")
 
     assert funnel.rows[0][1:] == [2, 1, 1, 1, 50.0]
 
 
 def test_each_table_downloads_as_csv(staff_client, campus):
-    response = staff_client.get("/staff/", {"export": "residents_by_country"})
+    response = staff_client.get("/staff/dashboard/", {"export": "residents_by_country"})
 
     assert response["Content-Type"].startswith("text/csv")
     text = response.content.decode("utf-8-sig")
@@ -86,19 +90,19 @@ def test_sections_follow_the_role(client, django_user_model, campus):
     user.groups.add(Group.objects.get(name=group_name("space_manager")))
     client.force_login(user)
 
-    keys = {t.key for t in client.get("/staff/").context["tables"]}
+    keys = {t.key for t in client.get("/staff/dashboard/").context["tables"]}
 
     assert "occupancy_by_building" in keys
     assert "funnel" not in keys and "referrals" not in keys
-    assert client.get("/staff/", {"export": "funnel"}).status_code == 404
+    assert client.get("/staff/dashboard/", {"export": "funnel"}).status_code == 404
 
 
 def test_dashboard_is_for_staff_only(client):
-    assert client.get("/staff/").status_code == 302
+    assert client.get("/staff/dashboard/").status_code == 302
 
 
 def test_invalid_period_names_the_field(staff_client, campus):
-    response = staff_client.get("/staff/", {"campus": campus.pk, "start": "2026-05-01", "end": "2026-01-01"})
+    response = staff_client.get("/staff/dashboard/", {"campus": campus.pk, "start": "2026-05-01", "end": "2026-01-01"})
 
     assert "end" in response.context["form"].errors
 
@@ -113,11 +117,11 @@ def test_dashboard_runs_a_bounded_number_of_queries(staff_client, campus, django
         ApplicationFactory(campus=campus, company=company, status="submitted")
 
     with django_assert_max_num_queries(40):
-        assert staff_client.get("/staff/").status_code == 200
+        assert staff_client.get("/staff/dashboard/").status_code == 200
 
 
 def test_period_fields_show_their_default_dates_to_the_browser(staff_client, campus):
-    page = staff_client.get("/staff/").content.decode()
+    page = staff_client.get("/staff/dashboard/").content.decode()
 
     assert 'type="date"' in page
     assert f'value="{dt.date.today().isoformat()}"' in page
@@ -135,4 +139,75 @@ def test_median_time_to_decision_counts_decisions_not_withdrawals(staff_client, 
     application_transition(application=decided, to="rejected", actor=staff_user, reason="Out of scope.")
     application_withdraw(application=withdrawn, actor="contact@applicant.example.com")
 
-    assert staff_client.get("/staff/").context["median_days"] == 10.0
+    assert staff_client.get("/staff/dashboard/").context["median_days"] == 10.0
+
+
+def _section(page: str, key: str) -> str:
+    return re.search(rf'<section id="{key}"(.*?)</section>', page, re.DOTALL).group(1)
+
+
+def test_each_chart_names_its_categories_values_unit_scale_and_period(staff_client, campus):
+    page = staff_client.get("/staff/dashboard/").content.decode()
+
+    chart = _section(page, "residents_by_country")
+    today = dt.date.today()
+    assert ">United Kingdom</text>" in chart and ">2 companies</text>" in chart
+    assert ">Hong Kong SAR China</text>" in chart or ">Hong Kong</text>" in chart
+    assert '<line x1="0" x2="60%"' in chart and ">0 companies</text>" in chart  # the scale, zero to the top
+    assert f"on {dateformat.format(today, 'N j, Y')}" in chart  # the period
+    name = re.search(r'<svg role="img" aria-label="([^"]+)"', chart).group(1)
+    assert name.startswith("Residents by country or region, on ") and "United Kingdom: 2 companies" in name
+
+
+def test_headline_figures_of_a_known_campus(staff_client, campus, staff_user, settings):
+    from tenants.services.applications import application_transition
+
+    settings.APPLICATION_MIN_REVIEWS = 0
+    space = SpaceFactory(building__campus=campus, area_m2=300)
+    AllocationFactory(space=space, starts_on=dt.date(2020, 1, 1), ends_on=None, area_m2=75)
+    now = dt.datetime.now(tz=dt.UTC)
+    ApplicationFactory(campus=campus, company__campus=campus, status="submitted", submitted_at=now)
+    decided = ApplicationFactory(
+        campus=campus, company__campus=campus, status="screening", submitted_at=now - dt.timedelta(days=4)
+    )
+    application_transition(application=decided, to="rejected", actor=staff_user, reason="Out of scope.")
+
+    response = staff_client.get("/staff/dashboard/")
+    figures = {figure["label"]: figure for figure in response.context["headlines"]}
+
+    residents = figures["Resident companies"]
+    assert residents["value"] == 4  # three residents and the allocation's company
+    assert residents["detail"] == CampusTarget.objects.get(campus=campus).sentence
+    assert figures["Occupancy today"]["value"] == "25.0 %"
+    assert figures["Applications this quarter"]["value"] == 2
+    assert figures["Median days to decision"]["value"] == 4.0
+    headlines = _section(response.content.decode(), "headlines")
+    assert 'href="#targets"' in headlines and 'href="#occupancy_by_building"' in headlines
+
+
+def test_the_table_of_contents_links_to_every_section(staff_client, campus):
+    page = staff_client.get("/staff/dashboard/").content.decode()
+    toc = re.search(r'<nav class="toc"(.*?)</nav>', page, re.DOTALL).group(1)
+
+    anchors = re.findall(r'href="#([a-z_-]+)"', toc)
+    assert {"targets", "funnel", "occupancy_by_month", "arrears"} <= set(anchors)
+    for anchor in anchors:
+        assert f'<section id="{anchor}"' in page, anchor
+
+
+def test_headlines_follow_the_role(client, django_user_model, campus):
+    user = django_user_model.objects.create_user(username="space", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name("space_manager")))
+    client.force_login(user)
+
+    labels = {figure["label"] for figure in client.get("/staff/dashboard/").context["headlines"]}
+
+    assert "Applications this quarter" not in labels and "Arrears (overdue)" not in labels
+
+
+def test_the_dashboard_prints_without_navigation_and_keeps_charts_whole():
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "staff.css").read_text()
+    rules = css[css.index("@media print") :]
+
+    assert ".staff-header" in rules and "display: none" in rules
+    assert "break-inside: avoid" in rules and "figure.chart" in rules

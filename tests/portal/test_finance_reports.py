@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -60,7 +61,7 @@ def amounts(values: str) -> list[Decimal]:
 
 
 def test_the_rent_roll_of_an_invoiced_month_reads_the_invoices(finance, billed):
-    roll = tables(finance.get("/staff/", period(billed, month="2026-03")))["rent_roll"]
+    roll = tables(finance.get("/staff/dashboard/", period(billed, month="2026-03")))["rent_roll"]
 
     assert roll.rows == [
         ["Helix Therapeutics", "A-101", *amounts("100 100 10000 -10000 2000 2000 120 2120"), "CNY", "ICW-2026-000006"],
@@ -70,7 +71,7 @@ def test_the_rent_roll_of_an_invoiced_month_reads_the_invoices(finance, billed):
 
 
 def test_the_rent_roll_of_a_month_not_yet_invoiced_is_projected_from_the_lease(finance, billed):
-    roll = tables(finance.get("/staff/", period(billed, month="2026-04")))["rent_roll"]
+    roll = tables(finance.get("/staff/dashboard/", period(billed, month="2026-04")))["rent_roll"]
 
     # April is Helix's fourth month: rent is due again.
     assert [row[4:] for row in roll.rows] == [
@@ -80,7 +81,7 @@ def test_the_rent_roll_of_a_month_not_yet_invoiced_is_projected_from_the_lease(f
 
 
 def test_arrears_are_bucketed_by_days_past_due_on_the_report_day(finance, billed):
-    arrears = tables(finance.get("/staff/", period(billed)))["arrears"]
+    arrears = tables(finance.get("/staff/dashboard/", period(billed)))["arrears"]
 
     assert arrears.columns[2:] == [
         "Current (not yet due)",
@@ -102,7 +103,7 @@ def test_arrears_are_bucketed_by_days_past_due_on_the_report_day(finance, billed
 
 
 def test_arrears_on_an_earlier_day_leave_out_later_payments_and_credit_notes(finance, billed):
-    arrears = tables(finance.get("/staff/", period(billed, end="2026-02-24")))["arrears"]
+    arrears = tables(finance.get("/staff/dashboard/", period(billed, end="2026-02-24")))["arrears"]
 
     # On 24 February the credit note and Nordic's payment (25 February) were still to come: its
     # January invoice was 35 days late and its February one 4 days late, in full.
@@ -111,7 +112,7 @@ def test_arrears_on_an_earlier_day_leave_out_later_payments_and_credit_notes(fin
 
 
 def test_revenue_per_m2_is_net_revenue_over_leased_area_months(finance, billed):
-    sections = tables(finance.get("/staff/", period(billed)))
+    sections = tables(finance.get("/staff/dashboard/", period(billed)))
     by_building, by_kind = sections["revenue_by_building"], sections["revenue_by_kind"]
 
     # A: 3 × (10,000 rent - 10,000 waived + 2,000 service) = 6,000 over 100 m² × 3 months = 20.00.
@@ -125,7 +126,7 @@ def test_revenue_per_m2_is_net_revenue_over_leased_area_months(finance, billed):
 
 
 def test_paying_occupancy_leaves_out_rent_free_months(finance, billed):
-    occupancy = tables(finance.get("/staff/", period(billed)))["paying_occupancy"]
+    occupancy = tables(finance.get("/staff/dashboard/", period(billed)))["paying_occupancy"]
 
     # A: 100 of 200 m² leased, rent-free in March; B: 50 of 200 m² leased and paying.
     assert occupancy.rows == [
@@ -133,7 +134,7 @@ def test_paying_occupancy_leaves_out_rent_free_months(finance, billed):
         ["B", n("200.00"), n("50.00"), n("25.0"), n("50.00"), n("25.0")],
     ]
     assert occupancy.totals == [["Total", n("400.00"), n("150.00"), n("37.5"), n("50.00"), n("12.5")]]
-    april = tables(finance.get("/staff/", period(billed, end="2026-04-06")))["paying_occupancy"]
+    april = tables(finance.get("/staff/dashboard/", period(billed, end="2026-04-06")))["paying_occupancy"]
     assert april.totals[0][-2:] == [n("150.00"), n("37.5")]
 
 
@@ -141,7 +142,7 @@ def test_a_partly_subsidised_month_counts_as_paying(finance, campus):
     space = SpaceFactory(building__campus=campus, area_m2=Decimal("80"))
     lease_of(CompanyFactory(campus=campus), space, subsidies=[(1, 12, Decimal("50"))])
 
-    occupancy = tables(finance.get("/staff/", period(campus)))["paying_occupancy"]
+    occupancy = tables(finance.get("/staff/dashboard/", period(campus)))["paying_occupancy"]
 
     assert occupancy.totals[0][1:] == [n("80.00"), n("80.00"), n("100.0"), n("80.00"), n("100.0")]
 
@@ -150,18 +151,20 @@ TOTALS = [15000, -10000, 3000, 8000, 630, 8630]
 
 
 def test_each_section_has_a_labelled_chart_and_a_csv_with_its_totals(finance, billed):
-    response = finance.get("/staff/", period(billed, month="2026-03"))
+    response = finance.get("/staff/dashboard/", period(billed, month="2026-03"))
     page = response.content.decode()
 
-    assert page.count('class="labelled-bars"') == len(FINANCE_KEYS)
+    sections = dict(re.findall(r'<section id="([a-z_]+)"(.*?)</section>', page, re.DOTALL))
+    assert all('class="labelled-bars"' in sections[key] for key in FINANCE_KEYS)
     assert ">Helix Therapeutics</text>" in page and ">2,000.00 CNY</text>" in page
     assert ">31–60 days</text>" in page and ">6,510.00 CNY</text>" in page
     assert ">110.00 CNY/m²/month</text>" in page
-    assert ">Paying occupancy %</text>" in page and ">12.5 %</text>" not in page  # totals are not bars
+    paying = sections["paying_occupancy"]
+    assert ">Paying occupancy %</text>" in paying and ">12.5 %</text>" not in paying  # totals are not bars
     assert ">25.0 %</text>" in page
     assert 'type="month"' in page and 'value="2026-03"' in page
 
-    download = finance.get("/staff/", period(billed, month="2026-03", export="rent_roll"))
+    download = finance.get("/staff/dashboard/", period(billed, month="2026-03", export="rent_roll"))
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Company", "Spaces", "Area m²"]
     assert rows[1][0] == "Helix Therapeutics" and rows[1][-1] == "ICW-2026-000006"
@@ -169,7 +172,7 @@ def test_each_section_has_a_labelled_chart_and_a_csv_with_its_totals(finance, bi
 
 
 def test_a_bad_month_is_named_and_kept(finance, billed):
-    response = finance.get("/staff/", period(billed, month="March"))
+    response = finance.get("/staff/dashboard/", period(billed, month="March"))
 
     assert "month" in response.context["form"].errors
     assert 'value="March"' in response.content.decode()
@@ -268,7 +271,7 @@ def test_every_finance_download_is_kept_by_no_cache(finance, billed):
     downloads = [
         export(finance, billed, dataset, fmt) for dataset in ("invoices", "payments") for fmt in ("csv", "xlsx")
     ]
-    downloads.append(finance.get("/staff/", period(billed, export="arrears")))
+    downloads.append(finance.get("/staff/dashboard/", period(billed, export="arrears")))
 
     for response in downloads:
         assert response.status_code == 200
@@ -287,22 +290,22 @@ def test_a_bad_period_is_refused_naming_the_field(finance, billed):
 
 
 def test_finance_sees_the_sections_and_front_desk_does_not(finance, billed):
-    assert tables(finance.get("/staff/", period(billed))).keys() >= FINANCE_KEYS
+    assert tables(finance.get("/staff/dashboard/", period(billed))).keys() >= FINANCE_KEYS
     assert export(finance, billed, "invoices", "csv").status_code == 200
 
     desk = Client()
     desk.force_login(staff_in_role("front_desk"))
-    page = desk.get("/staff/", period(billed))
+    page = desk.get("/staff/dashboard/", period(billed))
     assert not FINANCE_KEYS & tables(page).keys()
     assert "Accounting exports" not in page.content.decode() and 'type="month"' not in page.content.decode()
-    assert desk.get("/staff/", period(billed, export="arrears")).status_code == 404
+    assert desk.get("/staff/dashboard/", period(billed, export="arrears")).status_code == 404
     assert export(desk, billed, "invoices", "csv").status_code == 403
     assert export(desk, billed, "payments", "xlsx").status_code == 403
 
 
 def test_residents_and_strangers_are_sent_to_sign_in(billed, resident_finance, client):
     for who in (resident_finance.client, client):
-        for url in ("/staff/", "/staff/finance/invoices.csv", "/staff/finance/payments.xlsx"):
+        for url in ("/staff/dashboard/", "/staff/finance/invoices.csv", "/staff/finance/payments.xlsx"):
             response = who.get(url, period(billed))
             assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
@@ -330,10 +333,10 @@ def test_the_finance_sections_run_a_fixed_number_of_queries(finance, campus, dja
 
     # The finance sections take 14 of these, whatever the number of leases.
     with django_assert_max_num_queries(35):
-        response = finance.get("/staff/", period(campus, month="2026-02"))
+        response = finance.get("/staff/dashboard/", period(campus, month="2026-02"))
     assert len(tables(response)["rent_roll"].rows) == leases
     with django_assert_max_num_queries(35):
-        finance.get("/staff/", period(campus, month="2026-05"))  # projected
+        finance.get("/staff/dashboard/", period(campus, month="2026-05"))  # projected
 
 
 def test_a_formula_in_a_company_name_is_neutralised_in_every_download(finance, billed):
@@ -342,7 +345,7 @@ def test_a_formula_in_a_company_name_is_neutralised_in_every_download(finance, b
     lease_of(hostile, SpaceFactory(building__campus=billed, area_m2=Decimal("10")))
     invoices_issue(today=D(2026, 3, 5))
 
-    roll = finance.get("/staff/", period(billed, month="2026-03", export="rent_roll"))
+    roll = finance.get("/staff/dashboard/", period(billed, month="2026-03", export="rent_roll"))
     cells = [row[0] for row in csv.reader(io.StringIO(roll.content.decode("utf-8-sig")))]
     assert "'" + name in cells and name not in cells
     exported = [row[2] for row in streamed(export(finance, billed, "invoices", "csv"))]

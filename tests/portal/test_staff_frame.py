@@ -87,7 +87,8 @@ def as_role(client, django_user_model):
 def _staff_pages(prefix: str) -> dict[str, str]:
     application = ApplicationFactory()
     return {
-        "dashboard": f"{prefix}/staff/",
+        "today": f"{prefix}/staff/",
+        "dashboard": f"{prefix}/staff/dashboard/",
         "onboarding": f"{prefix}/staff/onboarding/",
         "reviews": f"{prefix}/staff/reviews/{application.pk}/",
         "two_factor": f"{prefix}/staff/two-factor/",
@@ -99,7 +100,8 @@ def test_staff_pages_show_the_staff_navigation_and_not_the_public_one(as_role, p
     client = as_role("campus_manager")
     pages = _staff_pages(prefix)
     expected_current = {
-        "dashboard": {f"{prefix}/staff/": "page"},
+        "today": {f"{prefix}/staff/": "page"},
+        "dashboard": {f"{prefix}/staff/dashboard/": "page"},
         "onboarding": {f"{prefix}/staff/onboarding/": "page"},
         "reviews": {f"{prefix}/admin/advisory/review/": "true"},
         "two_factor": {f"{prefix}/staff/two-factor/": "page"},
@@ -112,6 +114,7 @@ def test_staff_pages_show_the_staff_navigation_and_not_the_public_one(as_role, p
         assert len(header.navs) == 1, (path, header.navs)  # the staff navigation, no public one
         assert {
             f"{prefix}/staff/",
+            f"{prefix}/staff/dashboard/",
             f"{prefix}/staff/onboarding/",
             f"{prefix}/admin/advisory/review/",
             f"{prefix}/admin/",
@@ -133,7 +136,7 @@ def test_the_staff_navigation_shows_only_what_the_role_may_open(as_role):
 
     assert "/staff/onboarding/" not in space_manager.hrefs()
     assert "/admin/advisory/review/" not in space_manager.hrefs()
-    assert {"/staff/", "/admin/"} <= space_manager.hrefs()
+    assert {"/staff/", "/staff/dashboard/", "/admin/"} <= space_manager.hrefs()
     # The links it leaves out are pages this role is refused.
     assert client.get("/staff/onboarding/").status_code == 403
 

@@ -278,6 +278,7 @@ def test_the_same_session_reaches_staff_content_once_the_code_is_entered(objects
         "/admin/tenants/application/",
         "/admin/tenants/application/export/",
         "/staff/",
+        "/staff/dashboard/",
         "/staff/onboarding/",
         f"/staff/reviews/{document.application_id}/",
         "/api/v1/referrals/",

@@ -229,7 +229,7 @@ def test_the_dashboard_shows_volume_and_median_times_against_targets(
     raised(resident_member, category="ehs")
 
     time_machine.move_to(at(MONDAY, 9, days=1))
-    page = desk.client.get("/staff/")
+    page = desk.client.get("/staff/dashboard/")
     client.force_login(space_manager)
 
     table = next(table for table in page.context["tables"] if table.key == "service_requests")
@@ -237,8 +237,8 @@ def test_the_dashboard_shows_volume_and_median_times_against_targets(
     assert rows["IT"] == [2.0, 2, 6.5, 12, 100.0, 2]
     assert rows["EHS / biosafety"] == ["—", 1, "—", 9, "—", 1]
     assert rows["Facilities"][-1] == 0
-    assert "service_requests" not in {t.key for t in client.get("/staff/").context["tables"]}
-    export = desk.client.get("/staff/?export=service_requests")
+    assert "service_requests" not in {t.key for t in client.get("/staff/dashboard/").context["tables"]}
+    export = desk.client.get("/staff/dashboard/?export=service_requests")
     assert export.status_code == 200 and "Median to first response" in export.content.decode("utf-8-sig")
 
 

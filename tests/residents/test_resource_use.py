@@ -98,8 +98,8 @@ def test_the_empty_campus_and_the_chinese_page(facility, campus):
 
 
 def test_the_dashboard_links_to_it_for_staff_who_see_bookings(facility, campus):
-    assert "/staff/bookings/use/" in facility.get("/staff/").content.decode()
-    assert "/staff/bookings/use/" not in signed_in("space_manager").get("/staff/").content.decode()
+    assert "/staff/bookings/use/" in facility.get("/staff/dashboard/").content.decode()
+    assert "/staff/bookings/use/" not in signed_in("space_manager").get("/staff/dashboard/").content.decode()
 
 
 @pytest.mark.parametrize("role", ["space_manager", "partnerships_manager", "screening_officer"])

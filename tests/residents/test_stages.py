@@ -546,7 +546,7 @@ def test_the_dashboard_counts_residents_pending_reviews_and_median_days_per_stag
         ["Demonstration", 1, 0, None],
         ["Commercial launch", 0, 0, None],
     ]
-    page = staff_client(staff_user).get("/staff/", {"export": "stage_pipeline"})
+    page = staff_client(staff_user).get("/staff/dashboard/", {"export": "stage_pipeline"})
     assert page.status_code == 200
     assert "Incubation,2,1,60.0" in page.content.decode()
     assert "Commercial launch,0,0," in page.content.decode()

@@ -71,7 +71,7 @@ def test_the_company_answers_on_its_status_page_and_staff_see_it_with_its_space(
     table = next(
         t
         for t in staff_client.get(
-            "/staff/", {"campus": resident_application.campus.pk, "start": "2020-01-01", "end": "2030-01-01"}
+            "/staff/dashboard/", {"campus": resident_application.campus.pk, "start": "2020-01-01", "end": "2030-01-01"}
         ).context["tables"]
         if t.key == "outcomes"
     )
