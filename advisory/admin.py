@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import ServiceSaveMixin
+from common.admin import OverdueFilter, ServiceSaveMixin
 from common.errors import DomainError
 from common.signin import reset_link_options
 from tenants.choices import ApplicationStatus
@@ -89,6 +89,7 @@ class ReviewAdmin(ServiceSaveMixin, ExportMixin, SimpleHistoryAdmin):
         "has_conflict",
         "recommendation",
         ("submitted_at", admin.EmptyFieldListFilter),
+        OverdueFilter,
         ("member", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["application__company__name", "member__name"]

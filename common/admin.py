@@ -7,6 +7,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class OverdueFilter(admin.SimpleListFilter):
+    """ "Overdue" on a list whose queryset says what overdue means (``QuerySet.overdue()``)."""
+
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue"))]
+
+    def queryset(self, request, queryset):
+        return queryset.overdue() if self.value() == "yes" else queryset
+
+
 class ReadOnlyInline(admin.TabularInline):
     """Rows shown with their parent and never added, edited or deleted there: each of ``fields`` is read-only.
 

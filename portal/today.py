@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from advisory.models import REVIEW_DAYS, Review, review_overdue_since
+from advisory.models import REVIEW_DAYS, Review
 from residents.choices import BookingStatus, LeaseState, ReportState
 from residents.models import Booking, Lease, MilestoneReport, ServiceRequest
 from residents.services.ledger import overdue_invoices
@@ -53,13 +53,6 @@ def _admin(changelist: str, **query) -> Callable[[dt.datetime], str]:
     return lambda now: f"{reverse(f'admin:{changelist}_changelist')}?{urlencode(query)}"
 
 
-def _reviews_link(now: dt.datetime) -> str:
-    # The admin cannot say "no conflict declared" (null or false) in one parameter, so this list
-    # also shows members who stepped aside for a conflict (marked in its conflict column).
-    query = {"submitted_at__isempty": "1", "assigned_at__lt": review_overdue_since(now).isoformat()}
-    return f"{reverse('admin:advisory_review_changelist')}?{urlencode(query)}"
-
-
 RULES = [
     Rule(
         "applications_to_screen",
@@ -87,7 +80,7 @@ RULES = [
         ngettext_lazy("%(count)s review overdue", "%(count)s reviews overdue", "count"),
         _("Assigned to an advisory member %(days)s days ago or more, not submitted yet."),
         lambda now: Review.objects.overdue(now),
-        _reviews_link,
+        _admin("advisory_review", overdue="yes"),
     ),
     Rule(
         "onboarding_overdue",

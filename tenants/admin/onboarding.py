@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from common.admin import ReadOnlyInline, ServiceSaveMixin
+from common.admin import OverdueFilter, ReadOnlyInline, ServiceSaveMixin
 from common.uploads import check_upload
 
 from ..exceptions import InvalidTransition
@@ -54,17 +54,6 @@ class OnboardingPlanAdmin(admin.ModelAdmin):
     @admin.display(description=_("overdue tasks"), ordering="overdue")
     def overdue_tasks(self, obj) -> int:
         return obj.overdue
-
-
-class OverdueFilter(admin.SimpleListFilter):
-    title = _("overdue")
-    parameter_name = "overdue"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Overdue"))]
-
-    def queryset(self, request, queryset):
-        return queryset.overdue() if self.value() == "yes" else queryset
 
 
 class WaiveForm(forms.Form):
