@@ -42,7 +42,7 @@ def test_seed_loads_the_campus_from_its_facts():
 
     campus = Campus.objects.get()
     assert campus.name == facts["campus"]["name"]
-    assert campus.name_zh == facts["campus"]["name_zh"]
+    assert campus.name_zh_hans == facts["campus"]["name_zh"]
     assert campus.rd_area_m2 == facts["campus"]["rd_area_m2"]
     assert str(campus.opened_on) == facts["campus"]["opened_on"]
     assert [stage.code for stage in campus.platform_stages.all()] == facts["campus"]["platform_stages"]
