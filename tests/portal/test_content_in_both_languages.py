@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from residents.models import StageMilestone
 from tests.campus.factories import CampusFactory
 from tests.partners.factories import PartnerFactory
 from tests.tenants.factories import CompanyFactory
@@ -136,3 +137,45 @@ def test_the_api_keeps_its_keys_whatever_language_the_request_asks_for(api_a, wu
             "Wuxi",
         )
         assert (me["partner"]["name"], me["partner"]["name_zh"]) == ("Skolkovo Innovation Center", "")
+
+
+def test_staff_edit_each_translated_text_in_both_languages_in_the_admin(staff_client, wuxi):
+    company = CompanyFactory(campus=wuxi, description_en="Clinical trials", description_zh_hans="临床试验")
+    partner = PartnerFactory(name_en="UK BioIndustry Association", name_zh_hans="英国生物产业协会")
+    milestone = StageMilestone.objects.create(
+        campus=wuxi, stage="incubation", title_en="Trial approved", title_zh_hans="试验获批"
+    )
+    pages = {
+        f"/admin/campus/campus/{wuxi.pk}/change/": ["mission_en", "mission_zh_hans", "co_builders_zh_hans"],
+        f"/admin/tenants/intakebatch/{wuxi.intake_batches.get().pk}/change/": ["name_en", "name_zh_hans"],
+        f"/admin/tenants/company/{company.pk}/change/": ["description_en", "description_zh_hans"],
+        f"/admin/partners/partner/{partner.pk}/change/": ["name_en", "name_zh_hans"],
+        f"/admin/residents/stagemilestone/{milestone.pk}/change/": ["title_en", "title_zh_hans"],
+        "/admin/residents/stagemilestone/add/": ["title_en", "description_zh_hans"],
+    }
+    for path, fields in pages.items():
+        response = staff_client.get(path)
+        assert response.status_code == 200, path
+        form_fields = response.context["adminform"].form.fields
+        assert set(fields) <= set(form_fields), path
+    assert "临床试验" in staff_client.get(f"/admin/tenants/company/{company.pk}/change/").content.decode()
+    assert staff_client.get("/admin/partners/partner/", {"q": "生物产业"}).context["cl"].result_count == 1
+
+
+def test_the_chinese_milestone_title_is_optional_and_the_english_one_is_required_in_the_admin(staff_client, wuxi):
+    data = {
+        "campus": wuxi.pk,
+        "stage": "incubation",
+        "position": 0,
+        "required": "on",
+        "title_en": "",
+        "title_zh_hans": "",
+    }
+
+    refused = staff_client.post("/admin/residents/stagemilestone/add/", data)
+    accepted = staff_client.post("/admin/residents/stagemilestone/add/", {**data, "title_en": "Trial approved"})
+
+    assert refused.status_code == 200 and "title_en" in refused.context["adminform"].form.errors
+    assert accepted.status_code == 302
+    milestone = StageMilestone.objects.get()
+    assert (milestone.title_en, milestone.title_zh_hans or "") == ("Trial approved", "")
