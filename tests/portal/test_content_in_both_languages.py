@@ -152,6 +152,9 @@ def test_staff_edit_each_translated_text_in_both_languages_in_the_admin(staff_cl
         f"/admin/partners/partner/{partner.pk}/change/": ["name_en", "name_zh_hans"],
         f"/admin/residents/stagemilestone/{milestone.pk}/change/": ["title_en", "title_zh_hans"],
         "/admin/residents/stagemilestone/add/": ["title_en", "description_zh_hans"],
+        "/admin/campus/campus/add/": ["name_en", "name_zh_hans", "city_en", "city_zh_hans"],
+        "/admin/partners/partner/add/": ["name_en", "name_zh_hans"],
+        "/admin/tenants/intakebatch/add/": ["name_en", "signed_at_zh_hans"],
     }
     for path, fields in pages.items():
         response = staff_client.get(path)
