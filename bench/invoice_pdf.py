@@ -46,7 +46,7 @@ def documents() -> dict[str, object]:
     campus = Campus.objects.create(
         slug="icw",
         name="I·Campus Wuxi",
-        name_zh="无锡生命科学创新园",
+        name_zh_hans="无锡生命科学创新园",
         city="Wuxi",
         district="Xinwu District",
         province="Jiangsu",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import PresentChoicesFilter, ReadOnlyInline
@@ -148,15 +149,23 @@ class BuildingInline(admin.TabularInline):
 
 
 @admin.register(Campus)
-class CampusAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "name_zh", "city", "country", "rd_area_m2", "opened_on", "building_count"]
+class CampusAdmin(TranslationAdmin, SimpleHistoryAdmin):
+    list_display = ["name_en", "name_zh_hans", "city", "country", "rd_area_m2", "opened_on", "building_count"]
     list_filter = [("country", PresentChoicesFilter)]
-    search_fields = ["name", "name_zh", "short_name", "city", "district"]
+    search_fields = [
+        "name_en",
+        "name_zh_hans",
+        "short_name",
+        "city_en",
+        "city_zh_hans",
+        "district_en",
+        "district_zh_hans",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     formfield_overrides = CHECKBOXES
     inlines = [CampusTargetInline, BuildingInline]
     fieldsets = [
-        (None, {"fields": ["name", "short_name", "name_zh", "slug"]}),
+        (None, {"fields": ["name", "short_name", "slug"]}),
         (_("Location"), {"fields": ["city", "district", "province", "country", "time_zone"]}),
         (_("Staff"), {"fields": ["staff_emails"]}),
         (_("Residents' sign-in"), {"fields": ["residents_two_factor_required"]}),

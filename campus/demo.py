@@ -26,6 +26,21 @@ def upsert(model: type[models.Model], *, defaults: dict, **lookup) -> models.Mod
     return obj
 
 
+def chinese_texts_load(obj: models.Model, texts: dict) -> None:
+    """Write Simplified Chinese ``texts`` (field name → text, or list of lines) into the object's
+    _zh_hans columns (django-modeltranslation), only where they differ."""
+    values = {
+        f"{name}_zh_hans": "\n".join(text) if isinstance(text, list) else text
+        for name, text in texts.items()
+        if not name.startswith("_")
+    }
+    changed = [name for name, text in values.items() if getattr(obj, name) != text]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.save(update_fields=changed)
+
+
 def _slug_for(facts: dict) -> str:
     return slugify(facts.get("short_name", "").replace("·", "-")) or slugify(facts["name"])
 
@@ -37,17 +52,17 @@ def campus_load_facts(*, facts: dict, business_areas: list[str]) -> Campus:
         Campus,
         slug=_slug_for(facts),
         defaults={
-            "name": facts["name"],
+            "name_en": facts["name"],
             "short_name": facts.get("short_name", ""),
-            "name_zh": facts.get("name_zh", ""),
-            "city": facts["city"],
-            "district": facts.get("district", ""),
-            "province": facts.get("province", ""),
+            "name_zh_hans": facts.get("name_zh") or None,
+            "city_en": facts["city"],
+            "district_en": facts.get("district", ""),
+            "province_en": facts.get("province", ""),
             "country": facts["country"],
             "rd_area_m2": facts["rd_area_m2"],
             "opened_on": dt.date.fromisoformat(facts["opened_on"]) if facts.get("opened_on") else None,
-            "mission": facts.get("mission", ""),
-            "co_builders": "\n".join(facts.get("co_builders", [])),
+            "mission_en": facts.get("mission", ""),
+            "co_builders_en": "\n".join(facts.get("co_builders", [])),
         },
     )
     campus.platform_stages.set(PlatformStage.objects.filter(code__in=facts.get("platform_stages", [])))

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import PresentChoicesFilter, ReadOnlyInline, ServiceSaveMixin
@@ -39,11 +40,11 @@ class TokenInline(ReadOnlyInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(SimpleHistoryAdmin):
+class PartnerAdmin(TranslationAdmin, SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "kind", "country", "relationship", "since", "status"]
     list_filter = ["kind", "relationship", "status", ("country", PresentChoicesFilter)]
-    search_fields = ["name", "name_zh", "slug"]
+    search_fields = ["name_en", "name_zh_hans", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["campuses"]
     inlines = [AgreementInline, TokenInline]

@@ -26,7 +26,7 @@ def partners_load(*, campus: Campus, partners: list[dict]) -> list[Partner]:
             Partner,
             slug=_slug(facts["name"]),
             defaults={
-                "name": facts["name"],
+                "name_en": facts["name"],
                 "country": facts["country"],
                 "kind": facts["kind"],
                 "relationship": facts["relationship"],

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from campus.models import Campus
 from common.history import history_user
 from common.storage import private_storage
+from common.translation import translation_history_base
 from tenants.choices import ApplicationStatus
 from tenants.models import Application, Company
 
@@ -24,7 +25,6 @@ from .choices import Attribution, DeliveryState, EventType, PartnerKind, Partner
 class Partner(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    name_zh = models.CharField(_("Chinese name"), max_length=200, blank=True)
     country = CountryField(_("country or region"))
     kind = models.CharField(_("kind"), max_length=30, choices=PartnerKind.choices)
     relationship = models.CharField(_("relationship"), max_length=30, choices=Relationship.choices)
@@ -35,7 +35,10 @@ class Partner(models.Model):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    history = HistoricalRecords(get_user=history_user)
+    history = HistoricalRecords(
+        get_user=history_user,
+        bases=[translation_history_base(__name__, name=models.CharField(_("name"), max_length=200, blank=True))],
+    )
 
     class Meta:
         ordering = ["name"]

@@ -43,7 +43,7 @@ def referral_create(
         website=website,
         contact_name=contact_name,
         contact_email=contact_email,
-        referred_by=partner.name,
+        referred_by=partner.name_en or partner.name,  # a record, in one language whatever the request's
     )
     referral, _created = Referral.objects.get_or_create(
         partner=partner,

@@ -20,7 +20,8 @@ from .services import referral_attribution_answer
 
 
 def partner_list(request):
-    partners = Partner.objects.filter(status=PartnerStatus.ACTIVE).order_by("name")
+    # By the English name in both languages: ordering by the Chinese one would put those without one apart.
+    partners = Partner.objects.filter(status=PartnerStatus.ACTIVE).order_by("name_en", "pk")
     return render(request, "partners/list.html", {"partners": partners})
 
 

@@ -127,7 +127,7 @@ def generate(*, seed: int = 1, scale: float = 1.0, anchor: dt.date | None = None
             Campus(
                 slug=f"{SLUG_PREFIX}campus-{i:02d}",
                 name=f"Innovation Campus {i:02d}",
-                name_zh=f"创新园区 {i:02d}",
+                name_zh_hans=f"创新园区 {i:02d}",
                 city=rnd.choice(["Wuxi", "Suzhou", "Shanghai", "Hangzhou", "Nanjing"]),
                 country="CN",
                 rd_area_m2=300000,

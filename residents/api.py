@@ -27,6 +27,7 @@ from rest_framework.routers import SimpleRouter
 from campus.choices import PlatformStages
 from campus.models import Allocation
 from common.staff import is_staff_session
+from common.translation import TextIn
 from partners.api.auth import PartnerPrincipal
 from partners.api.views import INVALID, NOT_FOUND, ScopedViewSet
 
@@ -197,8 +198,8 @@ class MilestoneReportSerializer(serializers.ModelSerializer):
     company_name = serializers.CharField(source="company.name", read_only=True)
     campus = serializers.SlugRelatedField(source="milestone.campus", slug_field="slug", read_only=True)
     stage = serializers.CharField(source="milestone.stage", read_only=True)
-    milestone = serializers.CharField(source="milestone.title_en", read_only=True)
-    milestone_zh = serializers.CharField(source="milestone.title_zh", read_only=True)
+    milestone = TextIn("milestone.title_en")
+    milestone_zh = TextIn("milestone.title_zh_hans")
     required = serializers.BooleanField(source="milestone.required", read_only=True)
     reviewer = serializers.CharField(source="reviewer.name", read_only=True, default=None)
 

@@ -98,7 +98,7 @@ class _InvoicePDF(FPDF):
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(auto=True, margin=MARGIN + 5)
         self.set_title(invoice.display_number)
-        self.set_author(printable(invoice.campus.name))
+        self.set_author(printable(_english(invoice.campus, "name")))
         self.set_creator("I·Campus Portal")
         # The issue date, not the moment of rendering: the same invoice renders to the same bytes.
         self.set_creation_date(dt.datetime.combine(invoice.issued_on, dt.time(), tzinfo=dt.UTC))
@@ -107,10 +107,10 @@ class _InvoicePDF(FPDF):
         campus = self.invoice.campus
         top = self.get_y()
         self.set_font(FAMILY, "B", 11)
-        self.multi_cell(95, 5.5, printable(campus.name), align="L", new_x="LMARGIN", new_y="NEXT")
-        if campus.name_zh:
+        self.multi_cell(95, 5.5, printable(_english(campus, "name")), align="L", new_x="LMARGIN", new_y="NEXT")
+        if campus.name_zh_hans:
             self.set_font(FAMILY, "", 10)
-            self.multi_cell(95, 5.5, printable(campus.name_zh), align="L", new_x="LMARGIN", new_y="NEXT")
+            self.multi_cell(95, 5.5, printable(campus.name_zh_hans), align="L", new_x="LMARGIN", new_y="NEXT")
         left_bottom = self.get_y()
         english, chinese = LABELS["credit_note" if self.invoice.is_credit_note else "invoice"]
         self.set_xy(MARGIN + 95, top)
@@ -137,7 +137,7 @@ class _InvoicePDF(FPDF):
 def _parties(pdf: _InvoicePDF, invoice) -> None:
     """The campus that issues the invoice and the company it bills, side by side."""
     campus, company = invoice.campus, invoice.company
-    issuer = [campus.name, campus.name_zh, _campus_address(campus)]
+    issuer = [_english(campus, "name"), campus.name_zh_hans, _campus_address(campus)]
     customer = [company.name, company.name_zh, _country(company.country)]
     top, width = pdf.get_y(), (pdf.epw - 10) / 2
     bottoms = []
@@ -152,8 +152,15 @@ def _parties(pdf: _InvoicePDF, invoice) -> None:
     pdf.set_xy(MARGIN, max(bottoms) + 4)
 
 
+def _english(campus, field: str) -> str:
+    """The English text of a translated field of the campus, or its Chinese one without it: an
+    invoice reads the same whatever the language of the page it was asked from."""
+    return getattr(campus, f"{field}_en") or getattr(campus, f"{field}_zh_hans") or ""
+
+
 def _campus_address(campus) -> str:
-    return ", ".join(part for part in (campus.district, campus.city, campus.province, _country(campus.country)) if part)
+    parts = [_english(campus, field) for field in ("district", "city", "province")]
+    return ", ".join(part for part in (*parts, _country(campus.country)) if part)
 
 
 def _country(country) -> str:
@@ -334,7 +341,8 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
 def _needs_fallback(invoice, lines: list) -> bool:
     """Whether a name, an address, a description or the reason has a letter only the fallback has."""
     campus, company = invoice.campus, invoice.company
-    texts = [campus.name, campus.name_zh, _campus_address(campus), company.name, company.name_zh, invoice.reason]
+    texts = [_english(campus, "name"), campus.name_zh_hans or "", _campus_address(campus)]
+    texts += [company.name, company.name_zh, invoice.reason]
     texts.append(_country(company.country))
     texts += [line.description for line in lines]
     main = font_characters(families=(FAMILY,))

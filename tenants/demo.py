@@ -40,10 +40,10 @@ def first_batch_load(*, campus: Campus, batch_facts: dict, companies: list[dict]
     batch = upsert(
         IntakeBatch,
         campus=campus,
-        name=batch_facts["name"],
+        name_en=batch_facts["name"],
         defaults={
             "signed_on": signed_on,
-            "signed_at": batch_facts.get("signed_at", ""),
+            "signed_at_en": batch_facts.get("signed_at", ""),
             "announced_size": batch_facts.get("company_count"),
         },
     )
@@ -54,7 +54,7 @@ def first_batch_load(*, campus: Campus, batch_facts: dict, companies: list[dict]
             name=facts["name"],
             defaults={
                 "country": facts["country"],
-                "description": facts.get("description", ""),
+                "description_en": facts.get("description", ""),
                 "status": CompanyStatus.RESIDENT,
                 "resident_since": signed_on,
                 "intake_batch": batch,

@@ -38,5 +38,5 @@ class ResidentFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(
-            Q(name__icontains=value) | Q(description__icontains=value) | Q(description_zh__icontains=value)
+            Q(name__icontains=value) | Q(description_en__icontains=value) | Q(description_zh_hans__icontains=value)
         )

@@ -14,6 +14,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from common.history import history_user
+from common.translation import translation_history_base
 
 from ..choices import (
     TargetComparison,
@@ -35,7 +36,6 @@ class Campus(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
-    name_zh = models.CharField(_("Chinese name"), max_length=200, blank=True)
     city = models.CharField(_("city"), max_length=100)
     district = models.CharField(_("district"), max_length=200, blank=True)
     province = models.CharField(_("province or state"), max_length=100, blank=True)
@@ -89,7 +89,20 @@ class Campus(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(get_user=history_user)
+    history = HistoricalRecords(
+        get_user=history_user,
+        bases=[
+            translation_history_base(
+                __name__,
+                name=models.CharField(_("name"), max_length=200, blank=True),
+                city=models.CharField(_("city"), max_length=100, blank=True),
+                district=models.CharField(_("district"), max_length=200, blank=True),
+                province=models.CharField(_("province or state"), max_length=100, blank=True),
+                mission=models.TextField(_("mission"), blank=True),
+                co_builders=models.TextField(_("co-builders"), blank=True),
+            )
+        ],
+    )
 
     class Meta:
         ordering = ["name"]
@@ -103,11 +116,19 @@ class Campus(models.Model):
         return reverse("campus_detail", kwargs={"slug": self.slug})
 
     @property
-    def display_name(self) -> str:
-        """The name in the language of the request, falling back to English."""
-        if chinese_requested() and self.name_zh:
-            return self.name_zh
-        return self.name
+    def location(self) -> str:
+        """Where the campus is, in the page's language: "Wuxi, <district>, Jiangsu, China" in English,
+        from the country down in Chinese ("中国 江苏省 无锡市 <district>")."""
+        country = str(self.country.name)
+        if chinese_requested():
+            return " ".join(part for part in (country, self.province, self.city, self.district) if part)
+        return ", ".join(part for part in (self.city, self.district, self.province, country) if part)
+
+    @property
+    def other_name(self) -> str:
+        """The name in the language the page is not in, shown under the name ("" when it has none)."""
+        other = self.name_en if chinese_requested() else self.name_zh_hans
+        return "" if not other or other == self.name else other
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:

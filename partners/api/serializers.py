@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campus.models import Campus, Space
+from common.translation import TextIn
 from tenants.models import Company
 from tenants.selectors import absolute_logo_url
 
@@ -14,6 +15,9 @@ from ..models import EVENT_TYPES, PARTNER_STATUSES, Partner, Referral, WebhookAt
 
 
 class PartnerSerializer(CountryFieldMixin, serializers.ModelSerializer):
+    name = TextIn("name_en", max_length=200)
+    name_zh = TextIn("name_zh_hans", max_length=200)
+
     class Meta:
         model = Partner
         fields = ["slug", "name", "name_zh", "country", "kind", "relationship", "since", "status"]
@@ -29,6 +33,11 @@ class MeSerializer(serializers.Serializer):
 class CampusSerializer(CountryFieldMixin, serializers.ModelSerializer):
     platform_stages = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
     business_areas = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    name = TextIn("name_en", max_length=200)
+    name_zh = TextIn("name_zh_hans", max_length=200)
+    city = TextIn("city_en", max_length=100)
+    district = TextIn("district_en", max_length=200)
+    province = TextIn("province_en", max_length=100)
 
     class Meta:
         model = Campus
@@ -80,6 +89,8 @@ class CompanySerializer(CountryFieldMixin, serializers.ModelSerializer):
     business_areas = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
     focus_areas = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
     logo = serializers.SerializerMethodField()
+    description = TextIn("description_en", max_length=2000)
+    description_zh = TextIn("description_zh_hans", max_length=2000)
 
     class Meta:
         model = Company

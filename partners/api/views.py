@@ -206,7 +206,7 @@ class CompanyFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(
-            Q(name__icontains=value) | Q(description__icontains=value) | Q(description_zh__icontains=value)
+            Q(name__icontains=value) | Q(description_en__icontains=value) | Q(description_zh_hans__icontains=value)
         )
 
     # Subqueries rather than joins: a company with two matching areas is still one row, without DISTINCT.

@@ -69,6 +69,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin: it registers the translated fields its forms show
     "portal.admin_site.PortalAdminConfig",  # the admin, with the second factor part of being staff
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -261,6 +262,12 @@ TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 COUNTRIES_FIRST = ["CN", "HK"]
+# Content in both languages (django-modeltranslation): each translated field has an _en and a
+# _zh_hans column; a page shows its own language and falls back to the other one.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en",), "en": ("zh-hans",)}
+# Number and date formats per language; portal/formats/ changes only what Django's own lack.
+FORMAT_MODULE_PATH = ["portal.formats"]
 # Money (django-money): leases and invoices are in yuan unless a lease says otherwise.
 CURRENCIES = ("CNY", "USD", "EUR", "HKD")
 DEFAULT_CURRENCY = "CNY"

@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from common.errors import DomainError
 
@@ -15,16 +16,15 @@ from ..services.stages import milestone_accept
 
 
 @admin.register(StageMilestone)
-class StageMilestoneAdmin(admin.ModelAdmin):
-    list_display = ["title_en", "title_zh", "campus", "stage", "required", "position"]
+class StageMilestoneAdmin(TranslationAdmin):
+    list_display = ["title_en", "title_zh_hans", "campus", "stage", "required", "position"]
     list_filter = ["campus", "stage", "required"]
-    search_fields = ["title_en", "title_zh", "description_en", "description_zh"]
+    search_fields = ["title_en", "title_zh_hans", "description_en", "description_zh_hans"]
     list_select_related = ["campus"]
     ordering = ["campus", "stage", "position", "pk"]
     fieldsets = [
         (None, {"fields": ["campus", "stage", "position", "required"]}),
-        (_("English"), {"fields": ["title_en", "description_en"]}),
-        (_("Simplified Chinese"), {"fields": ["title_zh", "description_zh"]}),
+        (_("Title and description"), {"fields": ["title", "description"]}),
     ]
 
 
@@ -45,7 +45,7 @@ class RecordAdmin(admin.ModelAdmin):
 class MilestoneReportAdmin(RecordAdmin):
     list_display = ["milestone", "company", "state", "reviewer", "reported_at", "decided_at", "review_page"]
     list_filter = ["state", "company__campus", "milestone__stage", ("reviewer", admin.EmptyFieldListFilter)]
-    search_fields = ["company__name", "milestone__title_en", "milestone__title_zh", "note"]
+    search_fields = ["company__name", "milestone__title_en", "milestone__title_zh_hans", "note"]
     list_select_related = ["milestone", "company", "reviewer"]
     date_hierarchy = "reported_at"
     actions = ["accept"]

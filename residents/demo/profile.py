@@ -24,18 +24,21 @@ def facts_file() -> Path:
 
 
 def seed(campus: Campus, companies: Iterable[Company]) -> None:
-    """Give each listed company of ``campus`` its reported description where its entry has none."""
+    """Give each listed company of ``campus`` its reported description where its entry has none.
+
+    The Chinese descriptions come with the campus's other Chinese texts (``campus.demo``).
+    """
     reported = {
         entry["name"]: entry.get("description", "")
         for entry in json.loads(facts_file().read_text(encoding="utf-8")).get("companies", [])
     }
     for company in companies:
-        if company.campus_id != campus.pk or company.description or not reported.get(company.name):
+        if company.campus_id != campus.pk or company.description_en or not reported.get(company.name):
             continue
         profile_update(
             company=company,
-            description=reported[company.name],
-            description_zh=company.description_zh,
+            description_en=reported[company.name],
+            description_zh_hans=company.description_zh_hans or "",
             website=company.website,
             listed=company.listed,
             focus_areas=company.focus_areas.all(),

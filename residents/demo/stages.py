@@ -79,7 +79,7 @@ def _milestones(campus: Campus) -> dict[str, list[StageMilestone]]:
             campus=campus,
             stage=stage,
             title_en=title_en,
-            defaults={"title_zh": title_zh, "required": required, "position": position},
+            defaults={"title_zh_hans": title_zh, "required": required, "position": position},
         )
         by_stage.setdefault(stage, []).append(milestone)
     return by_stage

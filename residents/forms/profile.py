@@ -28,19 +28,20 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Company
-        fields = ["description", "description_zh", "website", "focus_areas", "listed"]
+        fields = ["description_en", "description_zh_hans", "website", "focus_areas", "listed"]
         labels = {
-            "description": _("Description in English"),
-            "description_zh": _("Description in Chinese"),
+            "description_en": _("Description in English"),
+            "description_zh_hans": _("Description in Chinese"),
             "listed": _("List our company in the resident directory and for the campus's partners"),
         }
         help_texts = {
-            "description_zh": _("Shown on the Chinese pages; without it they show the English description."),
+            "description_en": _("Shown on the English pages; without it they show the Chinese description."),
+            "description_zh_hans": _("Shown on the Chinese pages; without it they show the English description."),
             "listed": _("Unticked, the company is left out of /residents/ and of the partner API."),
         }
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 5, "lang": "en"}),
-            "description_zh": forms.Textarea(attrs={"rows": 5, "lang": "zh-Hans"}),
+            "description_en": forms.Textarea(attrs={"rows": 5, "lang": "en"}),
+            "description_zh_hans": forms.Textarea(attrs={"rows": 5, "lang": "zh-Hans"}),
             "focus_areas": forms.CheckboxSelectMultiple,
         }
 

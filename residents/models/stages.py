@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from advisory.models import AdvisoryMember
 from campus.choices import PlatformStages
-from campus.models import Campus, chinese_requested
+from campus.models import Campus
 from common.storage import private_storage
 from tenants.models import Company
 from tenants.models.applications import PrivateDocument
@@ -34,10 +34,9 @@ class StageMilestone(models.Model):
         Campus, on_delete=models.CASCADE, related_name="stage_milestones", verbose_name=_("campus")
     )
     stage = models.CharField(_("platform stage"), max_length=40, choices=PlatformStages.choices)
-    title_en = models.CharField(_("title (English)"), max_length=200)
-    title_zh = models.CharField(_("title (Simplified Chinese)"), max_length=200)
-    description_en = models.TextField(_("description (English)"), blank=True, max_length=2000)
-    description_zh = models.TextField(_("description (Simplified Chinese)"), blank=True, max_length=2000)
+    # In English and Simplified Chinese (residents/translation.py): title_en, title_zh_hans, ...
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
     required = models.BooleanField(
         _("required"), default=True, help_text=_("The company moves on only when every required milestone is accepted.")
     )
@@ -53,14 +52,6 @@ class StageMilestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def title(self) -> str:
-        return self.title_zh if chinese_requested() and self.title_zh else self.title_en
-
-    @property
-    def description(self) -> str:
-        return self.description_zh if chinese_requested() and self.description_zh else self.description_en
 
 
 class MilestoneReportQuerySet(models.QuerySet):

@@ -41,8 +41,8 @@ def logo_drawn(upload) -> bytes:
 def profile_update(
     *,
     company: Company,
-    description: str,
-    description_zh: str,
+    description_en: str,
+    description_zh_hans: str,
     website: str,
     listed: bool,
     focus_areas: Iterable[FocusArea],
@@ -57,8 +57,14 @@ def profile_update(
     """
     drawn = logo_drawn(logo) if logo is not None else None  # decoded before the row is locked
     company = Company.objects.select_for_update().get(pk=company.pk)
-    values = {"description": description, "description_zh": description_zh, "website": website, "listed": listed}
-    changed = [name for name, value in values.items() if getattr(company, name) != value]
+    values = {
+        "description_en": description_en,
+        "description_zh_hans": description_zh_hans,
+        "website": website,
+        "listed": listed,
+    }
+    # A translation not written yet reads None: the same as an empty one.
+    changed = [name for name, value in values.items() if _or_empty(getattr(company, name)) != _or_empty(value)]
     for name in changed:
         setattr(company, name, values[name])
     if _focus_areas_set(company, focus_areas):
@@ -77,6 +83,10 @@ def profile_update(
         company._change_reason = CHANGE_REASON
         company.save()
     return changed
+
+
+def _or_empty(value):
+    return "" if value is None else value
 
 
 def _focus_areas_set(company: Company, focus_areas: Iterable[FocusArea]) -> bool:

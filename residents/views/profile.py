@@ -37,8 +37,8 @@ def profile(request):
         try:
             changed = profile_update(
                 company=company,
-                description=data["description"],
-                description_zh=data["description_zh"],
+                description_en=data["description_en"],
+                description_zh_hans=data["description_zh_hans"],
                 website=data["website"],
                 listed=data["listed"],
                 focus_areas=data["focus_areas"],

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import PresentChoicesFilter
@@ -19,10 +20,10 @@ from ._common import IntakeBatchFilter
 
 
 @admin.register(IntakeBatch)
-class IntakeBatchAdmin(admin.ModelAdmin):
+class IntakeBatchAdmin(TranslationAdmin):
     list_display = ["name", "campus", "signed_on", "announced_size", "named_companies"]
     list_filter = ["campus"]
-    search_fields = ["name", "signed_at"]
+    search_fields = ["name_en", "name_zh_hans", "signed_at_en", "signed_at_zh_hans"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("campus").annotate(named=Count("companies"))
@@ -44,7 +45,7 @@ class ExpiredDocumentsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Company)
-class CompanyAdmin(ExportMixin, SimpleHistoryAdmin):
+class CompanyAdmin(ExportMixin, TranslationAdmin, SimpleHistoryAdmin):
     resource_classes = [CompanyResource]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
@@ -69,7 +70,7 @@ class CompanyAdmin(ExportMixin, SimpleHistoryAdmin):
         ("intake_batch", IntakeBatchFilter),
         ("country", PresentChoicesFilter),
     ]
-    search_fields = ["name", "name_zh", "website", "description", "description_zh"]
+    search_fields = ["name", "name_zh", "website", "description_en", "description_zh_hans"]
     list_select_related = ["campus", "intake_batch__campus"]
     filter_horizontal = ["business_areas", "focus_areas", "disease_stages"]
     date_hierarchy = "created_at"

@@ -20,6 +20,7 @@ from campus.choices import PlatformStages
 from campus.models import BusinessArea, Campus, ChoiceLookup, chinese_requested
 from common.history import history_user
 from common.storage import private_storage
+from common.translation import translation_history_base
 
 from ..choices import CompanySize, CompanyStatus, DiseaseStages, FocusAreas
 
@@ -102,7 +103,6 @@ class Company(models.Model):
     )
     size = models.CharField(_("size"), max_length=20, choices=CompanySize.choices, blank=True)
     description = models.TextField(_("description"), blank=True, max_length=2000)
-    description_zh = models.TextField(_("description in Chinese"), blank=True, max_length=2000)
     # Uploaded in /my/profile/, where it is checked and redrawn (``residents.services.profile``);
     # the admin leaves it out of its form.
     logo = models.FileField(_("logo"), upload_to=_logo_path, storage=_private_storage, max_length=255, blank=True)
@@ -141,7 +141,14 @@ class Company(models.Model):
 
     objects = CompanyQuerySet.as_manager()
 
-    history = HistoricalRecords(get_user=history_user)
+    history = HistoricalRecords(
+        get_user=history_user,
+        bases=[
+            translation_history_base(
+                __name__, description=models.TextField(_("description"), blank=True, max_length=2000)
+            )
+        ],
+    )
 
     class Meta:
         ordering = ["name"]
@@ -187,15 +194,6 @@ class Company(models.Model):
     def display_name(self) -> str:
         """The Chinese name on Chinese pages when there is one."""
         return self.name_zh if chinese_requested() and self.name_zh else self.name
-
-    @property
-    def shows_chinese_description(self) -> bool:
-        return bool(chinese_requested() and self.description_zh)
-
-    @property
-    def display_description(self) -> str:
-        """The Chinese description on Chinese pages when there is one, else the English one."""
-        return self.description_zh if self.shows_chinese_description else self.description
 
     @property
     def logo_url(self) -> str:

@@ -43,7 +43,8 @@ def application_export(*, application: Application) -> dict:
             "website": company.website,
             "founded_year": company.founded_year,
             "size": company.size,
-            "description": company.description,
+            "description": company.description_en or "",
+            "description_zh": company.description_zh_hans or "",
             "business_areas": [a.code for a in company.business_areas.all()],
             "focus_areas": [a.code for a in company.focus_areas.all()],
             "disease_stages": [a.code for a in company.disease_stages.all()],
@@ -138,12 +139,14 @@ def application_erase(
     )
     if company_erased:
         company.logo.delete(save=False)
-        Company.objects.filter(pk=company.pk).update(
+        # rewrite(False): "description" names its own column here, not the page language's one.
+        Company.objects.rewrite(False).filter(pk=company.pk).update(
             name=f"Erased company {company.pk}",
             name_zh="",
             website="",
             description="",
-            description_zh="",
+            description_en=None,
+            description_zh_hans=None,
             logo="",
             founded_year=None,
         )

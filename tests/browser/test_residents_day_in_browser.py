@@ -43,7 +43,7 @@ def campus_day(resident_admin, django_user_model):
         campus=company.campus,
         stage="incubation",
         title_en="Clinical trial approved in China",
-        title_zh="获得临床试验批准",
+        title_zh_hans="获得临床试验批准",
     )
     announcement = announcement_save(
         announcement=Announcement(
@@ -95,8 +95,8 @@ def test_a_residents_day_and_the_campus_staffs(page, live_server, resident_admin
     page.get_by_role("button", name="保存资料").click()
     assert "资料已保存。" in page.content()
     company.refresh_from_db()
-    assert company.description == "Antibody therapies for liver disease."
-    assert company.description_zh == "治疗肝病的抗体疗法。"
+    assert company.description_en == "Antibody therapies for liver disease."
+    assert company.description_zh_hans == "治疗肝病的抗体疗法。"
     if shots:
         page.screenshot(path=f"{shots}/my-profile-zh.png", full_page=True)
 

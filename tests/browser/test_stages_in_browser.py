@@ -25,7 +25,7 @@ def test_a_milestone_reported_accepted_and_the_company_moved_on(
         campus=company.campus,
         stage="incubation",
         title_en="Clinical trial approved in China",
-        title_zh="获得临床试验批准",
+        title_zh_hans="获得临床试验批准",
     )
     django_user_model.objects.create_superuser(username="chair", email="c@example.org", password="chair-Passw0rd!")
     evidence = tmp_path / "approval.pdf"

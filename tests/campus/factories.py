@@ -16,7 +16,7 @@ class CampusFactory(factory.django.DjangoModelFactory):
 
     slug = factory.Sequence(lambda n: f"campus-{n}")
     name = factory.Sequence(lambda n: f"Test Life Science Campus {n}")
-    name_zh = factory.Sequence(lambda n: f"测试生命科学园 {n}")
+    name_zh_hans = factory.Sequence(lambda n: f"测试生命科学园 {n}")
     city = "Wuxi"
     country = "CN"
     rd_area_m2 = 10000

@@ -65,7 +65,9 @@ def _stage_data():
     from residents.models import MilestoneReport, StageMilestone, StageTransition
 
     company = CompanyFactory()
-    milestone = StageMilestone.objects.create(campus=company.campus, stage="incubation", title_en="M", title_zh="M")
+    milestone = StageMilestone.objects.create(
+        campus=company.campus, stage="incubation", title_en="M", title_zh_hans="M"
+    )
     report = MilestoneReport.objects.create(company=company, milestone=milestone, note="c@e.org")
     return report, StageTransition.objects.create(company=company, to_stage="incubation", reason="c@e.org")
 

@@ -10,9 +10,10 @@ import pytest
 from django.apps import apps
 from django.core import serializers
 from django.core.management import call_command
+from django.utils.html import escape
 
 from campus.models import Building, Campus, Space
-from portal.management.commands.seed_demo import FACTS_FILE
+from portal.management.commands.seed_demo import CHINESE_FILE, FACTS_FILE
 from tenants.models import Company, IntakeBatch
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def test_seed_loads_the_campus_from_its_facts():
 
     campus = Campus.objects.get()
     assert campus.name == facts["campus"]["name"]
-    assert campus.name_zh == facts["campus"]["name_zh"]
+    assert campus.name_zh_hans == facts["campus"]["name_zh"]
     assert campus.rd_area_m2 == facts["campus"]["rd_area_m2"]
     assert str(campus.opened_on) == facts["campus"]["opened_on"]
     assert [stage.code for stage in campus.platform_stages.all()] == facts["campus"]["platform_stages"]
@@ -56,6 +57,25 @@ def test_seed_loads_the_campus_from_its_facts():
     assert sorted(residents.values_list("name", flat=True)) == sorted(c["name"] for c in facts["companies"])
     assert set(residents.values_list("intake_batch", flat=True)) == {batch.pk}
     assert Company.objects.get(name="Sanomics").country.code == "HK"
+
+
+def test_seed_gives_the_facts_their_chinese_texts_and_chinese_pages_show_them(client):
+    facts = json.loads(FACTS_FILE.read_text(encoding="utf-8"))
+    chinese = json.loads(CHINESE_FILE.read_text(encoding="utf-8"))
+    _seed("--no-admin")
+
+    assert set(chinese["companies"]) == {company["name"] for company in facts["companies"]}
+    assert set(chinese["partners"]) == {partner["name"] for partner in facts["partners"]}
+    campus = Campus.objects.get()
+    page = client.get(f"/zh-hans/campuses/{campus.slug}/").content.decode()
+    assert chinese["campus"]["mission"] in page and "、".join(chinese["campus"]["co_builders"]) in page
+    assert chinese["campus"]["province"] in page and chinese["first_intake_batch"]["name"] in page
+    assert "300,000" in page and escape(facts["campus"]["mission"]) not in page
+    residents = client.get("/zh-hans/residents/").content.decode()
+    assert all(texts["description"] in residents for texts in chinese["companies"].values())
+    partners = client.get("/zh-hans/partners/").content.decode()
+    assert all(texts["name"] in partners for texts in chinese["partners"].values())
+    assert escape(facts["campus"]["mission"]) in client.get(f"/campuses/{campus.slug}/").content.decode()
 
 
 def test_seed_copy_of_the_facts_matches_the_published_file():

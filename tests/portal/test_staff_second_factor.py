@@ -104,7 +104,7 @@ def _residents_objects(campus) -> dict[str, int]:
     company = CompanyFactory(campus=campus, platform_stage="incubation")
     person = resident_of(company, "admin", "Ada")
     request = raised(person, uploads=[pdf()])
-    milestone = StageMilestone.objects.create(campus=campus, stage="incubation", title_en="Trial", title_zh="试验")
+    milestone = StageMilestone.objects.create(campus=campus, stage="incubation", title_en="Trial", title_zh_hans="试验")
     report = milestone_report(company=company, milestone=milestone, note="Done.", upload=pdf(), actor=person.user)
     visit = visit_register(company=company, host=person.user, visitor_name="Dr Chen", visit_date=timezone.localdate())
     delivery = delivery_log(company=company, carrier="SF Express", description="Reagents", actor=None)

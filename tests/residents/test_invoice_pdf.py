@@ -97,7 +97,7 @@ def test_invoice_shows_number_parties_dates_lines_and_total_in_english_and_chine
         "Helix Therapeutics",
         "海力克斯生物医药",
         campus.name,
-        campus.name_zh,
+        campus.name_zh_hans,
         "Issuedate开票日期2026-03-01",
         "Duedate到期日2026-03-16",
         "Billingperiod计费期间2026-03",

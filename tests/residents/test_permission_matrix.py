@@ -60,7 +60,9 @@ def _milestone_of_company_as_stage(people):
     company = people["resident_admin"].company
     company.campus.platform_stages.set(PlatformStage.objects.all())
     Company.objects.filter(pk=company.pk).update(platform_stage="incubation")
-    return StageMilestone.objects.create(campus=company.campus, stage="incubation", title_en="Trial", title_zh="试验")
+    return StageMilestone.objects.create(
+        campus=company.campus, stage="incubation", title_en="Trial", title_zh_hans="试验"
+    )
 
 
 def _company_a_request(people):
@@ -198,8 +200,8 @@ def _company_a_logo(people):
     company = people["resident_admin"].company
     profile_update(
         company=company,
-        description=company.description,
-        description_zh="",
+        description_en=company.description_en or "",
+        description_zh_hans="",
         website="",
         listed=True,
         focus_areas=[],

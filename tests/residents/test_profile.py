@@ -28,8 +28,8 @@ CHINESE = "针对耐药感染的抗体。"
 
 def entry(**overrides) -> dict:
     data = {
-        "description": ENGLISH,
-        "description_zh": CHINESE,
+        "description_en": ENGLISH,
+        "description_zh_hans": CHINESE,
         "website": "https://helix.example.com",
         "focus_areas": [FocusArea.objects.get(code="clinical_trials").pk],
         "listed": "on",
@@ -78,7 +78,7 @@ def test_a_company_admin_edits_the_entry_in_both_languages_and_each_page_shows_i
 
     assert response.status_code == 302
     company.refresh_from_db()
-    assert (company.description, company.description_zh, company.website) == (
+    assert (company.description_en, company.description_zh_hans, company.website) == (
         ENGLISH,
         CHINESE,
         "https://helix.example.com",
@@ -92,7 +92,7 @@ def test_a_company_admin_edits_the_entry_in_both_languages_and_each_page_shows_i
 
 
 def test_chinese_pages_show_the_english_description_while_there_is_no_chinese_one(resident_admin, client):
-    resident_admin.client.post("/my/profile/", entry(description_zh=""))
+    resident_admin.client.post("/my/profile/", entry(description_zh_hans=""))
 
     page = client.get("/zh-hans/residents/").content.decode()
 
@@ -107,7 +107,7 @@ def test_the_change_is_in_the_audit_history_with_who_made_it(resident_admin, sta
     latest = company.history.first()
     assert latest.history_user == resident_admin.user
     changes = {change.field for change in latest.diff_against(latest.prev_record).changes}
-    assert {"description", "description_zh", "website", "focus_area_codes"} <= changes
+    assert {"description_en", "description_zh_hans", "website", "focus_area_codes"} <= changes
     page = staff_client.get(f"/admin/tenants/company/{company.pk}/history/").content.decode()
     assert resident_admin.user.email in page and CHINESE in page
 
@@ -220,8 +220,8 @@ def test_the_directory_reads_as_few_rows_with_logos_as_without(client, django_as
             company = CompanyFactory(campus=campus, name=f"Resident {Company.objects.count()}")
             profile_update(
                 company=company,
-                description=ENGLISH,
-                description_zh=CHINESE,
+                description_en=ENGLISH,
+                description_zh_hans=CHINESE,
                 website="",
                 listed=True,
                 focus_areas=FocusArea.objects.all()[:2],
@@ -300,7 +300,7 @@ def test_members_and_finance_see_the_profile_but_cannot_change_it(persona, resid
     assert page.status_code == 200
     assert CHINESE in page.content.decode() and "Only your company's admins" in page.content.decode()
     assert person.client.get("/my/profile/logo/").status_code == 200
-    assert person.client.post("/my/profile/", entry(description="Changed")).status_code == 403
+    assert person.client.post("/my/profile/", entry(description_en="Changed")).status_code == 403
     resident_admin.company.refresh_from_db()
     assert resident_admin.company.description == ENGLISH
 
@@ -311,7 +311,7 @@ def test_another_companys_admin_sees_and_changes_only_its_own(resident_admin, ot
     page = other_resident.client.get("/my/profile/").content.decode()
     assert ENGLISH not in page and CHINESE not in page
     assert other_resident.client.get("/my/profile/logo/").status_code == 404, "company B has no logo"
-    other_resident.client.post("/my/profile/", entry(description="Company B's own words."))
+    other_resident.client.post("/my/profile/", entry(description_en="Company B's own words."))
 
     resident_admin.company.refresh_from_db()
     other_resident.company.refresh_from_db()
@@ -357,6 +357,6 @@ def test_the_demo_gives_first_batch_residents_their_reported_descriptions_once(c
     demo_profile.seed(campus, Company.objects.filter(pk=company.pk))
 
     company.refresh_from_db()
-    assert company.description == reported["description"] and company.description_zh == ""
+    assert company.description_en == reported["description"] and not company.description_zh_hans
     assert company.history.count() == rows, "running it again changes nothing"
     assert Company.objects.get(pk=elsewhere.pk).description == ""

@@ -62,7 +62,7 @@ def milestones(stages_campus, resident_company):
             campus=stages_campus,
             stage=stage,
             title_en=title,
-            title_zh=f"{title}（中文）",
+            title_zh_hans=f"{title}（中文）",
             required=required,
             position=position,
         )
@@ -528,7 +528,7 @@ def test_the_dashboard_counts_residents_pending_reviews_and_median_days_per_stag
     second = CompanyFactory(campus=stages_campus, name="Second", resident_since=dt.date(2024, 1, 1))
     Company.objects.filter(pk__in=[first.pk, second.pk]).update(platform_stage="research_and_development")
     CompanyFactory(campus=stages_campus, name="Third", platform_stage="incubation")
-    waiting = StageMilestone.objects.create(campus=stages_campus, stage="incubation", title_en="A", title_zh="甲")
+    waiting = StageMilestone.objects.create(campus=stages_campus, stage="incubation", title_en="A", title_zh_hans="甲")
     with time_machine.travel(dt.datetime(2024, 1, 11, tzinfo=CAMPUS_TZ), tick=False):
         stage_move(company=first, to_stage="incubation", actor=staff_user)  # 10 days in R&D
     with time_machine.travel(dt.datetime(2024, 1, 21, tzinfo=CAMPUS_TZ), tick=False):
@@ -558,7 +558,7 @@ def test_the_dashboard_counts_residents_pending_reviews_and_median_days_per_stag
 def _many_milestones(campus, count):
     start = StageMilestone.objects.count()
     return [
-        StageMilestone.objects.create(campus=campus, stage="incubation", title_en=f"M{i}", title_zh=f"里程碑{i}")
+        StageMilestone.objects.create(campus=campus, stage="incubation", title_en=f"M{i}", title_zh_hans=f"里程碑{i}")
         for i in range(start, start + count)
     ]
 

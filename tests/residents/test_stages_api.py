@@ -29,7 +29,7 @@ def moved(resident_admin, campus_manager):
     company.campus.platform_stages.set(PlatformStage.objects.all())
     Company.objects.filter(pk=company.pk).update(platform_stage="incubation")
     milestone = StageMilestone.objects.create(
-        campus=company.campus, stage="incubation", title_en="Trial approved", title_zh="试验获批"
+        campus=company.campus, stage="incubation", title_en="Trial approved", title_zh_hans="试验获批"
     )
     report = milestone_report(
         company=company,

@@ -11,7 +11,8 @@ from django.db.migrations.executor import MigrationExecutor
 from tenants.choices import ApplicationStatus as S
 from tenants.models import Application
 
-BEFORE = [("tenants", "0009_domain_event_outbox_and_email_claims")]
+# The campus as it was then too: its table must match the Campus model of that state.
+BEFORE = [("tenants", "0009_domain_event_outbox_and_email_claims"), ("campus", "0009_shared_spaces")]
 AFTER = [("tenants", "0010_withdrawals_decided_at")]
 
 WITHDRAWN_AT = dt.datetime(2024, 5, 6, 7, 8, tzinfo=dt.UTC)
@@ -20,9 +21,10 @@ REJECTED_AT = dt.datetime(2024, 1, 2, 3, 4, tzinfo=dt.UTC)
 
 @pytest.mark.django_db(transaction=True)
 def test_past_withdrawals_are_dated_by_their_withdrawal():
-    executor = MigrationExecutor(connection)
-    state = executor.migrate(BEFORE)
-    old = state.apps  # the models as they were at BEFORE: later migrations may have added columns
+    MigrationExecutor(connection).migrate(BEFORE)
+    # The models as they were at BEFORE (later migrations may have added or removed columns); what
+    # migrate() returns when it goes backwards is not that state, hence the loader.
+    old = MigrationExecutor(connection).loader.project_state(BEFORE).apps
     campus = old.get_model("campus", "Campus").objects.create(
         slug="wuxi", name="Campus", name_zh="园区", city="Wuxi", country="CN", rd_area_m2=1
     )

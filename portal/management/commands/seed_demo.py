@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from advisory.demo import demo_committee_load
-from campus.demo import campus_load_demo_buildings, campus_load_facts
+from campus.demo import campus_load_demo_buildings, campus_load_facts, chinese_texts_load
 from partners.demo import partners_load
 from residents.demo import announcements as resident_announcements
 from residents.demo import bookings as resident_bookings
@@ -29,6 +29,7 @@ from tenants.services.onboarding import onboarding_template_for
 
 SEED_DIR = Path(__file__).resolve().parent.parent.parent / "seed"
 FACTS_FILE = SEED_DIR / "icampus-2019.json"
+CHINESE_FILE = SEED_DIR / "icampus-2019.zh-hans.json"  # the facts' texts in Simplified Chinese
 LAYOUT_FILE = SEED_DIR / "demo-buildings.json"
 APPLICATIONS_FILE = SEED_DIR / "demo-applications.json"
 
@@ -56,6 +57,7 @@ class Command(BaseCommand):
             applications = demo_applications_load(campus=campus, specs=demo_applications)
             onboarding_template_for(campus)
             partners = partners_load(campus=campus, partners=facts.get("partners", []))
+            self._load_chinese(campus, batch, partners)
             demo_committee_load(campus=campus, starts_on=campus.opened_on or dt.date.today())
             residents = list(batch.companies.filter(status=CompanyStatus.RESIDENT).order_by("name"))
             invitations = resident_members.seed(campus=campus, companies=residents)
@@ -81,6 +83,16 @@ class Command(BaseCommand):
             )
         if not no_admin:
             self._ensure_admin()
+
+    def _load_chinese(self, campus, batch, partners) -> None:
+        """The Chinese texts of what the facts loaded, from the project's own translations file."""
+        chinese = json.loads(CHINESE_FILE.read_text(encoding="utf-8"))
+        chinese_texts_load(campus, chinese["campus"])
+        chinese_texts_load(batch, chinese["first_intake_batch"])
+        for company in batch.companies.all():
+            chinese_texts_load(company, chinese["companies"].get(company.name, {}))
+        for partner in partners:
+            chinese_texts_load(partner, chinese["partners"].get(partner.name_en, {}))
 
     def _ensure_admin(self) -> None:
         User = get_user_model()
