@@ -1,7 +1,7 @@
 """The demo committee at work: reviews of the demo applications, meetings, and counsel for residents.
 
-The "Demo Member" people get accounts (no password: set one, or use "Forgot your password?" at
-/advisory/login/ with their example.org address, to sign in). Each member scores with a leaning of
+The "Demo Member" people get accounts with a password nobody knows: "Forgotten your password?" at
+/advisory/login/ with their example.org address sets one. Each member scores with a leaning of
 their own, so the calibrated scores on the staff review page have a history to measure against.
 Made through the services, dated back, and once only: running it again adds nothing.
 """
@@ -9,8 +9,10 @@ Made through the services, dated back, and once only: running it again adds noth
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,9 +25,9 @@ from .services import (
     consultation_assign,
     consultation_log_session,
     consultation_request,
+    review_assign,
     review_declare,
     review_save,
-    reviews_auto_assign,
 )
 
 #: Each member's leaning, by position: added to an application's quality (a lenient or strict reader).
@@ -35,15 +37,20 @@ SHAPE = [0, 1, 0, -1, 0]
 
 
 def member_accounts(committee: AdvisoryCommittee) -> list[AdvisoryMember]:
-    """An account for each demo member without one, under its example.org address, with no usable password."""
+    """An account for each demo member without one, under its example.org address, with a password
+    nobody knows: "Forgotten your password?" at /advisory/login/ sets one."""
     User = get_user_model()
     members = list(committee.members.filter(is_demo=True).order_by("name"))
+    unknown = None  # one random password nobody knows (a password reset works only for a usable one), hashed once
     for member in members:
         if member.user_id is not None:
             continue
         user = User.objects.filter(username=member.email).first()
         if user is None:
-            user = User.objects.create_user(username=member.email, email=member.email, first_name=member.name)
+            unknown = unknown or make_password(secrets.token_urlsafe(24))
+            user = User.objects.create(
+                username=member.email, email=member.email, first_name=member.name, password=unknown
+            )
         member.user = user
         member.save(update_fields=["user"])
     return members
@@ -63,9 +70,12 @@ def _scores(quality: int, leaning: int) -> dict:
 
 def reviews_write(application: Application, quality: int, when: dt.datetime, *, staff, submitted: int = 3) -> None:
     """Assign three members and have the first ``submitted`` of them declare and score, on ``when``."""
-    committee = application.campus.advisory_committee
-    leaning = {m.pk: LEANINGS[i % len(LEANINGS)] for i, m in enumerate(member_accounts(committee))}
-    reviews = reviews_auto_assign(application=application, actor=staff, count=3)
+    members = member_accounts(application.campus.advisory_committee)
+    leaning = {m.pk: LEANINGS[i % len(LEANINGS)] for i, m in enumerate(members)}
+    # Three members in turn, so each builds a history of reviews (staff would use "assign automatically").
+    first = sum(map(ord, application.company.name)) % max(1, len(members))
+    chosen = (members[first:] + members[:first])[:3]
+    reviews = [review_assign(application=application, member=member, actor=staff) for member in chosen]
     for index, review in enumerate(reviews):
         Review.objects.filter(pk=review.pk).update(assigned_at=when - dt.timedelta(days=2))
         if index >= submitted:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,9 +23,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from campus.models import BusinessArea, Campus
+from campus.selectors import spaces_available
+from campus.services import allocation_create
 
-from .choices import ENDED, ApplicationStatus, DocumentKind, TaskState
-from .models import Application, ApplicationContact, ApplicationTransition, Company, OnboardingPlan, OutcomeSurvey
+from .choices import ENDED, ApplicationStatus, CompanyStatus, DocumentKind, TaskOwner, TaskState
+from .models import (
+    Application,
+    ApplicationContact,
+    ApplicationTransition,
+    Company,
+    Notification,
+    OnboardingPlan,
+    OutcomeSurvey,
+)
 from .rules import STEPS
 from .services.applications import application_start, application_submit, application_transition, document_attach
 from .services.onboarding import onboarding_task_complete
@@ -51,11 +62,15 @@ class Story:
     started_days_ago: int
     quality: int = 3  # 1–5: how the committee scores it
     partner: int | None = None  # the position of the partner that referred it, if any
-    settled_tasks: int = 0  # onboarding tasks done after approval (all of them: a resident now)
+    settled_tasks: int = 0  # onboarding tasks done after approval (all of them: it moved in)
+    left_days_ago: int | None = None  # a resident that has since moved out (alumni)
     reason: str = ""
     extra: dict = field(default_factory=dict)
 
 
+#: Demo companies that became residents have moved out since, so the campus's residents stay the
+#: named companies of its facts; their outcome surveys and past space remain.
+LEFT_DAYS_AGO = 45
 REVIEWED = (S.SUBMITTED, S.SCREENING, S.COMMITTEE_REVIEW)
 STORIES = [
     Story(
@@ -101,6 +116,7 @@ STORIES = [
         quality=5,
         partner=1,
         settled_tasks=7,
+        left_days_ago=LEFT_DAYS_AGO,
     ),
     Story(
         "Hearing Diagnostics",
@@ -134,6 +150,7 @@ STORIES = [
         quality=4,
         partner=0,
         settled_tasks=7,
+        left_days_ago=LEFT_DAYS_AGO,
     ),
     Story(
         "Telehealth Triage",
@@ -390,6 +407,8 @@ def _onboard(application: Application, story: Story, *, approved_on: dt.date, st
         onboarding_task_complete(task=task, actor=actor, upload=upload)
         done_at = timezone.make_aware(dt.datetime.combine(task.due_on - dt.timedelta(days=2), dt.time(16)))
         type(task).objects.filter(pk=task.pk).update(completed_at=done_at, state=TaskState.DONE)
+        if task.owner == TaskOwner.SPACE_MANAGER:  # the space is allocated from the day the task was done
+            _move_in(application, story, starts_on=done_at.date())
     plan.refresh_from_db()
     if plan.completed_at is not None:  # every task done: the company moved in on the last one's day
         last = max(task.due_on for task in tasks) - dt.timedelta(days=2)
@@ -397,6 +416,26 @@ def _onboard(application: Application, story: Story, *, approved_on: dt.date, st
             completed_at=timezone.make_aware(dt.datetime.combine(last, dt.time(16)))
         )
         Company.objects.filter(pk=application.company_id).update(resident_since=last, platform_stage=story.stage)
+
+
+def _move_in(application: Application, story: Story, *, starts_on: dt.date) -> None:
+    """Allocate a free space of the kind applied for, for three years or until the company left; taken
+    from the campus's far end, so the first batch's demo leases still find theirs."""
+    ends_on = timezone.localdate() - dt.timedelta(days=story.left_days_ago or -3 * 365)
+    space = (
+        spaces_available(on=starts_on, until=ends_on, campus=application.campus, kind=story.space_kind)
+        .order_by("-building__code", "-code")
+        .first()
+    )
+    if space is not None:
+        allocation_create(
+            space=space,
+            company=application.company,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            area_m2=min(space.area_m2, Decimal(200)),
+            notes="Demo data",
+        )
 
 
 @transaction.atomic
@@ -408,7 +447,28 @@ def applications_history_load(*, campus: Campus, hooks: dict[str, Hook] | None =
         application = story_load(campus=campus, story=story, staff=staff, hooks=hooks or {})
         if application is not None:
             loaded.append(application)
+    _record_as_sent(loaded)
+    _outcomes_answer(campus)
+    for application in loaded:
+        _leave(application)
     return loaded
+
+
+def _leave(application: Application) -> None:
+    """A demo resident that has moved out becomes alumni (saved, so the audit history records it)."""
+    company = application.company
+    company.refresh_from_db()
+    if company.status == CompanyStatus.RESIDENT and company.name.startswith(PREFIX):
+        company.status = CompanyStatus.ALUMNI
+        company.save(update_fields=["status", "updated_at"])
+
+
+def _record_as_sent(applications: list[Application]) -> None:
+    """The e-mails of these past stories were written to invented addresses months ago: keep them in
+    the outbox as sent, rather than send them all now."""
+    Notification.objects.filter(application__in=applications, sent_at__isnull=True).update(
+        sent_at=timezone.now(), body=""
+    )
 
 
 #: The figures the demo residents report, by year back from this one: people, funding (USD),
@@ -416,9 +476,9 @@ def applications_history_load(*, campus: Campus, hooks: dict[str, Hook] | None =
 OUTCOMES = {1: (14, 2_500_000, 2, 0, 0), 0: (23, 6_000_000, 3, 1, 0)}
 
 
-@transaction.atomic
-def outcomes_load(*, campus: Campus) -> list[OutcomeSurvey]:
-    """Last year's and this year's outcome surveys, asked through the yearly job and answered, once."""
+def _outcomes_answer(campus: Campus) -> list[OutcomeSurvey]:
+    """Last year's and this year's outcome surveys of the demo residents, asked through the yearly job
+    and answered before they moved out."""
     this_year = timezone.localdate().year
     answered = []
     for years_back, (people, funding, patents, trials, products) in OUTCOMES.items():
@@ -435,7 +495,7 @@ def outcomes_load(*, campus: Campus) -> list[OutcomeSurvey]:
                 "products_launched": products + index,
             }
             survey = outcome_survey_answer(survey=survey, answers=answers)
-            when = at(20) if years_back == 0 else at(20 + 365)
+            when = at(LEFT_DAYS_AGO + 30 + 365 * years_back)
             OutcomeSurvey.objects.filter(pk=survey.pk).update(sent_at=when - dt.timedelta(days=14), answered_at=when)
             answered.append(survey)
     return answered
