@@ -48,8 +48,18 @@ def seed(campus: Campus, companies) -> int:
             ids = list(leases_to_bill(campus, month).filter(company__in=companies).values_list("pk", flat=True))
             issued += invoices_issue_batch(campus_id=campus.pk, period=month, lease_ids=ids, today=billing_day)
         month = add_months(month, 1)
+    _mark_sent(campus, companies)
     _pay(campus, companies, today)
     return issued
+
+
+def _mark_sent(campus: Campus, companies) -> None:
+    """Record the demo invoices as sent on their day, as the daily job did: no company has anyone to
+    e-mail them to yet, and their PDFs are made when first opened rather than all while seeding."""
+    unsent = Invoice.objects.filter(campus=campus, company__in=companies, emailed_at__isnull=True)
+    for pk, issued_on in unsent.values_list("pk", "issued_on"):
+        sent_at = timezone.make_aware(dt.datetime.combine(issued_on, dt.time(9)))
+        Invoice.objects.filter(pk=pk, emailed_at__isnull=True).update(emailed_at=sent_at)
 
 
 def _pay(campus: Campus, companies, today: dt.date) -> None:

@@ -18,7 +18,7 @@ from tenants.models import Company, IntakeBatch
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ["campus", "tenants", "residents", "auth"]
+PROJECT_APPS = ["campus", "tenants", "residents", "partners", "advisory", "auth"]
 
 
 def _seed(*args) -> str:
@@ -138,7 +138,10 @@ def test_every_first_batch_resident_has_an_admin_invited_and_can_join(
     residents = Company.objects.filter(status="resident")
     invited = Invitation.objects.open().filter(role="admin")
     assert residents.exists()
-    assert set(invited.values_list("company", flat=True)) == set(residents.values_list("pk", flat=True))
+    invited_companies = Company.objects.filter(pk__in=invited.values_list("company", flat=True))
+    assert set(residents) <= set(invited_companies)
+    # The others are demo applicants approved in the demo history (onboarding, or moved out since).
+    assert all(c.name.startswith("Demo Applicant · ") for c in set(invited_companies) - set(residents))
     admin_mail = next(m for m in mailoutbox if m.to == [invited.first().email])
     link = re.search(r"/my/join/\S+/", admin_mail.body).group(0)
     client.get(link)
@@ -146,3 +149,92 @@ def test_every_first_batch_resident_has_an_admin_invited_and_can_join(
         "/my/join/", {"name": "Demo Admin", "password1": "Lab-bench-2019!", "password2": "Lab-bench-2019!"}
     )
     assert joined.status_code == 302 and client.get("/my/").status_code == 200
+
+
+@pytest.fixture
+def seeded(db):
+    _seed("--no-admin")
+    return Campus.objects.get()
+
+
+def test_demo_applications_cover_every_state_over_two_years(seeded):
+    from django.utils import timezone
+
+    from tenants.choices import ApplicationStatus
+    from tenants.models import Application
+
+    demo = Application.objects.filter(is_demo=True)
+    assert set(demo.values_list("status", flat=True)) == set(ApplicationStatus.values)
+    assert not Application.objects.filter(is_demo=False).exists()
+    assert all(name.startswith("Demo Applicant · ") for name in demo.values_list("company__name", flat=True))
+    oldest = demo.exclude(submitted_at=None).order_by("submitted_at").first().submitted_at
+    assert (timezone.now() - oldest).days > 600
+    from tenants.demo_history import PREFIX, STORIES
+
+    decided = demo.filter(status__in=["approved", "rejected"], company__name__in=[PREFIX + s.name for s in STORIES])
+    assert decided.count() >= 10
+    assert all(a.transitions.filter(to_status=a.status).exclude(actor=None).exists() for a in decided)
+
+
+def test_every_demo_member_has_a_history_of_submitted_reviews_and_work_pending(seeded, client):
+    from advisory.models import AdvisoryMember, Meeting, Review
+
+    for member in AdvisoryMember.objects.filter(is_demo=True):
+        assert Review.objects.completed().filter(member=member).count() >= 3
+    assert Review.objects.filter(submitted_at=None).exists()
+    assert Meeting.objects.filter(minutes="").exists() and Meeting.objects.exclude(minutes="").exists()
+
+    member = Review.objects.filter(submitted_at=None).first().member
+    client.force_login(member.user)
+    page = client.get("/advisory/")
+    assert page.status_code == 200 and page.context["pending"]
+
+
+def test_every_staff_dashboard_figure_has_data(seeded, staff_client):
+    from django.urls import reverse
+
+    page = staff_client.get(reverse("staff_dashboard"))
+
+    assert page.status_code == 200
+    empty = [table.key for table in page.context["tables"] if not table.rows]
+    assert empty == []
+    tables = {table.key: table for table in page.context["tables"]}
+    assert any(row[-1] for row in tables["occupancy_by_month"].rows[:6]), "the year's first months are empty"
+    assert tables["arrears"].rows, "an arrears case"
+    assert page.context["median_days"] is not None
+    assert page.context["overdue"]["count"] > 0
+    assert page.context["residents"]["count"] > 0
+
+
+def test_onboarding_board_has_plans_in_progress_with_overdue_tasks(seeded, staff_client):
+    page = staff_client.get("/staff/onboarding/")
+
+    plans = list(page.context["page"])
+    assert page.status_code == 200
+    assert any(plan.completed_at is None and plan.overdue for plan in plans)
+    assert any(plan.completed_at is not None for plan in plans)
+
+
+def test_partners_have_referrals_and_recorded_webhook_deliveries_to_hosts_never_contacted(seeded):
+    from urllib.parse import urlsplit
+
+    from partners.models import Referral, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+
+    assert Referral.objects.linked().exists()
+    assert all(
+        urlsplit(url).hostname.endswith(".invalid") for url in WebhookEndpoint.objects.values_list("url", flat=True)
+    )
+    assert WebhookDelivery.objects.filter(state="succeeded").exists()
+    failing = WebhookDelivery.objects.get(state="pending")
+    assert WebhookAttempt.objects.filter(delivery=failing, status_code=503).count() == failing.attempts > 1
+
+
+def test_service_requests_include_some_past_their_target(seeded):
+    from django.db.models import F
+    from django.utils import timezone
+
+    from residents.models import ServiceRequest
+
+    late = ServiceRequest.objects.filter(resolved_at__gt=F("resolution_due_at"))
+    open_overdue = ServiceRequest.objects.filter(resolved_at=None, resolution_due_at__lt=timezone.now())
+    assert late.exists() and open_overdue.exists()

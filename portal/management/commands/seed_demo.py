@@ -12,8 +12,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from advisory.demo import demo_committee_load
+from advisory.demo_activity import committee_review_hook, consultations_load, meetings_load
 from campus.demo import campus_load_demo_buildings, campus_load_facts, chinese_texts_load
 from partners.demo import partners_load
+from partners.demo_activity import referral_hook, webhooks_load
 from residents.demo import announcements as resident_announcements
 from residents.demo import bookings as resident_bookings
 from residents.demo import frontdesk as resident_frontdesk
@@ -22,9 +24,11 @@ from residents.demo import leases as resident_leases
 from residents.demo import members as resident_members
 from residents.demo import profile as resident_profiles
 from residents.demo import requests as resident_requests
+from residents.demo import requests_history as resident_requests_history
 from residents.demo import stages as resident_stages
 from tenants.choices import CompanyStatus
 from tenants.demo import demo_applications_load, first_batch_load
+from tenants.demo_history import STORIES, applications_history_load, demo_staff
 from tenants.services.onboarding import onboarding_template_for
 
 SEED_DIR = Path(__file__).resolve().parent.parent.parent / "seed"
@@ -58,7 +62,8 @@ class Command(BaseCommand):
             onboarding_template_for(campus)
             partners = partners_load(campus=campus, partners=facts.get("partners", []))
             self._load_chinese(campus, batch, partners)
-            demo_committee_load(campus=campus, starts_on=campus.opened_on or dt.date.today())
+            committee = demo_committee_load(campus=campus, starts_on=campus.opened_on or dt.date.today())
+            history = self._load_history(campus, committee)
             residents = list(batch.companies.filter(status=CompanyStatus.RESIDENT).order_by("name"))
             invitations = resident_members.seed(campus=campus, companies=residents)
             resident_profiles.seed(campus, residents)
@@ -69,12 +74,17 @@ class Command(BaseCommand):
             resident_leases.seed(campus, residents)
             resident_invoices.seed(campus, residents)
             resident_bookings.seed(campus, residents)
+            self._load_activity(campus, committee, residents)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {campus} with {len(buildings)} demo buildings and the {batch.name.lower()} "
                 f"({batch.companies.count()} named companies), {len(partners)} partners "
                 f"and {len(applications)} demo applications."
             )
+        )
+        self.stdout.write(
+            f"The campus has {history} more demo applications from the last two years, with the committee's reviews, "
+            "partners' referrals, onboarding and outcome surveys."
         )
         if invitations:
             self.stdout.write(
@@ -93,6 +103,22 @@ class Command(BaseCommand):
             chinese_texts_load(company, chinese["companies"].get(company.name, {}))
         for partner in partners:
             chinese_texts_load(partner, chinese["partners"].get(partner.name_en, {}))
+
+    @staticmethod
+    def _load_history(campus, committee) -> int:
+        """Two years of demo applications, referred by the partners and reviewed by the committee."""
+        hooks = {"started": referral_hook(campus), "committee_review": committee_review_hook(demo_staff())}
+        applications_history_load(campus=campus, hooks=hooks)
+        return len(STORIES)
+
+    @staticmethod
+    def _load_activity(campus, committee, residents) -> None:
+        """The committee's meetings and counsel, past service requests, and the partners' webhooks (last:
+        it announces the seed's events before the demo endpoints exist, so nothing is sent)."""
+        meetings_load(committee)
+        consultations_load(committee, residents)
+        resident_requests_history.seed(campus, residents)
+        webhooks_load(campus)
 
     def _ensure_admin(self) -> None:
         User = get_user_model()
