@@ -30,14 +30,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 
-# (file name, path without the language prefix, viewport width, whether to sign in first)
+# (file name, path without the language prefix, viewport width, sign in first, the whole page or
+# its first screen: the dashboard's first screen holds its headline figures and contents)
 PAGES = [
-    ("staff-today", "/staff/", 1280, True),
-    ("staff-dashboard", "/staff/dashboard/", 1280, True),
-    ("admin-index", "/admin/", 1280, True),
-    ("home-phone", "/", 390, False),
+    ("staff-today", "/staff/", 1280, True, True),
+    ("staff-dashboard", "/staff/dashboard/", 1280, True, False),
+    ("admin-index", "/admin/", 1280, True, True),
+    ("home-phone", "/", 390, False, False),
 ]
-LANGUAGES = [("en", ""), ("zh-hans", "/zh-hans")]
+LANGUAGES = [("en", "", "en-GB"), ("zh-hans", "/zh-hans", "zh-CN")]
 
 
 def _free_port() -> int:
@@ -56,7 +57,13 @@ def _set_password(env: dict, password: str) -> None:
         "u = g().objects.get(username='admin'); u.set_password(sys.stdin.read()); u.save()"
     )
     subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, check=True, input=password, text=True
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        input=password,
+        text=True,
+        stdout=subprocess.DEVNULL,
     )
 
 
@@ -77,23 +84,26 @@ def _shoot(base: str, out: Path, password: str) -> list[Path]:
     written = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.goto(f"{base}/admin/login/")
-        page.fill("#id_username", "admin")
-        page.fill("#id_password", password)
-        page.click("[type=submit]")
-        page.wait_for_load_state()
-        anonymous = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
-        for name, path, width, signed_in in PAGES:
-            for code, prefix in LANGUAGES:
-                tab = page if signed_in else anonymous.new_page()
+        for code, prefix, locale in LANGUAGES:
+            # The browser's own locale too, so date fields read as people in that language see them.
+            signed_in = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
+            page = signed_in.new_page()
+            page.goto(f"{base}/admin/login/")
+            page.fill("#id_username", "admin")
+            page.fill("#id_password", password)
+            page.click("[type=submit]")
+            page.wait_for_load_state()
+            anonymous = browser.new_context(
+                viewport={"width": 390, "height": 844}, locale=locale, device_scale_factor=2
+            )
+            for name, path, width, needs_sign_in, full_page in PAGES:
+                tab = page if needs_sign_in else anonymous.new_page()
                 tab.set_viewport_size({"width": width, "height": 900 if width > 600 else 844})
                 response = tab.goto(f"{base}{prefix}{path}")
                 if response is None or response.status != 200:
                     raise SystemExit(f"{prefix}{path} answered {response and response.status}, not 200.")
                 target = out / f"{name}.{code}.png"
-                tab.screenshot(path=str(target), full_page=width > 600)
+                tab.screenshot(path=str(target), full_page=full_page)
                 written.append(target)
         browser.close()
     return written

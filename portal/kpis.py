@@ -385,7 +385,11 @@ def resident_outcomes(campus: Campus, today: dt.date) -> Table:
             _("Products launched"),
             _("m² occupied"),
         ],
-        unit="m²",
+        # Head count is the one figure every answered survey has (a company that moved out occupies
+        # no m², and funding is in another scale); the table has the rest.
+        unit=_("people"),
+        unit_one=_("person"),
+        series=(2,),
         period=_("latest answered survey; space on %(day)s") % {"day": formats.date_format(today)},
     )
     seen = set()
@@ -396,7 +400,7 @@ def resident_outcomes(campus: Campus, today: dt.date) -> Table:
         table.rows.append(
             [
                 survey.company.name,
-                survey.year,
+                str(survey.year),  # a label, not a quantity: never "2,026"
                 survey.head_count,
                 survey.funding_raised,
                 survey.patents_filed,

@@ -211,3 +211,20 @@ def test_the_dashboard_prints_without_navigation_and_keeps_charts_whole():
 
     assert ".staff-header" in rules and "display: none" in rules
     assert "break-inside: avoid" in rules and "figure.chart" in rules
+
+
+def test_outcomes_chart_head_count_and_the_table_groups_large_figures(staff_client, campus):
+    from django.utils import timezone
+
+    from tenants.models import OutcomeSurvey
+
+    moved_out = CompanyFactory(campus=campus, name="Alumna Bio", status=CompanyStatus.ALUMNI)
+    OutcomeSurvey.objects.create(
+        company=moved_out, year=2026, answered_at=timezone.now(), head_count=23, funding_raised=6_000_000
+    )
+
+    chart = _section(staff_client.get("/staff/dashboard/").content.decode(), "outcomes")
+
+    # A company that left occupies no m²: the bars count people, whom every answer gives.
+    assert ">Alumna Bio</text>" in chart and ">23 people</text>" in chart
+    assert ">6,000,000</td>" in chart and ">2026</td>" in chart
