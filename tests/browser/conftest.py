@@ -28,3 +28,14 @@ def page(request):
         # Connections opened while Playwright's loop ran belong to that context; close them here.
         connections.close_all()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def people(resident_admin, django_user_model):
+    """Who signs in to walk an area (tests/browser/pages.py): a superuser, and company A's admin."""
+    from tests.browser.pages import STAFF_PASSWORD
+
+    manager = django_user_model.objects.create_superuser(
+        username="manager", email="m@example.org", password=STAFF_PASSWORD
+    )
+    return manager, resident_admin

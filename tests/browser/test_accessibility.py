@@ -1,23 +1,28 @@
-"""Public and staff pages have no serious or critical accessibility violations (axe-core), in both languages."""
+"""Public, /my/ and staff pages have no serious or critical accessibility violations (axe-core), in both
+languages. The pages are those of the walk in tests/browser/pages.py, which follows the URL patterns."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
-from campus.models import Building
-from tenants.models import Application
-
-SPACE_VIEWS = ["timeline", "vacancies", "floors"]
+from tests.browser.pages import (
+    AREA_HOME,
+    AREAS,
+    LANGUAGES,
+    NAVIGATION,
+    seed_demo_campus,
+    sign_in,
+    walk_area,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(settings.BASE_DIR) / ".venv" / "node" / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["/", "/residents/", "/partners/", "/committee/", "/apply/", "/apply/link/"]
 
 # axe-core is injected by the test as an inline script; the site's CSP would rightly refuse it.
 BYPASS_CSP = True
@@ -33,10 +38,14 @@ def axe_script():
     return str(AXE)
 
 
-def _serious_violations(page, url: str, axe_script: str) -> list[str]:
-    page.goto(url)
+def _serious_violations(page, url: str, axe_script: str, within: str | None = None) -> list[str]:
+    """What axe-core finds on the page at ``url`` (opened here unless ``within`` names the part,
+    already on screen, to check)."""
+    if within is None:
+        page.goto(url)
     page.add_script_tag(path=axe_script)
-    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    context = json.dumps({"include": [within]}) if within else "document"
+    results = page.evaluate(f"async () => await axe.run({context}, {{resultTypes: ['violations']}})")
     assert results["testEngine"]["name"] == "axe-core" and results["url"] == page.url == url
     return [
         f"{url}: {violation['id']} ({violation['impact']}) {[node['target'] for node in violation['nodes']][:3]}"
@@ -45,58 +54,29 @@ def _serious_violations(page, url: str, axe_script: str) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("prefix", ["", "/zh-hans"])
-def test_public_pages_have_no_serious_violations(page, live_server, axe_script, prefix):
-    call_command("seed_demo", "--no-admin", stdout=open(os.devnull, "w"))  # noqa: SIM115
+@pytest.mark.parametrize("area", AREAS)
+def test_pages_have_no_serious_violations_in_both_languages(page, live_server, axe_script, area):
+    """Public (with the application form), /my/ and staff pages: every page of the walk."""
+    people = seed_demo_campus()
+    pages = walk_area(page, live_server.url, area, people)
+    assert AREA_HOME[area] in pages and len(pages) > 5, pages  # signed in: the area itself was walked
     problems = []
-    for path in PAGES:
-        problems += _serious_violations(page, f"{live_server.url}{prefix}{path}", axe_script)
+    for prefix in LANGUAGES:
+        for path in pages:
+            problems += _serious_violations(page, f"{live_server.url}{prefix}{path}", axe_script)
     assert problems == []
 
 
-@pytest.mark.parametrize("prefix", ["", "/zh-hans"])
-def test_staff_pages_have_no_serious_violations(page, live_server, axe_script, prefix, django_user_model):
-    call_command("seed_demo", "--no-admin", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    django_user_model.objects.create_superuser(username="manager", email="m@example.org", password="a-Long-pass-1")
-    application = Application.objects.order_by("pk").first()
-    page.goto(f"{live_server.url}{prefix}/admin/login/?next={prefix}/staff/")
-    page.fill("#id_username", "manager")
-    page.fill("#id_password", "a-Long-pass-1")
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}{prefix}/staff/")
+@pytest.mark.parametrize("area", AREAS)
+def test_an_open_menu_on_a_phone_has_no_serious_violations(page, live_server, axe_script, area, people):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server.url, area, people)
     problems = []
-    staff_pages = [
-        "/staff/",
-        "/staff/dashboard/",
-        "/staff/onboarding/",
-        f"/staff/reviews/{application.pk}/",
-        "/staff/two-factor/",
-    ]
-    building = Building.objects.order_by("pk").first()
-    staff_pages += ["/staff/space/", *(f"/staff/space/buildings/{building.pk}/{view}/" for view in SPACE_VIEWS)]
-    residents_pages = ["/staff/stages/", "/staff/stages/reports/", "/staff/requests/", "/staff/frontdesk/"]
-    finance_pages = ["/staff/finance/payments/", "/staff/finance/payments/new/", "/staff/finance/import/"]
-    for path in [*staff_pages, *residents_pages, *finance_pages]:
-        problems += _serious_violations(page, f"{live_server.url}{prefix}{path}", axe_script)
-        assert page.locator("nav.staff-nav").count() == 1  # signed in: the staff frame was checked
-    assert problems == []
-
-
-@pytest.mark.parametrize("prefix", ["", "/zh-hans"])
-def test_residents_pages_have_no_serious_violations(page, live_server, axe_script, prefix, resident_admin):
-    from tests.personas import RESIDENT_PASSWORD
-
-    page.goto(f"{live_server.url}{prefix}/my/login/")
-    page.fill("#id_username", resident_admin.user.email)
-    page.fill("#id_password", RESIDENT_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}{prefix}/my/")
-    problems = []
-    for path in ["/my/", "/my/team/", "/my/profile/", "/my/stages/", "/my/requests/", "/my/requests/new/",
-                 "/my/announcements/", "/my/visitors/", "/my/deliveries/", "/my/consultations/", "/my/outcomes/",
-                 "/my/account/"]:  # fmt: skip
-        problems += _serious_violations(page, f"{live_server.url}{prefix}{path}", axe_script)
-        assert page.locator("nav.my-nav").count() == 1  # signed in: the residents' area was checked
+    for prefix in LANGUAGES:
+        url = f"{live_server.url}{prefix}{AREA_HOME[area]}"
+        page.goto(url)
+        page.locator(f"{NAVIGATION[area]} summary").click()
+        problems += _serious_violations(page, url, axe_script, within=NAVIGATION[area])
     assert problems == []
 
 
