@@ -29,6 +29,14 @@ TOO_WIDE = """() => [...document.querySelectorAll("body *")]
   .slice(0, 3)
   .map(el => `${el.tagName.toLowerCase()}.${el.className} ${Math.round(el.getBoundingClientRect().right)}px`)"""
 
+# Boxes that scroll sideways but cannot be reached by keyboard or have no name (axe-core's
+# scrollable-region-focusable): each should be focusable, a region, and named.
+UNREACHABLE_SCROLLERS = """() => [...document.querySelectorAll(".table-scroll")]
+  .filter(box => box.scrollWidth > box.clientWidth)
+  .filter(box => box.tabIndex !== 0 || box.getAttribute("role") !== "region"
+                 || !(box.getAttribute("aria-label") || box.getAttribute("aria-labelledby")))
+  .map(box => box.querySelector("th") ? box.querySelector("th").textContent.trim() : box.className)"""
+
 
 @pytest.fixture
 def demo_people():
@@ -36,7 +44,7 @@ def demo_people():
 
 
 def test_every_page_fits_a_phone_in_both_languages(page, live_server, demo_people):
-    too_wide, walked = [], 0
+    too_wide, unreachable, walked = [], [], 0
     for area in AREAS:
         context = page.context.browser.new_context(viewport=PHONE)
         phone = context.new_page()
@@ -48,9 +56,12 @@ def test_every_page_fits_a_phone_in_both_languages(page, live_server, demo_peopl
                 width = phone.evaluate("document.documentElement.scrollWidth")
                 if width > phone.evaluate("window.innerWidth"):
                     too_wide.append(f"{prefix}{path}: {width}px {phone.evaluate(TOO_WIDE)}")
+                if boxes := phone.evaluate(UNREACHABLE_SCROLLERS):
+                    unreachable.append(f"{prefix}{path}: {boxes}")
                 walked += 1
         context.close()
     assert too_wide == []
+    assert unreachable == []
     assert walked > 100
 
 
