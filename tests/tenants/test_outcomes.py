@@ -75,4 +75,4 @@ def test_the_company_answers_on_its_status_page_and_staff_see_it_with_its_space(
         ).context["tables"]
         if t.key == "outcomes"
     )
-    assert table.rows == [[resident_application.company.name, 2026, 12, 3000000, 2, 1, 0, 120]]
+    assert table.rows == [[resident_application.company.name, "2026", 12, 3000000, 2, 1, 0, 120]]
