@@ -3,6 +3,9 @@
 A choice is written as its label and a country as its name, in the language of the person
 exporting ("United Kingdom" or "英国", "Resident" or its Chinese), never as the code stored.
 A file read back in may give the code, as files always could, or the label in either language.
+Text a spreadsheet would run as a formula (a company name such as ``=HYPERLINK(...)``, typed on the
+public apply form) is written with a leading ``'``, as every other download does
+(``common.spreadsheets``), and read back without it.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from django.utils.encoding import force_str
 from django_countries import countries
 from django_countries.fields import CountryField
 from import_export import resources
-from import_export.widgets import Widget
+from import_export.widgets import NumberWidget, Widget
+
+from common.spreadsheets import formula_safe, formula_unescaped
 
 
 def _text(value) -> str:
@@ -65,7 +70,20 @@ class CountryWidget(Widget):
 
 
 class LabelledModelResource(resources.ModelResource):
-    """A ModelResource whose columns of a field with choices, or of a country, read as labels."""
+    """A ModelResource whose columns of a field with choices, or of a country, read as labels, and
+    whose text never runs as a formula."""
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        if isinstance(value, str) and not isinstance(field.widget, NumberWidget):  # "-1" m² stays a number
+            return formula_safe(value)
+        return value
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        for column, value in row.items():
+            if isinstance(value, str):
+                row[column] = formula_unescaped(value)
 
     @classmethod
     def field_from_django_field(cls, field_name, django_field, readonly):

@@ -35,6 +35,16 @@ NUMBERS = (int, float, Decimal)
 PRIVATE = "private, no-store"
 
 
+def formula_safe(text: str) -> str:
+    """Text a spreadsheet would run as a formula, written with a leading ``'`` so it reads as text."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def formula_unescaped(text: str) -> str:
+    """What :func:`formula_safe` wrote, read back: the leading ``'`` before a formula sign dropped."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 def csv_cell(value) -> str:
     """The text of a CSV cell: numbers and dates as they are, formula-like text neutralised."""
     if value is None:
@@ -43,8 +53,7 @@ def csv_cell(value) -> str:
         return str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return formula_safe(str(value))
 
 
 class _Echo:

@@ -154,3 +154,35 @@ def test_exported_spaces_read_as_labels_and_import_back_unchanged(staff_client):
 
     assert again.status_code == 200 and "Errors" not in again.content.decode()
     assert Space.objects.values_list("kind", "biosafety_level").get() == ("laboratory", "bsl2")
+
+
+def test_text_a_spreadsheet_would_run_is_exported_as_text_in_csv_and_excel(staff_client):
+    # A company name comes from the public apply form.
+    hostile = '=HYPERLINK("http://evil.example/x","click")'
+    ApplicationFactory(status="submitted", company__name=hostile)
+
+    csv_text = _export(
+        staff_client, "/admin/tenants/application/export/", "applicationresource", APPLICATION_FIELDS, "0"
+    ).content.decode("utf-8-sig")
+    xlsx = _export(staff_client, "/admin/tenants/application/export/", "applicationresource", APPLICATION_FIELDS, "1")
+
+    assert f"'{hostile}".replace('"', '""') in csv_text and ",=HYPERLINK" not in csv_text
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.cell(row=2, column=2).value == f"'{hostile}"
+    assert sheet.cell(row=2, column=2).data_type == "s"  # text, not a formula
+
+
+@pytest.mark.usefixtures("building_g")
+def test_a_space_exported_with_formula_like_text_imports_back_as_it_was(staff_client):
+    preview = _import_spaces(staff_client, "icampus,G,-1,-1,laboratory,250,bsl2,,2,1,=2+3 floor plan")
+    staff_client.post(
+        "/admin/campus/space/process_import/", {**preview.context["confirm_form"].initial, "resource": "0"}
+    )
+    exported = _export(staff_client, "/admin/campus/space/export/", "spaceresource", SPACE_COLUMNS.split(","), "0")
+    row = exported.content.decode("utf-8-sig").splitlines()[1]
+
+    assert row.startswith("icampus,G,'-1,-1,") and row.endswith(",'=2+3 floor plan")  # a code is text; floor a number
+    again = _import_spaces(staff_client, row)
+    staff_client.post("/admin/campus/space/process_import/", {**again.context["confirm_form"].initial, "resource": "0"})
+
+    assert Space.objects.values_list("code", "floor", "description").get() == ("-1", -1, "=2+3 floor plan")
