@@ -31,6 +31,15 @@ def _services_required() -> bool:
     return os.environ.get("REQUIRE_SERVICES", "") == "1"
 
 
+def pytest_xdist_auto_num_workers(config) -> int:
+    """``-n auto`` (``make test``): one test process per CPU on the embedded defaults, where each
+    process has its own in-memory database and cache. Against real services, one process: the
+    Celery worker CI starts reads the one test database, and the tests share one Redis database."""
+    if os.environ.get("DATABASE_URL") or os.environ.get("REDIS_URL"):
+        return 0
+    return max(1, min(len(os.sched_getaffinity(0)), 4))
+
+
 def pytest_runtest_setup(item):
     missing = []
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
