@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from campus.models import Campus
 from common.uploads import check_upload
@@ -35,6 +38,12 @@ class CompanyForm(forms.ModelForm):
 
     def __init__(self, *args, application: Application | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The description is written in the page's language and saved in that language's column;
+        # shown again, it is that column's text, never the other language's (the fallback), which
+        # an unchanged resubmission would otherwise copy across.
+        if self.instance.pk:
+            column = build_localized_fieldname("description", get_language() or settings.LANGUAGE_CODE)
+            self.initial["description"] = getattr(self.instance, column, None) or ""
         if application is not None:
             self.fields["campus"].initial = application.campus_id
             self.fields["campus"].disabled = True

@@ -62,6 +62,13 @@ class Migration(migrations.Migration):
             field=models.CharField(max_length=200, null=True, verbose_name="title"),
         ),
         migrations.RunPython(texts_to_translation_columns, texts_from_translation_columns),
+        # Undone, the removed column comes back with a default so rows can exist before the data
+        # step above fills it again.
+        migrations.AlterField(
+            model_name="stagemilestone",
+            name="title_zh",
+            field=models.CharField(default="", max_length=200, verbose_name="title (Simplified Chinese)"),
+        ),
         migrations.RemoveField(
             model_name="stagemilestone",
             name="description_zh",

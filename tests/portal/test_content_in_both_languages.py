@@ -182,3 +182,22 @@ def test_the_chinese_milestone_title_is_optional_and_the_english_one_is_required
     assert accepted.status_code == 302
     milestone = StageMilestone.objects.get()
     assert (milestone.title_en, milestone.title_zh_hans or "") == ("Trial approved", "")
+
+
+def test_the_apply_form_keeps_each_language_of_the_description_in_its_own_column(client, wuxi):
+    from tenants.models import Application
+    from tests.tenants.helpers import company_data
+
+    client.post("/apply/", company_data(wuxi, description="Blood tests for early cancer detection."))
+    chinese_step = client.get("/zh-hans/apply/step/company/")
+    # Shown on the Chinese page, the Chinese column is empty: the English text is not offered as Chinese.
+    assert chinese_step.context["form"]["description"].value() == ""
+    client.post("/zh-hans/apply/step/company/", company_data(wuxi, description="用于癌症早筛的血液检测。"))
+    company = Application.objects.get().company
+    english_step = client.get("/apply/step/company/")
+
+    assert (company.description_en, company.description_zh_hans) == (
+        "Blood tests for early cancer detection.",
+        "用于癌症早筛的血液检测。",
+    )
+    assert english_step.context["form"]["description"].value() == "Blood tests for early cancer detection."
