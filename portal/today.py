@@ -22,10 +22,8 @@ from advisory.models import REVIEW_DAYS, Review
 from residents.choices import BookingStatus, LeaseState, ReportState
 from residents.models import Booking, Lease, MilestoneReport, ServiceRequest
 from residents.services.ledger import overdue_invoices
-from tenants.choices import ApplicationStatus
+from tenants.choices import TO_SCREEN, ApplicationStatus
 from tenants.models import Application, OnboardingTask
-
-TO_SCREEN = [ApplicationStatus.SUBMITTED, ApplicationStatus.SCREENING]
 
 
 @dataclass(frozen=True)
@@ -62,7 +60,7 @@ RULES = [
         ),
         _("Submitted, or in screening."),
         lambda now: Application.objects.filter(status__in=TO_SCREEN),
-        _admin("tenants_application", status__in=",".join(TO_SCREEN)),
+        _admin("tenants_application", status__in=",".join(s for s in ApplicationStatus.values if s in TO_SCREEN)),
     ),
     Rule(
         "applications_to_decide",

@@ -63,6 +63,8 @@ UNDECIDED = frozenset(
 )
 # Submitted and not decided yet: in staff's or the committee's hands.
 IN_REVIEW = UNDECIDED - {ApplicationStatus.DRAFT}
+# Waiting for staff's screening: submitted, or being screened.
+TO_SCREEN = frozenset({ApplicationStatus.SUBMITTED, ApplicationStatus.SCREENING})
 # A decision on the application; it needs the minimum of completed reviews (``rules.reviews_missing``).
 DECISIONS = frozenset({ApplicationStatus.APPROVED, ApplicationStatus.REJECTED})
 # Ended without a place on campus: personal data is erased after APPLICATION_RETENTION_DAYS.

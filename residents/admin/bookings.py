@@ -237,7 +237,7 @@ class BookingDay(admin.SimpleListFilter):
             start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
             return queryset.filter(starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1))
         if self.value() == "upcoming":
-            return queryset.filter(ends_at__gt=now)
+            return queryset.not_over(now)
         if self.value() == "past":
             return queryset.filter(ends_at__lte=now)
         return queryset

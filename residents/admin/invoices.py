@@ -67,9 +67,9 @@ class OverdueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "open":
-            return queryset.filter(kind=InvoiceKind.INVOICE, open_amount__gt=0)
+            return queryset.open()
         if self.value() == "overdue":
-            return queryset.filter(kind=InvoiceKind.INVOICE, open_amount__gt=0, due_on__lt=timezone.localdate())
+            return queryset.overdue(timezone.localdate())
         if self.value() == "paid":
             return queryset.filter(kind=InvoiceKind.INVOICE, open_amount__lte=0)
         return queryset

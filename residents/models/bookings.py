@@ -282,9 +282,13 @@ class BookingQuerySet(models.QuerySet):
         """Bookings holding their slot: confirmed, or requested and waiting for staff."""
         return self.filter(status__in=LIVE_BOOKINGS)
 
+    def not_over(self, now: dt.datetime) -> BookingQuerySet:
+        """Bookings that have not ended: going on or to come."""
+        return self.filter(ends_at__gt=now)
+
     def waiting(self, now: dt.datetime) -> BookingQuerySet:
         """Requests staff have still to confirm or decline: not yet over."""
-        return self.filter(status=BookingStatus.REQUESTED, ends_at__gt=now)
+        return self.not_over(now).filter(status=BookingStatus.REQUESTED)
 
     def overlapping(self, starts_at: dt.datetime, ends_at: dt.datetime) -> BookingQuerySet:
         return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)

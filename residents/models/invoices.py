@@ -85,6 +85,14 @@ class InvoiceQuerySet(models.QuerySet):
             )
         )
 
+    def open(self):
+        """Invoices not fully paid (on a queryset ``with_settlement``)."""
+        return self.filter(kind=InvoiceKind.INVOICE, open_amount__gt=0)
+
+    def overdue(self, today: dt.date):
+        """Invoices not fully paid after their due date (on a queryset ``with_settlement``)."""
+        return self.open().filter(due_on__lt=today)
+
 
 class Invoice(models.Model):
     """An issued invoice or credit note. Written once by ``residents.services.invoices``."""

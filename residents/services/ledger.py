@@ -83,4 +83,4 @@ def invoice_status(invoice: Invoice, *, today: dt.date) -> str | None:
 
 def overdue_invoices(today: dt.date):
     """Invoices still (partly) unpaid after their due date, with their settlement."""
-    return Invoice.objects.with_settlement().filter(kind=InvoiceKind.INVOICE, open_amount__gt=0, due_on__lt=today)
+    return Invoice.objects.with_settlement().overdue(today)
