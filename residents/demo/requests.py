@@ -70,21 +70,28 @@ def seed(campus: Campus, companies) -> list[ServiceRequest]:
     made = []
     for index, (category, subject, description, language, steps) in enumerate(REQUESTS if companies else []):
         company = companies[index % len(companies)]
-        if ServiceRequest.objects.filter(company=company, subject=subject).exists():
-            continue
-        person = Membership.objects.filter(company=company).select_related("user").first()
-        service_request = service_request_raise(
-            company=company,
-            actor=person.user if person else None,
-            category=category,
-            subject=subject,
-            description=description,
-            language=language,
-        )
-        for step, text in steps:
-            if step == "reply":
-                service_request_reply(service_request=service_request, actor=None, body=text)
-            else:
-                service_request_transition(service_request=service_request, to=step, actor=None, reason=text)
-        made.append(service_request)
+        if made_now := request_raise_and_work(company, category, subject, description, language, steps):
+            made.append(made_now)
     return made
+
+
+def request_raise_and_work(company, category, subject, description, language, steps) -> ServiceRequest | None:
+    """One demo request raised by a person of the company, then its ``(step, text)`` steps taken by the
+    campus team (``actor=None``): a reply or a move. None when the company has it already."""
+    if ServiceRequest.objects.filter(company=company, subject=subject).exists():
+        return None
+    person = Membership.objects.filter(company=company).select_related("user").first()
+    service_request = service_request_raise(
+        company=company,
+        actor=person.user if person else None,
+        category=category,
+        subject=subject,
+        description=description,
+        language=language,
+    )
+    for step, text in steps:
+        if step == "reply":
+            service_request_reply(service_request=service_request, actor=None, body=text)
+        else:
+            service_request_transition(service_request=service_request, to=step, actor=None, reason=text)
+    return service_request

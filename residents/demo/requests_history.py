@@ -16,9 +16,9 @@ from django.utils import timezone
 from campus.models import Campus
 
 from ..choices import RequestCategory, RequestState
-from ..models import Membership, ServiceRequest, ServiceRequestEvent
-from ..services.requests import service_request_raise, service_request_reply, service_request_transition
+from ..models import ServiceRequest, ServiceRequestEvent
 from ..working_hours import working_hours_add
+from .requests import request_raise_and_work
 
 C, S = RequestCategory, RequestState
 
@@ -76,23 +76,10 @@ def seed(campus: Campus, companies) -> list[ServiceRequest]:
     made = []
     for index, (category, subject, days_ago, steps) in enumerate(HISTORY if companies else []):
         company = companies[index % len(companies)]
-        if ServiceRequest.objects.filter(company=company, subject=subject).exists():
-            continue
-        person = Membership.objects.filter(company=company).select_related("user").first()
-        request = service_request_raise(
-            company=company,
-            actor=person.user if person else None,
-            category=category,
-            subject=subject,
-            description=subject.removeprefix("Demo: ").capitalize() + ".",
-            language="en",
-        )
-        for _hours, step, text in steps:
-            if step == "reply":
-                service_request_reply(service_request=request, actor=None, body=text)
-            else:
-                service_request_transition(service_request=request, to=step, actor=None, reason=text)
-        made.append(_date_back(request, days_ago, steps))
+        description = subject.removeprefix("Demo: ").capitalize() + "."
+        work = [(step, text) for _hours, step, text in steps]
+        if request := request_raise_and_work(company, category, subject, description, "en", work):
+            made.append(_date_back(request, days_ago, steps))
     return made
 
 
