@@ -415,7 +415,9 @@ def _onboard(application: Application, story: Story, *, approved_on: dt.date, st
         OnboardingPlan.objects.filter(pk=plan.pk).update(
             completed_at=timezone.make_aware(dt.datetime.combine(last, dt.time(16)))
         )
-        Company.objects.filter(pk=application.company_id).update(resident_since=last, platform_stage=story.stage)
+        Company.objects.filter(pk=application.company_id).update(
+            resident_since=last, platform_stage=story.stage, updated_at=timezone.now()
+        )
 
 
 def _move_in(application: Application, story: Story, *, starts_on: dt.date) -> None:

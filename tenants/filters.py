@@ -5,17 +5,11 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from campus.models import BusinessArea
 
 from .models import Company, FocusArea
-from .selectors import directory_companies
-
-
-def _resident_countries(request):
-    codes = set(directory_companies().values_list("country", flat=True))
-    return [(code, name) for code, name in countries if code in codes]
+from .selectors import directory_countries
 
 
 class ResidentFilter(django_filters.FilterSet):
@@ -32,9 +26,9 @@ class ResidentFilter(django_filters.FilterSet):
         model = Company
         fields = ["q", "country", "business_area", "focus_area"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, version: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["country"].extra["choices"] = _resident_countries(self.request)
+        self.filters["country"].extra["choices"] = directory_countries(version)
 
     def search(self, queryset, name, value):
         return queryset.filter(

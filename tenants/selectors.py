@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Prefetch
+from django.core.cache import cache
+from django.db.models import Exists, F, Max, OuterRef, Prefetch
+from django_countries import countries
 
 from campus.models import Space, SpaceQuerySet
 from campus.models.allocations import AllocationQuerySet
@@ -37,14 +39,49 @@ def directory_companies() -> CompanyQuerySet:
     return Company.objects.residents().filter(listed=True)
 
 
+def residents_for_directory_list() -> CompanyQuerySet:
+    """Listed residents for the directory's cards: one query (area labels come from the row's codes)."""
+    return directory_companies().order_by("name")
+
+
 def residents_for_directory() -> CompanyQuerySet:
-    """Listed residents with what the public directory shows, in a fixed number of queries."""
+    """Listed residents with what a directory entry's page shows, in a fixed number of queries."""
     return (
         directory_companies()
         .select_related("intake_batch", "campus")
         .prefetch_related("business_areas", "focus_areas", "disease_stages")
         .order_by("name")
     )
+
+
+def directory_version() -> str:
+    """A stamp that changes whenever any company changes: the newest ``updated_at`` (one index read).
+
+    What the directory shows comes from company rows, so a page kept under this stamp is current.
+    (Every write to a company goes through ``save()`` or sets ``updated_at`` itself.)
+    """
+    latest = Company.objects.order_by().aggregate(latest=Max("updated_at"))["latest"]
+    return latest.isoformat() if latest else "empty"
+
+
+def directory_countries(version: str | None = None) -> list[tuple[str, str]]:
+    """(code, name) of the countries of listed residents, in the page language's order of names.
+
+    The codes are kept in the cache under the directory's ``version``, so only the first page view
+    after a company changes reads them from the table.
+    """
+    version = version or directory_version()
+    key = f"directory:countries:{version}"
+    codes = cache.get(key)
+    if codes is None:
+        codes = sorted(set(directory_companies().order_by().values_list("country", flat=True).distinct()))
+        cache.set(key, codes, DIRECTORY_CACHE_SECONDS)
+    present = set(codes)
+    return [(code, name) for code, name in countries if code in present]
+
+
+# How long a directory stamp's cached entries live; a new stamp makes them unused at once.
+DIRECTORY_CACHE_SECONDS = 600
 
 
 # The public columns of a resident company, as ``QuerySet.values()`` names them.

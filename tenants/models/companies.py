@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -41,6 +42,11 @@ class DiseaseStage(ChoiceLookup):
     class Meta(ChoiceLookup.Meta):
         verbose_name = _("disease-management stage")
         verbose_name_plural = _("disease-management stages")
+
+
+def _labels(choices_class, codes: list[str]) -> list[str]:
+    labels = dict(choices_class.choices)
+    return [str(labels.get(code, code)) for code in codes]
 
 
 class IntakeBatch(models.Model):
@@ -158,6 +164,8 @@ class Company(models.Model):
             # The resident directory (by name) and the partner API (filtered by country).
             models.Index(fields=["status", "name"], name="tenants_company_status_name"),
             models.Index(fields=["country", "status"], name="tenants_company_country"),
+            # The directory's stamp: the newest change of any company (tenants.selectors).
+            models.Index(fields=["updated_at"], name="tenants_company_updated"),
         ]
 
     def __str__(self) -> str:
@@ -187,8 +195,18 @@ class Company(models.Model):
             )
             for company_id, code in rows:
                 codes[company_id][column].append(code)
+        now = timezone.now()  # update() skips auto_now; the directory's stamp reads updated_at
         for pk, values in codes.items():
-            cls.objects.filter(pk=pk).update(**values)
+            cls.objects.filter(pk=pk).update(**values, updated_at=now)
+
+    @property
+    def business_area_labels(self) -> list[str]:
+        """The business areas' labels from the codes on the row (no query), in lookup order."""
+        return _labels(BusinessArea.choices_class, self.business_area_codes)
+
+    @property
+    def focus_area_labels(self) -> list[str]:
+        return _labels(FocusAreas, self.focus_area_codes)
 
     @property
     def display_name(self) -> str:

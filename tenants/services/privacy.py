@@ -149,6 +149,7 @@ def application_erase(
             description_zh_hans=None,
             logo="",
             founded_year=None,
+            updated_at=timezone.now(),
         )
         Company.history.filter(id=company.pk).delete()  # the audit history held the old values
     outcome = (

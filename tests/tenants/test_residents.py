@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from campus.models import BusinessArea
 from tenants.choices import CompanyStatus
-from tenants.models import FocusArea
+from tenants.models import Company, FocusArea
 from tests.tenants.factories import ApplicationFactory, CompanyFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,8 +78,50 @@ def test_directory_runs_a_fixed_number_of_queries(client, django_assert_max_num_
         company = CompanyFactory(name=f"Resident {index}")
         company.business_areas.set(areas[:2])
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         assert client.get("/residents/").status_code == 200
+    # The same page again comes from the cache: one statement reads the directory's stamp.
+    with django_assert_max_num_queries(1):
+        assert "Resident 19" in client.get("/residents/").content.decode()
+
+
+def test_a_changed_company_shows_at_once_on_a_cached_directory_page(client):
+    company = CompanyFactory(name="Sanomics", country="HK", description="Cancer screening")
+    assert "Cancer screening" in client.get("/residents/").content.decode()
+
+    company.description = "Early detection of cancer"
+    company.save()
+    company.business_areas.set([BusinessArea.objects.get(code="diagnosis")])
+    Company.refresh_area_codes([company.pk])
+    page = client.get("/residents/").content.decode()
+    assert "Early detection of cancer" in page and "Diagnosis" in page
+
+    company.listed = False
+    company.save()
+    assert "Sanomics" not in client.get("/residents/").content.decode()
+
+
+def test_the_directory_keeps_pages_per_language_and_choice_but_never_searches_or_made_up_values(
+    client, django_assert_max_num_queries
+):
+    CompanyFactory(name="Tigermed", name_zh="泰格医药", country="CN")
+    kept = [("/residents/", {}), ("/zh-hans/residents/", {}), ("/residents/", {"country": "CN"})]
+    not_kept = [("/residents/", {"q": "tiger"}), ("/residents/", {"country": "XX"}), ("/residents/", {"page": "999"})]
+    not_kept += [("/residents/", {"utm_source": "mail"})]
+    for path, query in kept + not_kept:
+        client.get(path, query)
+
+    for path, query in kept:
+        with django_assert_max_num_queries(1):
+            client.get(path, query)
+    for path, query in not_kept:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path, query)
+        assert len(queries) > 1, query
+    assert "泰格医药" in client.get("/zh-hans/residents/").content.decode()
+    assert "泰格医药" not in client.get("/residents/").content.decode()
+    invalid = client.get("/residents/", {"country": "XX"}).content.decode()
+    assert "Select a valid choice" in invalid and "XX" in invalid
 
 
 def test_chinese_pages_show_a_companys_chinese_name_where_there_is_one(client):
