@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campus', '0010_campus_texts_in_english_and_chinese'),
-        ('tenants', '0014_batch_and_company_texts_in_english_and_chinese'),
+        ("campus", "0010_campus_texts_in_english_and_chinese"),
+        ("tenants", "0014_batch_and_company_texts_in_english_and_chinese"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='company',
-            index=models.Index(fields=['updated_at'], name='tenants_company_updated'),
+            model_name="company",
+            index=models.Index(fields=["updated_at"], name="tenants_company_updated"),
         ),
     ]

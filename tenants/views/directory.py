@@ -50,7 +50,8 @@ def residents(request):
         )
         # Kept only when every parameter named a real choice and page, so made-up values are
         # answered but never stored.
-        if key and (not filterset.is_bound or filterset.is_valid()) and request.GET.get("page", str(page.number)) == str(page.number):
+        real_choices = not filterset.is_bound or filterset.is_valid()
+        if key and real_choices and request.GET.get("page", str(page.number)) == str(page.number):
             cache.set(key, listing, DIRECTORY_CACHE_SECONDS)
     return render(request, "tenants/residents/list.html", {"listing": listing})
 
