@@ -158,6 +158,8 @@ class Company(models.Model):
             # The resident directory (by name) and the partner API (filtered by country).
             models.Index(fields=["status", "name"], name="tenants_company_status_name"),
             models.Index(fields=["country", "status"], name="tenants_company_country"),
+            # A campus's residents (the staff dashboard's counts).
+            models.Index(fields=["campus", "status"], name="tenants_company_campus_status"),
         ]
 
     def __str__(self) -> str:
