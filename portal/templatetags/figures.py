@@ -51,7 +51,8 @@ def table_rows(context, rows) -> SafeString:
         cells = [f'<th scope="row">{render_value_in_context(row[0], context)}</th>'] if row else []
         cells += [_cell(value, context) for value in row[1:]]
         html.append(f"<tr>{''.join(cells)}</tr>")
-    return mark_safe("".join(html))
+    # Every value was escaped above, as the template would (render_value_in_context).
+    return mark_safe("".join(html))  # noqa: S308
 
 
 @register.simple_tag
@@ -69,4 +70,5 @@ def chart_groups(groups) -> SafeString:
                 f'\n        <text x="{width}%" dx="4" y="{bar["text_y"]}" class="value">{text}</text>\n      '
             )
         html.append("\n    ")
-    return mark_safe("".join(html))
+    # Every text was escaped above (conditional_escape); the numbers are ours.
+    return mark_safe("".join(html))  # noqa: S308

@@ -5,28 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campus', '0010_campus_texts_in_english_and_chinese'),
-        ('tenants', '0014_batch_and_company_texts_in_english_and_chinese'),
+        ("campus", "0010_campus_texts_in_english_and_chinese"),
+        ("tenants", "0014_batch_and_company_texts_in_english_and_chinese"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['campus', 'submitted_at'], name='tenants_app_campus_submitted'),
+            model_name="application",
+            index=models.Index(fields=["campus", "submitted_at"], name="tenants_app_campus_submitted"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['campus', 'decided_at'], name='tenants_app_campus_decided'),
+            model_name="application",
+            index=models.Index(fields=["campus", "decided_at"], name="tenants_app_campus_decided"),
         ),
         migrations.AddIndex(
-            model_name='applicationtransition',
-            index=models.Index(fields=['application', 'to_status'], name='tenants_apptransition_reached'),
+            model_name="applicationtransition",
+            index=models.Index(fields=["application", "to_status"], name="tenants_apptransition_reached"),
         ),
         migrations.AddIndex(
-            model_name='company',
-            index=models.Index(fields=['campus', 'status'], name='tenants_company_campus_status'),
+            model_name="company",
+            index=models.Index(fields=["campus", "status"], name="tenants_company_campus_status"),
         ),
     ]
