@@ -6,6 +6,7 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Window
 from django.db.models.functions import RowNumber
@@ -46,9 +47,10 @@ class Table:
     decimals: int = 0
     chart: Chart | None = None
 
-    @property
+    @cached_property
     def graph(self) -> Chart | None:
-        """The chart given, or bars of the ``series`` columns of each row."""
+        """The chart given, or bars of the ``series`` columns of each row (built once: the page
+        draws it and summarises it twice)."""
         if self.chart is not None or not self.series:
             return self.chart
         names = [str(self.columns[i]) for i in self.series]

@@ -12,15 +12,18 @@ from decimal import Decimal
 
 from django import template
 from django.template.base import render_value_in_context
-from django.utils import formats
+from django.utils import formats, numberformat
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 
 register = template.Library()
 
 #: Characters of a category's name shown beside its bars (the table under the chart has it whole).
 LABEL_CHARS = 48
+#: What ``formats.number_format`` reads for each number, in this order.
+SEPARATORS = ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR")
 
 
 @register.filter
@@ -36,20 +39,31 @@ def figure(value):
     return formats.number_format(value, use_l10n=True, force_grouping=True)
 
 
-def _cell(value, context) -> str:
+def _grouped():
+    """``figure`` for numbers, with the page language's separators looked up once (a table may
+    have thousands of figures)."""
+    language = get_language()
+    separators = [formats.get_format(name, language, use_l10n=True) for name in SEPARATORS]
+    return lambda value: numberformat.format(
+        value, separators[0], None, separators[1], separators[2], force_grouping=True, use_l10n=True
+    )
+
+
+def _cell(value, context, grouped) -> str:
     """A figure's cell: numbers right-aligned and grouped, "—" for no figure."""
-    shown = figure(value)
-    text = render_value_in_context("—" if shown is None else shown, context)
-    return f'<td class="number">{text}</td>' if is_number(value) else f"<td>{text}</td>"
+    if is_number(value):
+        return f'<td class="number">{render_value_in_context(grouped(value), context)}</td>'
+    return f"<td>{render_value_in_context('—' if value is None else value, context)}</td>"
 
 
 @register.simple_tag(takes_context=True)
 def table_rows(context, rows) -> SafeString:
     """The ``<tr>`` of each row: the first cell heads the row, the others are figures."""
+    grouped = _grouped()
     html = []
     for row in rows:
         cells = [f'<th scope="row">{render_value_in_context(row[0], context)}</th>'] if row else []
-        cells += [_cell(value, context) for value in row[1:]]
+        cells += [_cell(value, context, grouped) for value in row[1:]]
         html.append(f"<tr>{''.join(cells)}</tr>")
     # Every value was escaped above, as the template would (render_value_in_context).
     return mark_safe("".join(html))  # noqa: S308
