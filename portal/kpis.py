@@ -6,8 +6,10 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -21,7 +23,7 @@ from residents.models import MilestoneReport, ServiceRequest, ServiceTarget, Sta
 from residents.services.stages import campus_stages, stage_label
 from residents.working_hours import working_hours_between
 from tenants.choices import DECISIONS, ApplicationStatus
-from tenants.models import Application, Company, OnboardingTask, OutcomeSurvey
+from tenants.models import Application, ApplicationTransition, Company, OnboardingTask, OutcomeSurvey
 
 from .charts import Chart
 
@@ -45,9 +47,10 @@ class Table:
     decimals: int = 0
     chart: Chart | None = None
 
-    @property
+    @cached_property
     def graph(self) -> Chart | None:
-        """The chart given, or bars of the ``series`` columns of each row."""
+        """The chart given, or bars of the ``series`` columns of each row (built once: the page
+        draws it and summarises it twice)."""
         if self.chart is not None or not self.series:
             return self.chart
         names = [str(self.columns[i]) for i in self.series]
@@ -90,38 +93,74 @@ def _count_rows(queryset, field_name: str, labels: dict | None = None) -> list[l
     return [[(labels or {}).get(row[field_name], row[field_name]) or "—", row["n"]] for row in rows]
 
 
-def residents_target(campus: Campus) -> dict:
-    """Residents today against the campus's targets: the date each was reached, or the shortfall."""
-    dates = list(
+def resident_counts(campus: Campus) -> dict[tuple[str, str | None], int]:
+    """The campus's residents by (country, platform stage): one grouped query that the residents'
+    count, the sections by country and by stage, and the stage pipeline all read."""
+    return {
+        (country, stage): n
+        for country, stage, n in Company.objects.residents()
+        .filter(campus=campus)
+        .values_list("country", "platform_stage")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+
+
+def _resident_since_ranks(campus: Campus, ranks: set[int]) -> dict[int, dt.date | None]:
+    """The day the ``n``-th resident (by ``resident_since``) became one, for each ``n`` of ``ranks``."""
+    if not ranks:
+        return {}
+    ranked = (
         Company.objects.residents()
         .filter(campus=campus)
-        .order_by("resident_since")
-        .values_list("resident_since", flat=True)
+        .annotate(rank=Window(RowNumber(), order_by=F("resident_since").asc()))
+        .filter(rank__in=ranks)
+        .values_list("rank", "resident_since")
     )
+    return dict(ranked)
+
+
+def residents_target(campus: Campus, counts: dict | None = None) -> dict:
+    """Residents today against the campus's targets: the date each was reached, or the shortfall."""
+    counts = resident_counts(campus) if counts is None else counts
+    count = sum(counts.values())
+    targets = list(campus.targets.all())
+    # The target's threshold-th resident reached it (a threshold of 0: the latest, as ever).
+    rank_of = {target.pk: target.threshold if target.threshold > 0 else count for target in targets}
+    reached_on = _resident_since_ranks(campus, {rank for rank in rank_of.values() if 0 < rank <= count})
     results = []
-    for target in campus.targets.all():
-        needed = target.threshold
-        reached = dates[needed - 1] if len(dates) >= needed else None
+    for target in targets:
+        reached = reached_on.get(rank_of[target.pk])
         results.append(
             {
                 "target": target,
                 "reached_on": reached,
                 "on_time": bool(reached and reached <= target.due_on),
-                "shortfall": max(0, needed - len(dates)),
+                "shortfall": max(0, target.threshold - count),
             }
         )
-    return {"count": len(dates), "targets": results}
+    return {"count": count, "targets": results}
 
 
-def residents_breakdown(campus: Campus, today: dt.date) -> list[Table]:
+def _tally(counts: dict, position: int, labels: dict) -> list[list]:
+    """``counts`` summed by one part of their key, most first (then by code, no code last)."""
+    totals: dict = {}
+    for key, n in counts.items():
+        totals[key[position]] = totals.get(key[position], 0) + n
+    ordered = sorted(totals.items(), key=lambda item: (-item[1], item[0] is None, item[0] or ""))
+    return [[labels.get(code, code) or "—", n] for code, n in ordered]
+
+
+def residents_breakdown(campus: Campus, today: dt.date, counts: dict | None = None) -> list[Table]:
     residents = Company.objects.residents().filter(campus=campus)
+    counts = resident_counts(campus) if counts is None else counts
     units, period = {"unit": _("companies"), "unit_one": _("company")}, period_on(today)
     return [
         Table(
             "residents_by_country",
             _("Residents by country or region"),
             [_("Country or region"), _("Residents")],
-            _count_rows(residents, "country", dict(countries)),
+            _tally(counts, 0, dict(countries)),
             period=period,
             **units,
         ),
@@ -137,7 +176,7 @@ def residents_breakdown(campus: Campus, today: dt.date) -> list[Table]:
             "residents_by_stage",
             _("Residents by platform stage"),
             [_("Platform stage"), _("Residents")],
-            _count_rows(residents, "platform_stage", dict(PlatformStages.choices)),
+            _tally(counts, 1, dict(PlatformStages.choices)),
             period=period,
             **units,
         ),
@@ -170,16 +209,13 @@ def _days_in_stages(campus: Campus) -> dict[str, list[float]]:
     return stays
 
 
-def stage_pipeline(campus: Campus) -> Table:
+def stage_pipeline(campus: Campus, counts: dict | None = None) -> Table:
     """Each platform stage of the campus: its residents today, their milestone reports waiting for
-    review, and the median days companies spent in it before moving on."""
-    residents = dict(
-        Company.objects.residents()
-        .filter(campus=campus)
-        .values_list("platform_stage")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    review, and the median days companies spent in it before moving on. ``counts``: the campus's
+    ``resident_counts`` when the page has them already."""
+    residents: dict[str | None, int] = {}
+    for (_country, stage), n in (resident_counts(campus) if counts is None else counts).items():
+        residents[stage] = residents.get(stage, 0) + n
     waiting = dict(
         MilestoneReport.objects.waiting()
         .filter(company__campus=campus)
@@ -208,13 +244,16 @@ def funnel(campus: Campus, start: dt.date, end: dt.date) -> Table:
     """Applications submitted in the period, by intake batch, and how far they got."""
 
     def reached(status: str) -> Count:
-        return Count("pk", filter=Q(transitions__to_status=status), distinct=True)
+        # An EXISTS per application (index-backed) rather than a join that repeats each application
+        # once per transition and then counts it distinctly.
+        moved = ApplicationTransition.objects.filter(application=OuterRef("pk"), to_status=status)
+        return Count("pk", filter=Q(Exists(moved)))
 
     rows = (
         Application.objects.filter(_period("submitted_at", start, end), campus=campus)
         .values("intake_batch__name")
         .annotate(
-            submitted=Count("pk", distinct=True),
+            submitted=Count("pk"),
             screened=reached(ApplicationStatus.SCREENING),
             reviewed=reached(ApplicationStatus.COMMITTEE_REVIEW),
             approved=reached(ApplicationStatus.APPROVED),
@@ -254,26 +293,68 @@ def median_days_to_decision(campus: Campus, start: dt.date, end: dt.date) -> flo
     return round(statistics.median(days), 1) if days else None
 
 
+def _months_before(today: dt.date) -> list[dt.date]:
+    """The first day of ``today``'s month and of the eleven before it, oldest first."""
+    months = [today.replace(day=1)]
+    for _step in range(11):
+        months.insert(0, (months[0] - dt.timedelta(days=1)).replace(day=1))
+    return months
+
+
+def _active_on(day: dt.date) -> Q:
+    return Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+
+
 def occupancy(campus: Campus, today: dt.date) -> list[Table]:
-    """Allocated m² ÷ total m², by building and by kind today, and month by month for a year."""
-    spaces = Space.objects.filter(building__campus=campus)
-    active = Allocation.objects.filter(space__building__campus=campus).active_on(today)
+    """Allocated m² ÷ total m², by building and by kind today, and month by month for a year.
+
+    Two queries: the spaces' area and the allocated area (today, and on the first day of each of
+    the twelve months), each grouped by building and kind at once; the tables add them up.
+    """
+    months = _months_before(today)
+    areas = (
+        Space.objects.filter(building__campus=campus)
+        .values_list("building__code", "kind")
+        .annotate(total=Sum("area_m2"))
+        .order_by()
+    )
+    allocated = (
+        Allocation.objects.filter(space__building__campus=campus)
+        .values_list("space__building__code", "space__kind")
+        .annotate(
+            today=Sum("area_m2", filter=_active_on(today)),
+            **{f"m{i}": Sum("area_m2", filter=_active_on(month)) for i, month in enumerate(months)},
+        )
+        .order_by()
+    )
+    totals: list[dict] = [{}, {}]  # by building, by kind
+    used: list[dict] = [{}, {}]
+    for building, kind, total in areas:
+        for grouping, group in enumerate((building, kind)):
+            totals[grouping][group] = totals[grouping].get(group, 0) + total
+    per_month = [0] * len(months)
+    for building, kind, today_m2, *monthly_m2 in allocated:
+        for grouping, group in enumerate((building, kind)):
+            if today_m2 is not None:
+                used[grouping][group] = used[grouping].get(group, 0) + today_m2
+        for i, area in enumerate(monthly_m2):
+            per_month[i] += area or 0
     tables = []
-    for key, title, field_name in [
-        ("occupancy_by_building", _("Occupancy by building today"), "building__code"),
-        ("occupancy_by_kind", _("Occupancy by kind of space today"), "kind"),
-    ]:
-        totals = dict(spaces.values_list(field_name).annotate(total=Sum("area_m2")))
-        used = dict(active.values_list(f"space__{field_name}").annotate(used=Sum("area_m2")))
+    for grouping, (key, title) in enumerate(
+        [
+            ("occupancy_by_building", _("Occupancy by building today")),
+            ("occupancy_by_kind", _("Occupancy by kind of space today")),
+        ]
+    ):
         columns = [_("Group"), _("Allocated m²"), _("Total m²"), _("Occupancy %")]
         table = Table(key, title, columns, unit="%", period=period_on(today), decimals=1)
-        labels = dict(SpaceKind.choices) if field_name == "kind" else {}
-        for group, total in sorted(totals.items(), key=lambda item: str(item[0])):
-            allocated = used.get(group) or Decimal(0)
-            share = round(float(100 * allocated / total), 1) if total else 0.0
-            table.rows.append([labels.get(group, group), allocated, total, share])
+        labels = dict(SpaceKind.choices) if grouping == 1 else {}
+        for group, total in sorted(totals[grouping].items(), key=lambda item: str(item[0])):
+            allocated_m2 = used[grouping].get(group) or Decimal(0)
+            share = round(float(100 * allocated_m2 / total), 1) if total else 0.0
+            table.rows.append([labels.get(group, group), allocated_m2, total, share])
         tables.append(table)
-    total_area = spaces.aggregate(total=Sum("area_m2"))["total"] or Decimal(0)
+    total_area = sum(totals[0].values()) or Decimal(0)
     monthly = Table(
         "occupancy_by_month",
         _("Occupancy month by month"),
@@ -282,20 +363,10 @@ def occupancy(campus: Campus, today: dt.date) -> list[Table]:
         period=_("on the first day of each month"),
         decimals=1,
     )
-    months = [today.replace(day=1)]
-    for _step in range(11):
-        months.insert(0, (months[0] - dt.timedelta(days=1)).replace(day=1))
-    # One query for the twelve months: a filtered sum per month.
-    per_month = Allocation.objects.filter(space__building__campus=campus).aggregate(
-        **{
-            f"m{i}": Sum("area_m2", filter=Q(starts_on__lte=month) & (Q(ends_on__isnull=True) | Q(ends_on__gte=month)))
-            for i, month in enumerate(months)
-        }
-    )
-    for i, month in enumerate(months):
-        allocated = per_month[f"m{i}"] or Decimal(0)
-        share = round(float(100 * allocated / total_area), 1) if total_area else 0.0
-        monthly.rows.append([month.strftime("%Y-%m"), allocated, share])
+    for month, allocated_m2 in zip(months, per_month, strict=True):
+        allocated_m2 = allocated_m2 or Decimal(0)
+        share = round(float(100 * allocated_m2 / total_area), 1) if total_area else 0.0
+        monthly.rows.append([month.strftime("%Y-%m"), allocated_m2, share])
     tables.append(monthly)
     return tables
 
@@ -361,16 +432,19 @@ def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
 
 def resident_outcomes(campus: Campus, today: dt.date) -> Table:
     """The latest answered outcome survey of each resident, next to the space it occupies today."""
-    surveys = (
-        OutcomeSurvey.objects.filter(company__campus=campus, answered_at__isnull=False)
-        .select_related("company")
-        .order_by("company__name", "-year")
-    )
-    space = dict(
-        Allocation.objects.filter(space__building__campus=campus)
-        .active_on(today)
-        .values_list("company_id")
-        .annotate(area=Sum("area_m2"))
+    answered = OutcomeSurvey.objects.filter(company__campus=campus, answered_at__isnull=False)
+    surveys = list(answered.select_related("company").order_by("company__name", "-year"))
+    # The space of the companies that answered only (none answered: no query).
+    space = (
+        dict(
+            Allocation.objects.filter(space__building__campus=campus, company__in=answered.values("company_id"))
+            .active_on(today)
+            .values_list("company_id")
+            .annotate(area=Sum("area_m2"))
+            .order_by()
+        )
+        if surveys
+        else {}
     )
     table = Table(
         "outcomes",

@@ -145,12 +145,15 @@ def staff_dashboard(request):
         campus, start, end = form.cleaned_data["campus"], form.cleaned_data["start"], form.cleaned_data["end"]
         month = form.cleaned_data.get("month") or month
     context = {"form": form, "campus": campus, "start": start, "end": end, "tables": []}
-    if user.has_perm("tenants.view_company"):
-        context["residents"] = kpis.residents_target(campus)
-        context["tables"] += kpis.residents_breakdown(campus, today)
+    sees_companies, sees_stages = user.has_perm("tenants.view_company"), user.has_perm("residents.view_stagetransition")
+    # Residents by country and stage: read once for the sections that count them.
+    counts = kpis.resident_counts(campus) if sees_companies or sees_stages else None
+    if sees_companies:
+        context["residents"] = kpis.residents_target(campus, counts)
+        context["tables"] += kpis.residents_breakdown(campus, today, counts)
         context["tables"].append(kpis.resident_outcomes(campus, today))
-    if user.has_perm("residents.view_stagetransition"):
-        context["tables"].append(kpis.stage_pipeline(campus))
+    if sees_stages:
+        context["tables"].append(kpis.stage_pipeline(campus, counts))
     if user.has_perm("tenants.view_application"):
         context["tables"].append(kpis.funnel(campus, start, end))
         context["median_days"] = kpis.median_days_to_decision(campus, start, end)

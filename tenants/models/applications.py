@@ -120,6 +120,9 @@ class Application(models.Model):
             models.Index(fields=["status", "submitted_at"], name="tenants_app_status_submitted"),
             # The admin list's order (Meta.ordering, then -pk), read from an index at any size.
             models.Index(fields=["-submitted_at", "-created_at", "-id"], name="tenants_app_list_order"),
+            # The staff dashboard: a campus's applications submitted, or decided, in a period.
+            models.Index(fields=["campus", "submitted_at"], name="tenants_app_campus_submitted"),
+            models.Index(fields=["campus", "decided_at"], name="tenants_app_campus_decided"),
         ]
 
     def __str__(self) -> str:
@@ -262,6 +265,8 @@ class ApplicationTransition(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("status change")
         verbose_name_plural = _("status history")
+        # Whether an application ever reached a status (the dashboard's funnel), from the index alone.
+        indexes = [models.Index(fields=["application", "to_status"], name="tenants_apptransition_reached")]
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"

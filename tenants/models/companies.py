@@ -166,6 +166,8 @@ class Company(models.Model):
             models.Index(fields=["country", "status"], name="tenants_company_country"),
             # The directory's stamp: the newest change of any company (tenants.selectors).
             models.Index(fields=["updated_at"], name="tenants_company_updated"),
+            # A campus's residents (the staff dashboard's counts).
+            models.Index(fields=["campus", "status"], name="tenants_company_campus_status"),
         ]
 
     def __str__(self) -> str:
