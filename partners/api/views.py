@@ -283,7 +283,6 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         data = s.ReferralCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         referral = services.referral_create(partner=partner, token=request.user.token, **data.validated_data)
-        referral = self.get_queryset().get(pk=referral.pk)
         return Response(s.ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
 
 

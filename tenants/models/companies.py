@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -158,6 +159,8 @@ class Company(models.Model):
             # The resident directory (by name) and the partner API (filtered by country).
             models.Index(fields=["status", "name"], name="tenants_company_status_name"),
             models.Index(fields=["country", "status"], name="tenants_company_country"),
+            # A partner's referral finds the company's open application by its name, in any case.
+            models.Index(Upper("name"), name="tenants_company_upper_name"),
         ]
 
     def __str__(self) -> str:
