@@ -37,7 +37,7 @@ from .onboarding import onboarding_start
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside a caller's transaction, whatever fails here fails it too
 def application_start(*, campus: Campus, company: Company, language: str, actor: Actor = None) -> Application:
     """Create a draft for a company that is not on record yet, from the first step's data."""
     company.campus = campus
