@@ -119,6 +119,13 @@ def _claim(token, key, request, fingerprint) -> tuple[int | None, IdempotencyKey
     return None, IdempotencyKey.objects.get(token=token, key=key)
 
 
+# The claim's row as PostgreSQL inserts it: its commit does not wait for the disk. The claim must be
+# seen by a repeat at once, not outlive a crash by itself: the transaction that stores the response
+# commits durably, and with it everything written before, the claim included. A claim lost in a
+# crash belonged to a request that never answered, and its retry runs anew.
+RELAXED_ROW = "SELECT %s, %s, %s, %s, %s, %s FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed"
+
+
 def _insert_key(token, key, request, fingerprint) -> int | None:
     """Insert the key, or take over its expired record, in one statement that never fails on the
     unique (token, key): the new id, or None when a live record holds the key.
@@ -128,9 +135,9 @@ def _insert_key(token, key, request, fingerprint) -> int | None:
     """
     adapt = connection.ops.adapt_datetimefield_value
     table = connection.ops.quote_name(IdempotencyKey._meta.db_table)
+    row = RELAXED_ROW if connection.vendor == "postgresql" else "VALUES (%s, %s, %s, %s, %s, %s)"
     sql = (
-        f"INSERT INTO {table} (token_id, key, method, path, request_hash, created_at) "  # noqa: S608 - names only
-        "VALUES (%s, %s, %s, %s, %s, %s) "
+        f"INSERT INTO {table} (token_id, key, method, path, request_hash, created_at) {row} "
         "ON CONFLICT (token_id, key) DO UPDATE SET method = excluded.method, path = excluded.path, "
         "request_hash = excluded.request_hash, status_code = NULL, response_body = NULL, "
         f"created_at = excluded.created_at, completed_at = NULL WHERE {table}.created_at < %s "
@@ -139,5 +146,5 @@ def _insert_key(token, key, request, fingerprint) -> int | None:
     params = [token.pk, key, request.method, request.path[:255], fingerprint, adapt(timezone.now())]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, adapt(_expired_before())])
-        row = cursor.fetchone()
-    return None if row is None else row[0]
+        inserted = cursor.fetchone()
+    return None if inserted is None else inserted[0]
