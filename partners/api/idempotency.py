@@ -115,7 +115,7 @@ def _claim(token, key, request, fingerprint) -> tuple[int | None, IdempotencyKey
         record = IdempotencyKey.objects.filter(token=token, key=key).first()
         if record is not None:
             return None, record
-        # pruned between the two statements: take it again
+        # pruned, or let go by its failed request, between the two statements: take it again
     return None, IdempotencyKey.objects.get(token=token, key=key)
 
 
