@@ -6,13 +6,14 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campus.models import Campus
 from common.actors import Actor, actor_label
 from common.errors import DomainError
-from tenants.services.applications import application_for_referral
+from tenants.services.applications import application_for_referral, applications_matching_referral
 
 from .choices import Attribution
 from .deliveries import delivery_create
@@ -20,7 +21,9 @@ from .models import Partner, PartnerToken, Referral, WebhookDelivery, WebhookEnd
 from .webhooks import check_destination, new_secret
 
 
-@transaction.atomic
+# No savepoint of its own (the API stores its response in the same transaction): whatever fails
+# here fails the caller's transaction too.
+@transaction.atomic(savepoint=False)
 def referral_create(
     *,
     partner: Partner,
@@ -35,7 +38,15 @@ def referral_create(
 ) -> Referral:
     """Refer a company: start its draft and invite the contact, or, when the company already has an
     application, wait for its applicant to confirm the referral. Repeating a referral returns the first.
+
+    The referral comes back with its application, company and campus, so it can be shown without reading.
     """
+    # The open application is read with this partner's referral of it, if any, in one statement.
+    matching = (
+        applications_matching_referral(campus=campus, company_name=company_name)
+        .annotate(partner_referral=FilteredRelation("referrals", condition=Q(referrals__partner=partner)))
+        .select_related("partner_referral")
+    )
     application, created = application_for_referral(
         campus=campus,
         company_name=company_name,
@@ -44,20 +55,40 @@ def referral_create(
         contact_name=contact_name,
         contact_email=contact_email,
         referred_by=partner.name_en or partner.name,  # a record, in one language whatever the request's
+        matching=matching,
     )
-    referral, _created = Referral.objects.get_or_create(
-        partner=partner,
-        application=application,
-        defaults={
-            "company": application.company,
-            "contact_name": contact_name,
-            "contact_email": contact_email,
-            "note": note,
-            "created_by_token": token,
-            "attribution": Attribution.STARTED if created else Attribution.PENDING,
-        },
-    )
+    application.campus = campus
+    # Left unset, not None, when the partner has not referred the application.
+    referral = None if created else getattr(application, "partner_referral", None)
+    if referral is None:
+        referral = Referral(
+            partner=partner,
+            application=application,
+            company=application.company,
+            contact_name=contact_name,
+            contact_email=contact_email,
+            note=note,
+            created_by_token=token,
+            attribution=Attribution.STARTED if created else Attribution.PENDING,
+        )
+        if created:  # a new draft is this transaction's alone
+            referral.save(force_insert=True)
+        else:  # the partner may refer the open application in another request meanwhile
+            referral = _referral_insert(referral)
+    referral.application = application
+    if referral.company_id == application.company_id:
+        referral.company = application.company
     return referral
+
+
+def _referral_insert(referral: Referral) -> Referral:
+    """Insert the referral, or return the one this partner made of the application meanwhile.
+
+    The insert gives way on the (partner, application) constraint instead of failing, so the
+    transaction needs no savepoint; reading the row back returns whichever referral is stored.
+    """
+    Referral.objects.bulk_create([referral], ignore_conflicts=True)
+    return Referral.objects.get(partner=referral.partner, application=referral.application)
 
 
 @transaction.atomic

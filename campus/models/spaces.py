@@ -62,8 +62,19 @@ def _largest_daily_allocation(start: dt.date, end: dt.date | None) -> Subquery:
 
     The total allocated only grows on a day an allocation starts, so its largest value over the
     period is reached on the first day of the period or on the first day of an allocation within
-    it: the total is taken on each of those days and the largest kept, exactly and in SQL.
+    it: the total is taken on each of those days and the largest kept, exactly and in SQL. A period
+    of one day has one total, summed directly (a lighter query for "free on this day").
     """
+    if end == start:
+        return Subquery(
+            Allocation.objects.filter(space=OuterRef("pk"))
+            .active_on(start)
+            .order_by()
+            .values("space")
+            .annotate(total=Sum("area_m2"))
+            .values("total"),
+            output_field=AREA,
+        )
     day = Greatest(OuterRef("starts_on"), Value(start, output_field=DateField()))
     on_that_day = (
         Allocation.objects.filter(space=OuterRef("space"), starts_on__lte=day)

@@ -4,7 +4,9 @@ Keys belong to a token and live IDEMPOTENCY_KEY_TTL_HOURS. The same key and requ
 first response byte for byte; "the same request" means the same method, path and JSON meaning
 (keys in any order, any whitespace), so another value with the key gets 422; a key whose first
 request is still running gets 409. The key row is claimed by a unique insert before any work, so two
-concurrent requests with one key do the work once.
+concurrent requests with one key do the work once. That insert commits at once, so a repeat sees the
+key while the first request runs; the response is stored in the transaction of the request's work,
+so the work and its replay commit together.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 
 import orjson
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter
@@ -65,7 +67,7 @@ def idempotent(request, token, handler):
         )
     byte_fingerprint = _byte_fingerprint(request)  # before the parser consumes the body
     fingerprint = _fingerprint(request)
-    record = _claim(token, key, request, fingerprint)
+    claimed, record = _claim(token, key, request, fingerprint)
     if record is not None:
         if record.request_hash not in (fingerprint, byte_fingerprint):
             return error_response(422, "This Idempotency-Key was used with a different request.")
@@ -76,19 +78,20 @@ def idempotent(request, token, handler):
         replay = HttpResponse(bytes(record.response_body), status=record.status_code, content_type="application/json")
         replay["Idempotent-Replayed"] = "true"
         return replay
+    mine = IdempotencyKey.objects.filter(pk=claimed)
     try:
-        response = handler()
+        with transaction.atomic():
+            response = handler()
+            if response.status_code < 500:
+                # Rendered here, so the first response and every replay carry exactly the same bytes.
+                body = JSONRenderer().render(response.data)
+                mine.update(status_code=response.status_code, response_body=body, completed_at=timezone.now())
     except Exception:
-        IdempotencyKey.objects.filter(token=token, key=key).delete()
+        mine.delete()
         raise
     if response.status_code >= 500:
-        IdempotencyKey.objects.filter(token=token, key=key).delete()
+        mine.delete()
         return response
-    # Render here, so the first response and every replay carry exactly the same bytes.
-    body = JSONRenderer().render(response.data)
-    IdempotencyKey.objects.filter(token=token, key=key).update(
-        status_code=response.status_code, response_body=body, completed_at=timezone.now()
-    )
     return HttpResponse(body, status=response.status_code, content_type="application/json")
 
 
@@ -103,22 +106,45 @@ def idempotency_keys_prune() -> int:
     return deleted
 
 
-def _claim(token, key, request, fingerprint) -> IdempotencyKey | None:
-    """Insert the key; None when we own it now, else the earlier record (an expired one is replaced)."""
-    cutoff = _expired_before()
+def _claim(token, key, request, fingerprint) -> tuple[int | None, IdempotencyKey | None]:
+    """Take the key: (its id, None) when this request owns it now, else (None, the earlier record)."""
     for _attempt in range(2):
-        try:
-            with transaction.atomic():
-                IdempotencyKey.objects.create(
-                    token=token, key=key, method=request.method, path=request.path[:255], request_hash=fingerprint
-                )
-            return None
-        except IntegrityError:
-            record = IdempotencyKey.objects.filter(token=token, key=key).first()
-            if record is None:
-                continue  # pruned meanwhile
-            if record.created_at < cutoff:
-                IdempotencyKey.objects.filter(pk=record.pk).delete()
-                continue
-            return record
-    return IdempotencyKey.objects.get(token=token, key=key)
+        claimed = _insert_key(token, key, request, fingerprint)
+        if claimed is not None:
+            return claimed, None
+        record = IdempotencyKey.objects.filter(token=token, key=key).first()
+        if record is not None:
+            return None, record
+        # pruned, or let go by its failed request, between the two statements: take it again
+    return None, IdempotencyKey.objects.get(token=token, key=key)
+
+
+# The claim's row as PostgreSQL inserts it: its commit does not wait for the disk. The claim must be
+# seen by a repeat at once, not outlive a crash by itself: the transaction that stores the response
+# commits durably, and with it everything written before, the claim included. A claim lost in a
+# crash belonged to a request that never answered, and its retry runs anew.
+RELAXED_ROW = "SELECT %s, %s, %s, %s, %s, %s FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed"
+
+
+def _insert_key(token, key, request, fingerprint) -> int | None:
+    """Insert the key, or take over its expired record, in one statement that never fails on the
+    unique (token, key): the new id, or None when a live record holds the key.
+
+    No exception means no savepoint, inside a transaction or not. The ORM's upsert cannot leave a
+    live record alone, hence the SQL.
+    """
+    adapt = connection.ops.adapt_datetimefield_value
+    table = connection.ops.quote_name(IdempotencyKey._meta.db_table)
+    row = RELAXED_ROW if connection.vendor == "postgresql" else "VALUES (%s, %s, %s, %s, %s, %s)"
+    sql = (
+        f"INSERT INTO {table} (token_id, key, method, path, request_hash, created_at) {row} "
+        "ON CONFLICT (token_id, key) DO UPDATE SET method = excluded.method, path = excluded.path, "
+        "request_hash = excluded.request_hash, status_code = NULL, response_body = NULL, "
+        f"created_at = excluded.created_at, completed_at = NULL WHERE {table}.created_at < %s "
+        "RETURNING id"
+    )
+    params = [token.pk, key, request.method, request.path[:255], fingerprint, adapt(timezone.now())]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, adapt(_expired_before())])
+        inserted = cursor.fetchone()
+    return None if inserted is None else inserted[0]

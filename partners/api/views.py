@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from campus.choices import BusinessAreas, SpaceKind
 from campus.models import Campus, Space
-from campus.selectors import spaces_available, spaces_with_free_area
+from campus.selectors import spaces_with_free_area
 from tenants.choices import FocusAreas
 from tenants.models import Company
 from tenants.selectors import DIRECTORY_FIELDS, directory_companies, directory_rows
@@ -162,8 +162,7 @@ class SpaceFilter(django_filters.FilterSet):
         form = SpaceFilterForm
 
     def filter_available(self, queryset, name, value):
-        ids = spaces_available(on=value).values("pk")
-        return queryset.filter(pk__in=ids)
+        return queryset.filter(pk__in=Space.objects.available_on(value).values("pk"))
 
     def applied_together(self, queryset, name, value):
         """The free-area parameters describe one question, asked in ``filter_queryset``."""
@@ -187,10 +186,21 @@ class SpaceFilter(django_filters.FilterSet):
 
 @extend_schema_view(list=extend_schema(responses={200: s.SpaceSerializer(many=True), **ERRORS, **INVALID}))
 class SpaceViewSet(mixins.ListModelMixin, ScopedViewSet):
+    """Spaces, filtered by place, kind, area and availability.
+
+    Partners poll this list, so it reads plain rows (``space_rows``) instead of model instances;
+    ``SpaceSerializer`` documents the same shape and a test holds the two equal.
+    """
+
     scope = "spaces:read"
     serializer_class = s.SpaceSerializer
     filterset_class = SpaceFilter
-    queryset = Space.objects.with_location().prefetch_related("platform_stages", "gases")
+    queryset = Space.objects.all()
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset.values(*s.SPACE_FIELDS))
+        return self.get_paginated_response(s.space_rows(page))
 
 
 class CompanyFilter(django_filters.FilterSet):
@@ -283,7 +293,6 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         data = s.ReferralCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         referral = services.referral_create(partner=partner, token=request.user.token, **data.validated_data)
-        referral = self.get_queryset().get(pk=referral.pk)
         return Response(s.ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
 
 

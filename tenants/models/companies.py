@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -168,6 +169,8 @@ class Company(models.Model):
             models.Index(fields=["updated_at"], name="tenants_company_updated"),
             # A campus's residents (the staff dashboard's counts).
             models.Index(fields=["campus", "status"], name="tenants_company_campus_status"),
+            # A partner's referral finds the company's open application by its name, in any case.
+            models.Index(Upper("name"), name="tenants_company_upper_name"),
         ]
 
     def __str__(self) -> str:

@@ -25,6 +25,7 @@ from ..models import (
     ApplicationContact,
     ApplicationDocument,
     ApplicationEdit,
+    ApplicationQuerySet,
     ApplicationTransition,
     Company,
 )
@@ -36,7 +37,7 @@ from .onboarding import onboarding_start
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside a caller's transaction, whatever fails here fails it too
 def application_start(*, campus: Campus, company: Company, language: str, actor: Actor = None) -> Application:
     """Create a draft for a company that is not on record yet, from the first step's data."""
     company.campus = campus
@@ -279,7 +280,20 @@ def _notify_transition(*, application: Application, transition: ApplicationTrans
         )
 
 
-@transaction.atomic
+def applications_matching_referral(*, campus: Campus, company_name: str) -> ApplicationQuerySet:
+    """The undecided applications at ``campus`` of the company named ``company_name`` (in any case),
+    newest first, with their company; both rows are locked for the caller's transaction."""
+    return (
+        Application.objects.undecided()
+        .select_related("company")
+        .select_for_update(of=("self", "company"))
+        .filter(campus=campus, company__name__iexact=company_name.strip())
+        .order_by("-created_at")
+    )
+
+
+# No savepoint of its own: whatever fails here fails the caller's transaction too.
+@transaction.atomic(savepoint=False)
 def application_for_referral(
     *,
     campus: Campus,
@@ -290,19 +304,17 @@ def application_for_referral(
     contact_email: str,
     referred_by: str,
     language: str = "en",
+    matching: ApplicationQuerySet | None = None,
 ) -> tuple[Application, bool]:
     """The company's open application, untouched, or else a new draft whose contact is invited by e-mail.
 
     Returns the application and whether it was created. An existing application is only returned
-    (locked): the caller must not give the referrer's contact any way into it.
+    (locked): the caller must not give the referrer's contact any way into it. ``matching`` is
+    ``applications_matching_referral`` with what the caller reads along (annotations, relations).
     """
-    existing = (
-        Application.objects.undecided()
-        .select_for_update()
-        .filter(campus=campus, company__name__iexact=company_name.strip())
-        .order_by("-created_at")
-        .first()
-    )
+    if matching is None:
+        matching = applications_matching_referral(campus=campus, company_name=company_name)
+    existing = matching.first()
     if existing is not None:
         return existing, False
     company = Company(name=company_name.strip(), country=country, website=website)

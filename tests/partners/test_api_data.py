@@ -200,6 +200,27 @@ def test_a_key_stored_with_a_hash_of_the_raw_body_still_replays_that_body(api_a,
     assert not Referral.objects.exists()
 
 
+def test_a_referral_runs_a_fixed_number_of_queries_and_its_replay_fewer(
+    api_a, api_b, campus, django_assert_max_num_queries
+):
+    """Claim the key, find the campus, read the open application with the partner's referral of it,
+    store the response (with the transaction's two statements); a replay reads the stored response."""
+    api_a.post("/api/v1/referrals/", referral_body(), format="json")  # the draft, and partner A's referral
+    api_b.get("/api/v1/me/")  # partner B's token is cached, as when polling
+
+    with django_assert_max_num_queries(6) as first:
+        repeated = api_a.post("/api/v1/referrals/", referral_body(), format="json", HTTP_IDEMPOTENCY_KEY="count")
+    with django_assert_max_num_queries(8):  # and one statement to insert partner B's referral, one to read it
+        pending = api_b.post("/api/v1/referrals/", referral_body(), format="json", HTTP_IDEMPOTENCY_KEY="count")
+    with django_assert_max_num_queries(len(first.captured_queries) - 1):
+        replayed = api_a.post("/api/v1/referrals/", referral_body(), format="json", HTTP_IDEMPOTENCY_KEY="count")
+
+    assert (repeated.status_code, pending.status_code, replayed["Idempotent-Replayed"]) == (201, 201, "true")
+    assert (repeated.json()["attribution"], pending.json()["attribution"]) == ("started", "pending")
+    assert replayed.content == repeated.content
+    assert Referral.objects.count() == 2
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_requests_with_one_key_create_one_referral(partner_a):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -106,3 +107,44 @@ def test_referral_list_matches_the_documented_serializer(api_a, partner_a, campu
 
     referral = Referral.objects.select_related("company", "application__campus").get()
     assert listed == [dict(ReferralSerializer(referral).data)] == [created.json()]
+
+
+def test_space_list_matches_the_documented_serializer_in_a_fixed_number_of_queries(
+    api_a, django_assert_max_num_queries
+):
+    from campus.models import Gas, PlatformStage, Space
+    from partners.api.serializers import SpaceSerializer
+    from tests.campus.factories import AllocationFactory, CampusFactory, SpaceFactory
+
+    campus = CampusFactory(slug="rows")
+    stages, gases = list(PlatformStage.objects.order_by("-position")), list(Gas.objects.order_by("-position"))
+    for index in range(12):
+        space = SpaceFactory(
+            building__campus=campus,
+            area_m2=Decimal("100.5") + index,
+            floor=index % 3 - 1,
+            biosafety_level="bsl2" if index % 2 else "",
+            fume_hoods=index % 4,
+            has_cold_room=index % 5 == 0,
+        )
+        space.platform_stages.set(stages[: index % 3])  # given against lookup order, shown in it
+        space.gases.set(gases[: index % 4])
+        if index % 3 == 0:  # a shared space with area left is still available
+            AllocationFactory(space=space, area_m2=Decimal("50"), starts_on=dt.date(2026, 1, 1), ends_on=None)
+    taken = AllocationFactory(space__building__campus=campus, starts_on=dt.date(2026, 1, 1), ends_on=None).space
+    SpaceFactory(building__campus=campus, area_m2=Decimal("99"))  # too small
+    spaces = Space.objects.with_location().prefetch_related("platform_stages", "gases").order_by("-pk")
+    documented = [dict(SpaceSerializer(space).data) for space in spaces if space.area_m2 >= 100 and space != taken]
+    assert any(row["platform_stages"] and len(row["gases"]) > 1 for row in documented)
+    api_a.get("/api/v1/me/")  # the token is cached, as when polling
+
+    counts = set()
+    for page_size in (10, 50, 200):
+        with django_assert_max_num_queries(2) as queries:
+            response = api_a.get(
+                "/api/v1/spaces/",
+                {"campus": "rows", "available_on": "2026-06-01", "min_area": "100", "page_size": page_size},
+            )
+        counts.add(len(queries.captured_queries))
+        assert response.json()["results"] == documented[:page_size]
+    assert len(counts) == 1
