@@ -135,7 +135,10 @@ def _insert_key(token, key, request, fingerprint) -> int | None:
     """
     adapt = connection.ops.adapt_datetimefield_value
     table = connection.ops.quote_name(IdempotencyKey._meta.db_table)
-    row = RELAXED_ROW if connection.vendor == "postgresql" else "VALUES (%s, %s, %s, %s, %s, %s)"
+    # Relaxed only when the claim is its own transaction: inside another, the setting would hold
+    # for that whole transaction's commit.
+    relaxed = connection.vendor == "postgresql" and not connection.in_atomic_block
+    row = RELAXED_ROW if relaxed else "VALUES (%s, %s, %s, %s, %s, %s)"
     sql = (
         f"INSERT INTO {table} (token_id, key, method, path, request_hash, created_at) {row} "
         "ON CONFLICT (token_id, key) DO UPDATE SET method = excluded.method, path = excluded.path, "
