@@ -29,6 +29,8 @@ from tenants.models import (
     IntakeBatch,
 )
 
+from .generate_residents import after_move_in, lease_allocations
+
 SLUG_PREFIX = "gen-"
 BATCH = 5000
 
@@ -43,6 +45,8 @@ FULL = {
     "partners": 200,
     "referrals": 10000,
     "deliveries": 100000,
+    "resources": 100,
+    "bookings": 100000,
 }
 
 COUNTRIES = ["CN", "GB", "US", "SE", "DE", "HK", "RU", "IN", "JP", "SG", "FR", "CH", "KR", "IL", "CA", "AU"]
@@ -80,6 +84,12 @@ class Counts:
     partners: int
     referrals: int
     deliveries: int
+    resources: int
+    bookings: int
+    # Follow from the residents: a lease each, its months' invoices, 2–4 people each.
+    leases: int = 0
+    invoices: int = 0
+    people: int = 0
 
     @classmethod
     def scaled(cls, scale: float) -> Counts:
@@ -273,14 +283,18 @@ def generate(*, seed: int = 1, scale: float = 1.0, anchor: dt.date | None = None
     _bulk(ApplicationTransition, transitions)
     log(f"{len(applications)} applications with {len(transitions)} status changes")
 
-    # Allocations: residents take spaces, one after another on each space, never overlapping.
-    allocations = []
-    space_free_from = {s.pk: anchor - dt.timedelta(days=1500) for s in spaces}
+    # Allocations: each resident's current space (the one its lease covers, on its own campus), then
+    # the earlier tenancies of every space, back to back before it, never overlapping.
     residents = [c for c in companies if c.status == CompanyStatus.RESIDENT]
-    for i in range(n.allocations):
+    leased = lease_allocations(rnd, anchor=anchor, residents=residents, spaces=spaces, buildings=buildings)
+    busy_from = {s.pk: anchor - dt.timedelta(days=rnd.randint(0, 200)) for s in spaces}
+    for allocation in leased:
+        busy_from[allocation.space.pk] = allocation.starts_on
+    allocations = list(leased)
+    for i in range(max(0, n.allocations - len(leased))):
         space = spaces[i % n.spaces]
-        starts = space_free_from[space.pk] + dt.timedelta(days=rnd.randint(0, 60))
-        ends = starts + dt.timedelta(days=rnd.randint(180, 900))
+        ends = busy_from[space.pk] - dt.timedelta(days=rnd.randint(1, 60))
+        starts = ends - dt.timedelta(days=rnd.randint(180, 900))
         allocations.append(
             Allocation(
                 space=space,
@@ -290,9 +304,10 @@ def generate(*, seed: int = 1, scale: float = 1.0, anchor: dt.date | None = None
                 area_m2=space.area_m2,
             )
         )
-        space_free_from[space.pk] = ends + dt.timedelta(days=1)
+        busy_from[space.pk] = starts
     _bulk(Allocation, allocations)
     log(f"{len(allocations)} allocations")
+    after_move_in(rnd, anchor=anchor, now=now, n=n, campuses=campuses, spaces=spaces, leased=leased, log=log)
 
     # Partners, referrals, webhook endpoints and deliveries.
     partners = _bulk(
