@@ -17,6 +17,8 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.db import connection
+from django.utils import timezone
 
 from campus.choices import SpaceKind
 from campus.models import Allocation
@@ -45,6 +47,33 @@ HOURS = {
     ResourceKind.EQUIPMENT: (dt.time(8), dt.time(22), range(7)),
 }
 BOOKED_BACK, BOOKED_AHEAD = dt.timedelta(days=182), dt.timedelta(days=28)
+
+
+def _copy(model, rows: list) -> list:
+    """Write many unsaved rows at once, their primary keys set: by COPY on PostgreSQL (several
+    times faster than INSERT for the half million invoice lines), else with ``bulk_create``.
+    Rows are written as they are: automatic timestamps are set here, defaults by the model."""
+    from .generate import _bulk
+
+    if connection.vendor != "postgresql" or not rows:
+        return _bulk(model, rows)
+    now = timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    table, pk = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, len(rows)]
+        )
+        for row, (pk_value,) in zip(rows, cursor.fetchall(), strict=True):
+            row.pk = pk_value
+            for field in stamped:
+                setattr(row, field.attname, now)
+        columns = ", ".join(connection.ops.quote_name(c) for c in [pk, *(f.column for f in fields)])
+        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row.pk, *(getattr(row, f.attname) for f in fields)])
+    return rows
 
 
 def lease_allocations(rnd: random.Random, *, anchor: dt.date, residents: list, spaces: list, buildings: list) -> list:
@@ -190,11 +219,11 @@ def _invoices(rnd: random.Random, leases: list, leased: list, *, anchor: dt.date
                 )
             )
             lines.append(month)
-    invoices = _bulk(Invoice, invoices)
+    invoices = _copy(Invoice, invoices)
     for invoice, month in zip(invoices, lines, strict=True):
         for line in month:
             line.invoice = invoice
-    _bulk(InvoiceLine, [line for month in lines for line in month])
+    _copy(InvoiceLine, [line for month in lines for line in month])
     _bulk(
         InvoiceSequence,
         [InvoiceSequence(campus_id=c, year=y, last_number=number) for (c, y), number in sorted(last_number.items())],
@@ -206,7 +235,6 @@ def _invoices(rnd: random.Random, leases: list, leased: list, *, anchor: dt.date
 def _payments(rnd: random.Random, invoices: list, *, anchor: dt.date) -> None:
     """Paid in full by a transfer between issue and a little after the due date; the older an
     invoice, the likelier it is paid (what stays unpaid past its due date is overdue)."""
-    from .generate import _bulk
 
     paid = []
     for invoice in invoices:
@@ -218,7 +246,7 @@ def _payments(rnd: random.Random, invoices: list, *, anchor: dt.date) -> None:
         if received > anchor:
             continue
         paid.append((invoice, received))
-    payments = _bulk(
+    payments = _copy(
         Payment,
         [
             Payment(
@@ -231,7 +259,7 @@ def _payments(rnd: random.Random, invoices: list, *, anchor: dt.date) -> None:
             for invoice, received in paid
         ],
     )
-    _bulk(
+    _copy(
         PaymentAllocation,
         [
             PaymentAllocation(payment=payment, invoice=invoice, amount=invoice.total)
@@ -323,7 +351,6 @@ def _resources(campuses: list, rooms_by_campus: dict[int, list]) -> list:
 def _bookings(rnd: random.Random, *, resources: list, campuses: list, people: dict, leases: list, n, now) -> int:
     """The set's bookings, shared out over the resources; the first resource of each campus (its
     lowest pk) gets half as many again as the others."""
-    from .generate import _bulk
 
     campus_of = {lease.company_id: lease.campus_id for lease in leases}
     bookers: dict[int, list] = defaultdict(list)  # campus → (company, its people), gen-user-000001's first
@@ -340,7 +367,7 @@ def _bookings(rnd: random.Random, *, resources: list, campuses: list, people: di
         if bookers[resource.campus_id]:
             zone, campus_bookers = zones[resource.campus_id], bookers[resource.campus_id]
             rows += _resource_bookings(rnd, resource, zone, campus_bookers, quota, now)
-    _bulk(Booking, rows)
+    _copy(Booking, rows)
     return len(rows)
 
 
