@@ -31,8 +31,10 @@ PAGE_SIZE = 20
 
 
 def _resources(membership):
-    return Resource.objects.bookable().filter(campus_id=membership.company.campus_id).select_related(
-        "campus", "space__building"
+    return (
+        Resource.objects.bookable()
+        .filter(campus_id=membership.company.campus_id)
+        .select_related("campus", "space__building")
     )
 
 
