@@ -21,7 +21,8 @@ from .models import Membership
 def membership_of(user) -> Membership | None:
     if not (user.is_authenticated and user.is_active):
         return None
-    return Membership.objects.select_related("company__campus", "user").filter(user=user).first()
+    # One row at most (one membership per person): no ordering to work out, the primary key's will do.
+    return Membership.objects.select_related("company__campus", "user").filter(user=user).order_by().first()
 
 
 def second_factor_owed(user, membership: Membership) -> bool:

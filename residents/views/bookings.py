@@ -31,7 +31,11 @@ PAGE_SIZE = 20
 
 
 def _resources(membership):
-    return Resource.objects.bookable().filter(campus_id=membership.company.campus_id).select_related("campus", "space")
+    return (
+        Resource.objects.bookable()
+        .filter(campus_id=membership.company.campus_id)
+        .select_related("campus", "space__building")
+    )
 
 
 @resident_required

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.db.models import Count, Max
 from django.test.utils import CaptureQueriesContext
 
 from campus.models import Allocation, Space
 from partners.models import Referral, WebhookDelivery
 from portal.generate import generate
+from residents.choices import LeaseState, MemberRole
+from residents.models import Booking, Invoice, InvoiceSequence, Lease, Membership, Payment, Resource
+from residents.rent import lease_month_amounts
 from tenants.choices import CompanyStatus
 from tenants.models import Application, ApplicationTransition, Company
 from tests.partners.factories import PartnerFactory, client_with, token_for
@@ -42,6 +48,21 @@ def fingerprint() -> dict:
         "allocations": list(
             Allocation.objects.order_by("space__code", "starts_on").values_list("space__code", "starts_on", "ends_on")
         ),
+        "leases": list(
+            Lease.objects.order_by("company__slug").values_list("company__slug", "state", "starts_on", "rent_rate")
+        ),
+        "invoices": list(
+            Invoice.objects.order_by("campus__slug", "year", "number").values_list("lease__company__slug", "total")
+        ),
+        "payments": list(Payment.objects.order_by("company__slug", "received_on").values_list("amount", "received_on")),
+        "people": list(
+            Membership.objects.order_by("user__username").values_list("user__username", "company__slug", "role")
+        ),
+        "bookings": list(
+            Booking.objects.order_by("resource__campus__slug", "resource__name", "starts_at").values_list(
+                "company__slug", "starts_at", "ends_at", "status"
+            )
+        ),
     }
 
 
@@ -61,8 +82,44 @@ def test_small_set_has_every_kind_of_row():
         assert company.business_area_codes == [a.code for a in company.business_areas.all()]
         assert company.focus_area_codes == [a.code for a in company.focus_areas.all()]
 
+    _after_move_in_holds_together()
+
     with pytest.raises(CommandError, match="already holds"):
         call_command("generate_data", "--seed", "7", "--scale", "0.002")
+
+
+def _after_move_in_holds_together():
+    """Leases, invoices, payments, people and bookings are as the services would leave them."""
+    leases = Lease.objects.prefetch_related("allocations")
+    assert leases.count() >= 30 and leases.filter(state=LeaseState.ACTIVE).count() > leases.count() / 2
+    for lease in leases:
+        [allocation] = lease.allocations.all()
+        assert allocation.company_id == lease.company_id and lease.campus_id == lease.company.campus_id
+        assert (allocation.starts_on, allocation.ends_on) == (lease.starts_on, lease.ends_on)
+    # A month's invoice holds what the rent rule works out for it.
+    for invoice in Invoice.objects.select_related("lease").prefetch_related("lines")[:40]:
+        rule = lease_month_amounts(invoice.lease, invoice.period)
+        assert [(line.kind, line.net.amount, line.tax.amount) for line in rule] == [
+            (line.kind, line.net, line.tax) for line in invoice.lines.all()
+        ]
+        assert invoice.total == sum(line.net + line.tax for line in invoice.lines.all())
+    # Numbers: no clash, and the sequence holds the last one given.
+    last = Invoice.objects.values("campus", "year").annotate(last=Max("number"), count=Count("pk"))
+    assert all(row["last"] == row["count"] for row in last)
+    assert {(s.campus_id, s.year, s.last_number) for s in InvoiceSequence.objects.all()} == {
+        (row["campus"], row["year"], row["last"]) for row in last
+    }
+    settled = Invoice.objects.with_settlement(ANCHOR)
+    assert settled.filter(open_amount=0).count() > settled.open().count() > 0
+    assert settled.overdue(ANCHOR).exists() and settled.open().count() > settled.overdue(ANCHOR).count()
+    # Every leased company has its people, an admin among them.
+    assert Membership.objects.admins().count() == leases.count()
+    assert User.objects.get(username="gen-user-000001").membership.role == MemberRole.ADMIN
+    # Bookings of a resource never overlap and the first user's company has some.
+    for resource in Resource.objects.all():
+        live = list(resource.bookings.order_by("starts_at").values_list("starts_at", "ends_at"))
+        assert all(end <= start for (_s, end), (start, _e) in itertools.pairwise(live))
+    assert Booking.objects.filter(booked_by__username="gen-user-000001").exists()
 
 
 @pytest.mark.django_db

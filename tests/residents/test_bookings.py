@@ -14,6 +14,7 @@ from residents.choices import BookingStatus
 from residents.models import Booking, Resource, Training
 from residents.services.bookings import at, booking_cancel, booking_check, booking_reminders_send
 from tenants.choices import CompanyStatus
+from tests.campus.factories import BuildingFactory, SpaceFactory
 from tests.residents.bookings_setup import booked, in_days, instrument, resource_open, tomorrow_at
 
 pytestmark = pytest.mark.django_db
@@ -283,6 +284,26 @@ def test_the_week_view_runs_a_fixed_number_of_queries(resident_member, other_res
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = resident_member.client.get(url)
     assert response.content.decode().count('class="slot taken"') >= 22
+
+
+def test_the_bookings_list_runs_a_fixed_number_of_queries(resident_member, django_assert_max_num_queries):
+    campus = resident_member.company.campus
+    url = reverse("residents:bookings")
+
+    def add_rooms(first: int, count: int) -> None:
+        for i in range(first, first + count):  # each room in a building of its own, shown by its space
+            space = SpaceFactory(building=BuildingFactory(campus=campus))
+            room = resource_open(campus, name=f"Room {i}", space=space)
+            booked(resident_member, room, tomorrow_at(room, 10))
+
+    add_rooms(0, 1)
+    resident_member.client.get(url)
+    with django_assert_max_num_queries(15) as few:
+        resident_member.client.get(url)
+    add_rooms(1, 5)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = resident_member.client.get(url)
+    assert response.content.decode().count("Room ") >= 6
 
 
 def test_the_residents_list_shows_the_campuss_resources_and_the_companys_bookings(resident_member, other_resident):

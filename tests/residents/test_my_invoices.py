@@ -315,3 +315,22 @@ def test_the_pages_read_in_chinese(ledger, resident_finance):
     assert all(heading in listing for heading in headings)
     assert "2026年3月" in listing and money(MONTH, "zh-hans") in listing
     assert lines in detail and received in payments
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_home_runs_the_same_queries_whatever_the_company_holds(
+    resident_finance, resident_company, django_assert_max_num_queries
+):
+    [first] = invoiced(resident_company)
+    paid(resident_company, "100.00", settles=[(first, "100.00")])
+    with django_assert_max_num_queries(12) as one:  # the session, the person, the page, its balance
+        assert resident_finance.client.get("/my/").status_code == 200
+
+    more = invoiced(resident_company, months=12) + invoiced(resident_company, months=3)
+    for number, invoice in enumerate(more):
+        paid(resident_company, "10.00", on=D(2026, 2, 1) + dt.timedelta(days=number), settles=[(invoice, "10.00")])
+
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        home = resident_finance.client.get("/my/")
+    assert home.status_code == 200 and home.context["balance"] is not None
+    assert home.context["allocations"].count() >= 3

@@ -15,7 +15,8 @@ class Command(BaseCommand):
     help = (
         "Write a reproducible campus-network data set into an empty database: "
         + ", ".join(f"{value:,} {name}" for name, value in FULL.items())
-        + " at --scale 1."
+        + " at --scale 1; then a lease of its current space for each resident, its invoices and payments"
+        " of the last 12 months, and 2–4 people per leased company."
     )
 
     def add_arguments(self, parser):
