@@ -48,6 +48,8 @@ NOTIFICATION_CLAIM = dt.timedelta(minutes=5)
 # day's reminders in batches small enough to keep both busy.
 WRITE_BATCH = 500
 DELIVERY_BATCH = 100
+# E-mails a job sends before marking them sent: a job killed mid-batch sends at most these again.
+RECORD_EVERY = 20
 
 
 def link_url(kind: str, token: str) -> str:
@@ -285,36 +287,56 @@ def notifications_send(notification_ids: Sequence[int]) -> int:
 
     Returns how many were sent; a second delivery of the same ids sends nothing. Claim, send,
     record: the rows are claimed in a transaction that commits at once, so no row lock is held
-    while the mail server is slow, and those sent are marked so in one UPDATE. A failure is counted
-    on the e-mail it hit (and re-raised for the job to retry); the ones after it are released
-    unsent. After NOTIFICATION_MAX_ATTEMPTS failures the relay stops publishing an e-mail and
-    staff see it in the admin.
+    while the mail server is slow, and those sent are marked so RECORD_EVERY at a time. A failure
+    is counted on the e-mail it hit (and re-raised for the job to retry); the ones after it are
+    released unsent, as are those a slow mail server leaves once half the claim has run out (the
+    relay publishes them again). After NOTIFICATION_MAX_ATTEMPTS failures the relay stops
+    publishing an e-mail and staff see it in the admin.
     """
     from django.core import mail
 
     claimed = _claim(notification_ids)
     if not claimed:
         return 0  # sent already, or another job is sending them
+    stop_at = timezone.now() + NOTIFICATION_CLAIM / 2
     sent: list[int] = []
     try:
         with mail.get_connection() as connection:
             for notification in claimed:
+                if timezone.now() > stop_at:
+                    break  # the rest goes back to the relay well before its claim runs out
                 _message(notification, connection).send()
                 sent.append(notification.pk)
+                if len(sent) % RECORD_EVERY == 0:
+                    _record_sent(sent[-RECORD_EVERY:])
     except Exception as exc:
         if len(sent) < len(claimed):
-            failed, *rest = claimed[len(sent) :]
-            Notification.objects.filter(pk=failed.pk).update(
-                attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:255], claimed_until=None
-            )
-            Notification.objects.filter(pk__in=[n.pk for n in rest]).update(claimed_until=None)
+            _record_failure(claimed[len(sent)], exc)
+            _release(claimed[len(sent) + 1 :])
         raise
+    else:
+        _release(claimed[len(sent) :])
     finally:
-        if sent:
-            Notification.objects.filter(pk__in=sent).update(sent_at=timezone.now(), body="", claimed_until=None)
-    for notification in claimed:
+        _record_sent(sent[len(sent) - len(sent) % RECORD_EVERY :])
+    for notification in claimed[: len(sent)]:
         logger.info("Sent e-mail %s (%s)", notification.pk, notification.kind)  # never the address or body
     return len(sent)
+
+
+def _record_sent(notification_ids: list[int]) -> None:
+    if notification_ids:
+        Notification.objects.filter(pk__in=notification_ids).update(sent_at=timezone.now(), body="", claimed_until=None)
+
+
+def _record_failure(notification: Notification, exc: Exception) -> None:
+    Notification.objects.filter(pk=notification.pk).update(
+        attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:255], claimed_until=None
+    )
+
+
+def _release(notifications: list[Notification]) -> None:
+    if notifications:
+        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(claimed_until=None)
 
 
 def notification_send(notification_id: int) -> bool:

@@ -329,6 +329,64 @@ def test_a_failure_mid_batch_counts_on_that_email_and_the_retry_sends_the_rest_o
     assert not Notification.objects.filter(sent_at__isnull=True).exists()
 
 
+def test_a_worker_killed_mid_batch_keeps_what_it_sent_and_leaves_the_rest_until_its_claim_runs_out(monkeypatch):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from tenants.notifications import notifications_send
+
+    ids = _pending(3)
+    real_send, calls = mail.EmailMessage.send, []
+
+    def killed_at_the_third(message, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise SystemExit("worker killed mid-send")
+        return real_send(message, *args, **kwargs)
+
+    mail.outbox.clear()
+    with monkeypatch.context() as patched:
+        patched.setattr("django.core.mail.EmailMessage.send", killed_at_the_third)
+        with pytest.raises(SystemExit):
+            notifications_send(ids)
+
+    assert Notification.objects.filter(pk__in=ids[:2], sent_at__isnull=False).count() == 2
+    assert notifications_send(ids) == 0  # the third is still claimed by the dead worker
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=6)):
+        assert notifications_send(ids) == 1
+    assert len(mail.outbox) == 3
+
+
+def test_a_slow_mail_server_leaves_the_rest_of_the_batch_to_the_relay_before_the_claim_runs_out(monkeypatch):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from tenants.notifications import notifications_relay, notifications_send
+
+    ids = _pending(3)
+    real_send = mail.EmailMessage.send
+    mail.outbox.clear()
+
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+
+        def three_minutes_each(message, *args, **kwargs):
+            clock.shift(dt.timedelta(minutes=3))
+            return real_send(message, *args, **kwargs)
+
+        with monkeypatch.context() as patched:
+            patched.setattr("django.core.mail.EmailMessage.send", three_minutes_each)
+            assert notifications_send(ids) == 1
+        released = Notification.objects.filter(pk__in=ids[1:], sent_at__isnull=True, claimed_until__isnull=True)
+        assert released.count() == 2
+        assert notifications_relay(older_than_seconds=0) == 2  # published again, sent once each
+    assert len(mail.outbox) == 3
+    assert notifications_send(ids) == 0
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_jobs_given_the_same_batch_at_once_send_each_email_once():
