@@ -1,9 +1,11 @@
 """The e-mail outbox: every e-mail the portal sends is written here, delivered by a job, relayed if lost.
 
 A ``Notification`` row is written in the same transaction as the change it reports (``notify``,
-``notify_contacts``, ``notify_staff``); ``notification_deliver`` is published after commit and
-sends it once (``notification_send``); ``notifications_relay`` publishes again every minute what
-the broker never got. Higher apps (partners) send their e-mails through here too.
+``notify_contacts``, ``notify_staff``; jobs writing many compose them and save them together
+with ``notifications_write``); ``notifications_deliver`` is published after commit, a batch of
+e-mails per message, and sends each once (``notifications_send``); ``notifications_relay``
+publishes again every minute what the broker never got. Higher apps (partners) send their
+e-mails through here too.
 
 The jobs keep their registered names ``tenants.tasks.*``: the beat schedule rows and any message
 already on the broker name them so.
@@ -15,18 +17,19 @@ import datetime as dt
 import logging
 import posixpath
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import F, Q
 from django.template import Context
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from common.jobs import enqueue_on_commit
+from common.jobs import enqueue_batches_on_commit
 from common.storage import private_storage
 
 from .links import access_link_issue
@@ -39,6 +42,14 @@ TRANSIENT = (OSError, smtplib.SMTPException)
 # How long a job owns an e-mail it is sending: more than a send may take (EMAIL_TIMEOUT per
 # server operation). A job that dies mid-send leaves the e-mail to the relay after this.
 NOTIFICATION_CLAIM = dt.timedelta(minutes=5)
+
+# E-mails per INSERT when written, and per delivery job: a job sends its batch over one
+# connection to the mail server, well within NOTIFICATION_CLAIM, and two workers share a
+# day's reminders in batches small enough to keep both busy.
+WRITE_BATCH = 500
+DELIVERY_BATCH = 100
+# E-mails a job sends before marking them sent: a job killed mid-batch sends at most these again.
+RECORD_EVERY = 20
 
 
 def link_url(kind: str, token: str) -> str:
@@ -76,7 +87,7 @@ def render_text(template_name: str, context: dict) -> str:
     return get_template(template_name).template.render(Context(context, autoescape=False))
 
 
-def notify(
+def notification_compose(
     *,
     kind: str,
     recipient: str,
@@ -87,7 +98,7 @@ def notify(
     language: str | None = None,
     attachment: str = "",
 ) -> Notification:
-    """Write an e-mail in the recipient's language and deliver it after commit.
+    """An e-mail rendered in the recipient's language, not saved yet (``notifications_write`` saves it).
 
     ``template`` names ``tenants/email/<template>.txt`` and ``<template>_subject.txt``, or, with a
     slash, another app's templates (``partners/email/webhook_disabled``). ``attachment`` names a
@@ -100,7 +111,7 @@ def notify(
         ctx = {"application": application, "company": company, "site_url": settings.SITE_URL, **context}
         subject = " ".join(render_text(f"{path}_subject.txt", ctx).split())
         body = render_text(f"{path}.txt", ctx)
-    notification = Notification.objects.create(
+    return Notification(
         application=application,
         company=company,
         kind=kind,
@@ -110,8 +121,67 @@ def notify(
         body=body,
         attachment=attachment,
     )
-    enqueue_on_commit(notification_deliver, notification.pk)
-    return notification
+
+
+def notifications_write(notifications: Sequence[Notification]) -> list[Notification]:
+    """Save composed e-mails in a few INSERTs and deliver them after commit, a batch per job."""
+    written = Notification.objects.bulk_create(notifications, batch_size=WRITE_BATCH)
+    enqueue_batches_on_commit(notifications_deliver, [n.pk for n in written], DELIVERY_BATCH)
+    return written
+
+
+def notify(
+    *,
+    kind: str,
+    recipient: str,
+    template: str,
+    context: dict,
+    application: Application | None = None,
+    company: Company | None = None,
+    language: str | None = None,
+    attachment: str = "",
+) -> Notification:
+    """Write an e-mail in the recipient's language and deliver it after commit (see ``notification_compose``)."""
+    composed = notification_compose(
+        kind=kind,
+        recipient=recipient,
+        template=template,
+        context=context,
+        application=application,
+        company=company,
+        language=language,
+        attachment=attachment,
+    )
+    return notifications_write([composed])[0]
+
+
+def contact_notifications(
+    *,
+    application: Application,
+    kind: str,
+    template: str,
+    context: dict | None = None,
+    link: str | None = None,
+    to: Iterable[ApplicationContact | str] | None = None,
+) -> list[Notification]:
+    """An e-mail to each contact of ``application`` in its language, each with a link of their own.
+
+    ``link`` is "resume" (back to the draft), "status" (the status page) or None (no link); the
+    template sees it as ``link`` and the recipient's contact as ``contact``. ``to`` narrows the
+    recipients to some contacts or addresses. Composed, not saved (``notifications_write``).
+    """
+    recipients = application.contacts.all() if to is None else to
+    composed = []
+    for recipient in recipients:
+        contact = recipient if isinstance(recipient, ApplicationContact) else None
+        email = contact.email if contact is not None else recipient
+        ctx = {"contact": contact, **(context or {})}
+        if link is not None:
+            ctx["link"] = link_url(link, access_link_issue(application=application, email=email))
+        composed.append(
+            notification_compose(application=application, kind=kind, recipient=email, template=template, context=ctx)
+        )
+    return composed
 
 
 def notify_contacts(
@@ -123,23 +193,37 @@ def notify_contacts(
     link: str | None = None,
     to: Iterable[ApplicationContact | str] | None = None,
 ) -> int:
-    """E-mail each contact of ``application`` in its language, each with a link of their own.
+    """E-mail each contact of ``application`` (see ``contact_notifications``); returns how many were written."""
+    composed = contact_notifications(
+        application=application, kind=kind, template=template, context=context, link=link, to=to
+    )
+    return len(notifications_write(composed))
 
-    ``link`` is "resume" (back to the draft), "status" (the status page) or None (no link); the
-    template sees it as ``link`` and the recipient's contact as ``contact``. ``to`` narrows the
-    recipients to some contacts or addresses. Returns how many e-mails were written.
-    """
-    recipients = application.contacts.all() if to is None else to
-    written = 0
-    for recipient in recipients:
-        contact = recipient if isinstance(recipient, ApplicationContact) else None
-        email = contact.email if contact is not None else recipient
-        ctx = {"contact": contact, **(context or {})}
-        if link is not None:
-            ctx["link"] = link_url(link, access_link_issue(application=application, email=email))
-        notify(application=application, kind=kind, recipient=email, template=template, context=ctx)
-        written += 1
-    return written
+
+def staff_notifications(
+    *,
+    campus,
+    kind: str,
+    template: str,
+    context: dict | None = None,
+    application: Application | None = None,
+    company: Company | None = None,
+    role: str | None = None,
+) -> list[Notification]:
+    """An e-mail to the campus's staff (``campus`` None: the portal's staff; ``role``: those holding
+    that staff role, as ``staff_emails`` says) in the site's language. Composed, not saved."""
+    return [
+        notification_compose(
+            application=application,
+            company=company,
+            kind=kind,
+            recipient=email,
+            template=template,
+            context=context or {},
+            language=settings.LANGUAGE_CODE,
+        )
+        for email in staff_emails(campus, role)
+    ]
 
 
 def notify_staff(
@@ -152,76 +236,143 @@ def notify_staff(
     company: Company | None = None,
     role: str | None = None,
 ) -> int:
-    """E-mail the campus's staff (``campus`` None: the portal's staff; ``role``: those holding that
-    staff role, as ``staff_emails`` says) in the site's language."""
-    emails = staff_emails(campus, role)
-    for email in emails:
-        notify(
-            application=application,
-            company=company,
-            kind=kind,
-            recipient=email,
-            template=template,
-            context=context or {},
-            language=settings.LANGUAGE_CODE,
-        )
-    return len(emails)
+    """E-mail the campus's staff (see ``staff_notifications``); returns how many were written."""
+    composed = staff_notifications(
+        campus=campus,
+        kind=kind,
+        template=template,
+        context=context,
+        application=application,
+        company=company,
+        role=role,
+    )
+    return len(notifications_write(composed))
 
 
 # --- Sending -------------------------------------------------------------------------------
 
 
-def notification_send(notification_id: int) -> bool:
-    """Send one pending e-mail; a second delivery of the same one sends nothing.
+def _claim(notification_ids: Sequence[int]) -> list[Notification]:
+    """Claim the pending e-mails among ``notification_ids`` for NOTIFICATION_CLAIM, in pk order.
 
-    Claim, send, record: the row is claimed by a conditional update that commits at once, so no
-    row lock is held while the mail server is slow. A failure is counted on the row (and re-raised
-    for the job to retry); after NOTIFICATION_MAX_ATTEMPTS failures the relay stops publishing it
-    and staff see it in the admin.
+    The rows are locked only for this short transaction; rows another job is claiming at the same
+    moment are skipped, not waited for, so two jobs given the same ids never both get one.
     """
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=notification_ids, sent_at__isnull=True)
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
+            .order_by("pk")
+        )
+        Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(claimed_until=now + NOTIFICATION_CLAIM)
+    return claimed
+
+
+def _message(notification: Notification, connection):
     from django.core import mail  # looked up at each send, so a test can put a failing one in
 
-    now = timezone.now()
-    claimed = (
-        Notification.objects.filter(pk=notification_id, sent_at__isnull=True)
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
-        .update(claimed_until=now + NOTIFICATION_CLAIM)
+    message = mail.EmailMessage(
+        notification.subject, notification.body, None, [notification.recipient], connection=connection
     )
+    if notification.attachment:
+        with private_storage.open(notification.attachment, "rb") as document:
+            message.attach(posixpath.basename(notification.attachment), document.read())
+    return message
+
+
+def notifications_send(notification_ids: Sequence[int]) -> int:
+    """Send the pending e-mails among ``notification_ids`` over one connection to the mail server.
+
+    Returns how many were sent; a second delivery of the same ids sends nothing. Claim, send,
+    record: the rows are claimed in a transaction that commits at once, so no row lock is held
+    while the mail server is slow, and those sent are marked so RECORD_EVERY at a time. A failure
+    is counted on the e-mail it hit (and re-raised for the job to retry); the ones after it are
+    released unsent, as are those a slow mail server leaves once half the claim has run out (the
+    relay publishes them again). After NOTIFICATION_MAX_ATTEMPTS failures the relay stops
+    publishing an e-mail and staff see it in the admin.
+    """
+    from django.core import mail
+
+    claimed = _claim(notification_ids)
     if not claimed:
-        return False  # sent already, or another job is sending it
-    notification = Notification.objects.get(pk=notification_id)
+        return 0  # sent already, or another job is sending them
+    stop_at = timezone.now() + NOTIFICATION_CLAIM / 2
+    sent: list[int] = []
     try:
-        message = mail.EmailMessage(notification.subject, notification.body, None, [notification.recipient])
-        if notification.attachment:
-            with private_storage.open(notification.attachment, "rb") as document:
-                message.attach(posixpath.basename(notification.attachment), document.read())
-        message.send()
+        with mail.get_connection() as connection:
+            for notification in claimed:
+                if timezone.now() > stop_at:
+                    break  # the rest goes back to the relay well before its claim runs out
+                _message(notification, connection).send()
+                sent.append(notification.pk)
+                if len(sent) % RECORD_EVERY == 0:
+                    _record_sent(sent[-RECORD_EVERY:])
     except Exception as exc:
-        Notification.objects.filter(pk=notification_id).update(
-            attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:255], claimed_until=None
-        )
+        if len(sent) < len(claimed):
+            _record_failure(claimed[len(sent)], exc)
+            _release(claimed[len(sent) + 1 :])
         raise
-    Notification.objects.filter(pk=notification_id).update(sent_at=timezone.now(), body="", claimed_until=None)
-    logger.info("Sent e-mail %s (%s)", notification_id, notification.kind)  # never the address or body
-    return True
+    else:
+        _release(claimed[len(sent) :])
+    finally:
+        _record_sent(sent[len(sent) - len(sent) % RECORD_EVERY :])
+    for notification in claimed[: len(sent)]:
+        logger.info("Sent e-mail %s (%s)", notification.pk, notification.kind)  # never the address or body
+    return len(sent)
+
+
+def _record_sent(notification_ids: list[int]) -> None:
+    if notification_ids:
+        Notification.objects.filter(pk__in=notification_ids).update(sent_at=timezone.now(), body="", claimed_until=None)
+
+
+def _record_failure(notification: Notification, exc: Exception) -> None:
+    Notification.objects.filter(pk=notification.pk).update(
+        attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:255], claimed_until=None
+    )
+
+
+def _release(notifications: list[Notification]) -> None:
+    if notifications:
+        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(claimed_until=None)
+
+
+def notification_send(notification_id: int) -> bool:
+    """Send one pending e-mail; a second delivery of the same one sends nothing (``notifications_send``)."""
+    return notifications_send([notification_id]) == 1
+
+
+def _retry_while_transient(job, send, ids):
+    try:
+        return send(ids)
+    except TRANSIENT as exc:
+        raise job.retry(exc=exc, countdown=min(3600, 30 * 2**job.request.retries)) from exc
+
+
+@shared_task(
+    name="tenants.tasks.deliver_notifications", bind=True, max_retries=8, acks_late=True, reject_on_worker_lost=True
+)
+def notifications_deliver(self, notification_ids: list[int]) -> int:
+    """Send a batch of pending e-mails; retried with backoff while the mail server fails, then left for the relay."""
+    return _retry_while_transient(self, notifications_send, notification_ids)
 
 
 @shared_task(
     name="tenants.tasks.deliver_notification", bind=True, max_retries=8, acks_late=True, reject_on_worker_lost=True
 )
 def notification_deliver(self, notification_id: int) -> bool:
-    """Send a pending e-mail; retried with backoff while the mail server fails, then left for the relay."""
-    try:
-        return notification_send(notification_id)
-    except TRANSIENT as exc:
-        raise self.retry(exc=exc, countdown=min(3600, 30 * 2**self.request.retries)) from exc
+    """Send one pending e-mail, as ``notifications_deliver`` does (messages of one e-mail still name this job)."""
+    return _retry_while_transient(self, notification_send, notification_id)
 
 
 @shared_task(name="tenants.tasks.relay_pending_notifications", acks_late=True)
-def notifications_relay(older_than_seconds: int = 60, limit: int = 500) -> int:
+def notifications_relay(older_than_seconds: int = 60, limit: int = 5000) -> int:
     """Every minute: publish e-mails whose job never reached the broker (e.g. Redis was down).
 
-    Sending stays once-only: ``notification_send`` claims each row.
+    A batch of e-mails per message, as when they were written; sending stays once-only:
+    ``notifications_send`` claims each row.
     """
     cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
     pending = list(
@@ -232,6 +383,6 @@ def notifications_relay(older_than_seconds: int = 60, limit: int = 500) -> int:
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
-    for pk in pending:
-        notification_deliver.apply_async(args=[pk])
+    for start in range(0, len(pending), DELIVERY_BATCH):
+        notifications_deliver.apply_async(args=[pending[start : start + DELIVERY_BATCH]])
     return len(pending)

@@ -5,7 +5,7 @@ twice; retries are bounded and back off exponentially. Each job is named as the 
 its registered name (``name=``) is the one schedule rows and messages on the broker carry, so it
 stays as it is when a function is renamed.
 
-The e-mail outbox's jobs, ``notification_deliver`` and ``notifications_relay``, sit with the
+The e-mail outbox's jobs, ``notifications_deliver`` and ``notifications_relay``, sit with the
 outbox in ``tenants/notifications.py`` under their names here; importing it registers them.
 """
 
@@ -16,7 +16,11 @@ from celery import shared_task
 from . import events, notifications
 from .services import applications, onboarding, outcomes, privacy
 
-OUTBOX_JOBS = (notifications.notification_deliver, notifications.notifications_relay)
+OUTBOX_JOBS = (
+    notifications.notifications_deliver,
+    notifications.notification_deliver,
+    notifications.notifications_relay,
+)
 
 
 @shared_task(name="tenants.tasks.relay_domain_events", acks_late=True)

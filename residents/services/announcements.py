@@ -16,7 +16,7 @@ from common.actors import Actor, actor_user
 from common.errors import DomainError
 from common.jobs import enqueue_on_commit
 from tenants.models import Company
-from tenants.notifications import notify
+from tenants.notifications import notification_compose, notifications_write
 
 from ..choices import AnnouncementAudience as Audience
 from ..models import Announcement, AnnouncementReceipt, Membership
@@ -132,25 +132,30 @@ def announcement_email(*, announcement_id: int) -> int:
         now = timezone.now()
         if announcement is None or announcement.emailed_at is not None or not announcement.is_current(now):
             return 0
-        receipts = []
-        for membership in _people_not_told(announcement):
-            notification = notify(
-                kind="announcement",
-                recipient=membership.user.email,
-                template="residents/email/announcement",
-                context={"announcement": announcement},
-                company=membership.company,
-                language=membership.language,
-            )
-            receipts.append(
-                AnnouncementReceipt(
-                    announcement=announcement,
-                    user=membership.user,
+        people = list(_people_not_told(announcement))
+        emails = notifications_write(
+            [
+                notification_compose(
+                    kind="announcement",
+                    recipient=membership.user.email,
+                    template="residents/email/announcement",
+                    context={"announcement": announcement},
                     company=membership.company,
-                    notification=notification,
-                    emailed_at=now,
+                    language=membership.language,
                 )
+                for membership in people
+            ]
+        )
+        receipts = [
+            AnnouncementReceipt(
+                announcement=announcement,
+                user=membership.user,
+                company=membership.company,
+                notification=notification,
+                emailed_at=now,
             )
+            for membership, notification in zip(people, emails, strict=True)
+        ]
         AnnouncementReceipt.objects.bulk_create(receipts)
         announcement.emailed_at = now
         announcement.save(update_fields=["emailed_at"])

@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,15 +24,26 @@ from ..models import (
     Application,
     Company,
     ComplianceDocument,
+    Notification,
     OnboardingPlan,
     OnboardingReminder,
     OnboardingTask,
     OnboardingTemplate,
     OnboardingTemplateTask,
 )
-from ..notifications import notify_contacts, notify_staff
+from ..notifications import (
+    contact_notifications,
+    notifications_write,
+    notify_contacts,
+    notify_staff,
+    staff_notifications,
+)
 
 logger = logging.getLogger(__name__)
+
+# Overdue tasks reminded in one transaction by the daily job: their reminder rows and e-mails are
+# written in a few statements, and their deliveries published after its commit.
+REMINDER_BATCH = 500
 
 # The standard plan, used for a campus until its staff change it in the admin.
 DEFAULT_TASKS = [
@@ -169,20 +180,52 @@ def _finish_if_complete(plan_id: int) -> None:
 def overdue_tasks_remind(today: dt.date | None = None) -> int:
     """Remind the owner of each overdue task, at most once per task per day."""
     today = today or timezone.localdate()
-    sent = 0
-    tasks = OnboardingTask.objects.overdue(today).select_related("plan__application__company", "plan__campus")
-    for task in tasks.prefetch_related("plan__application__contacts"):
+    due = OnboardingTask.objects.overdue(today).exclude(reminders__sent_on=today).order_by("pk")
+    task_ids = list(due.values_list("pk", flat=True))
+    return sum(
+        _tasks_remind(task_ids[start : start + REMINDER_BATCH], today)
+        for start in range(0, len(task_ids), REMINDER_BATCH)
+    )
+
+
+def _tasks_remind(task_ids: list[int], today: dt.date) -> int:
+    """One transaction for a batch of tasks: their reminder rows of the day, then their e-mails.
+
+    The rows are inserted together; when a run at the same time reminded some of these tasks
+    first, the unique row refuses the batch and each task is tried on its own, as before.
+    """
+    with transaction.atomic():
+        tasks = list(
+            OnboardingTask.objects.overdue(today)
+            .filter(pk__in=task_ids)
+            .exclude(reminders__sent_on=today)
+            .select_related("plan__application__company")
+            .prefetch_related("plan__campus", "plan__application__contacts")  # a campus loaded once, not per task
+        )
+        try:
+            with transaction.atomic():
+                OnboardingReminder.objects.bulk_create([OnboardingReminder(task=t, sent_on=today) for t in tasks])
+        except IntegrityError:
+            tasks = [t for t in tasks if _reminder_row(t, today)]
+        notifications_write([email for task in tasks for email in _reminder_emails(task)])
+    return len(tasks)
+
+
+def _reminder_row(task: OnboardingTask, today: dt.date) -> bool:
+    """The task's reminder of the day, unless another run wrote it: True when this one did."""
+    try:
         with transaction.atomic():
             _reminder, created = OnboardingReminder.objects.get_or_create(task=task, sent_on=today)
-            if not created:
-                continue  # reminded today already
-            reminder = {"kind": "onboarding:reminder", "template": "task_reminder", "context": {"task": task}}
-            if task.owned_by_company:
-                notify_contacts(application=task.plan.application, **reminder)
-            else:
-                notify_staff(campus=task.plan.campus, application=task.plan.application, **reminder)
-            sent += 1
-    return sent
+    except IntegrityError:
+        return False
+    return created
+
+
+def _reminder_emails(task: OnboardingTask) -> list[Notification]:
+    reminder = {"kind": "onboarding:reminder", "template": "task_reminder", "context": {"task": task}}
+    if task.owned_by_company:
+        return contact_notifications(application=task.plan.application, **reminder)
+    return staff_notifications(campus=task.plan.campus, application=task.plan.application, **reminder)
 
 
 def overdue_tasks_escalate(now: dt.datetime | None = None) -> int:

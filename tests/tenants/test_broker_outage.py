@@ -38,6 +38,48 @@ def test_submission_while_the_broker_is_down_is_confirmed_and_mailed_once_it_ret
     assert not Notification.objects.filter(sent_at__isnull=True).exists()
 
 
+def test_a_bulk_job_while_the_broker_is_down_keeps_its_emails_and_the_relay_sends_each_once(broker, monkeypatch):
+    from django.db import transaction
+
+    from tenants import notifications
+
+    monkeypatch.setattr(notifications, "DELIVERY_BATCH", 2)
+    tried = []
+    real_publish = notifications.notifications_deliver.apply_async
+    monkeypatch.setattr(
+        notifications.notifications_deliver,
+        "apply_async",
+        lambda args, **kwargs: tried.append(args[0]) or real_publish(args=args, **kwargs),
+    )
+    broker.down()
+
+    started = time.monotonic()
+    with transaction.atomic():
+        notifications.notifications_write(
+            [
+                notifications.notification_compose(
+                    kind="announcement",
+                    recipient=f"person{i}@helix.example.com",
+                    template="status_link",
+                    context={"link": "https://example.org/s/1"},
+                )
+                for i in range(7)
+            ]
+        )
+    elapsed = time.monotonic() - started
+
+    assert elapsed < 15 and len(tried) == 1  # gave up at the first batch instead of waiting for each
+    assert Notification.objects.filter(sent_at__isnull=True).count() == 7 and mail.outbox == []
+
+    broker.in_process()
+    tried.clear()
+    assert notifications_relay(older_than_seconds=0) == 7
+    assert notifications_relay(older_than_seconds=0) == 0
+
+    assert [len(batch) for batch in tried] == [2, 2, 2, 1]
+    assert sorted(m.to[0] for m in mail.outbox) == [f"person{i}@helix.example.com" for i in range(7)]
+
+
 def test_the_relay_leaves_fresh_notifications_to_their_own_job(client, campus):
     fill_draft(client, campus)
     client.post("/apply/review/")

@@ -11,7 +11,7 @@ from django.core import mail
 from tenants.choices import ApplicationStatus as S
 from tenants.choices import CompanyStatus, TaskOwner, TaskState
 from tenants.exceptions import InvalidTransition
-from tenants.models import DomainEvent, OnboardingPlan, OnboardingTask
+from tenants.models import DomainEvent, Notification, OnboardingPlan, OnboardingTask
 from tenants.services.applications import application_transition, stale_drafts_remind
 from tenants.services.onboarding import (
     onboarding_start,
@@ -174,6 +174,58 @@ def test_staff_owned_overdue_tasks_remind_campus_staff(plan, mails_after_commit)
     recipients = {tuple(m.to) for m in mail.outbox}
     assert ("staff@campus.example.org",) in recipients
     assert any("Allocate space" in m.subject for m in mail.outbox)
+
+
+def test_many_overdue_tasks_are_reminded_in_batches_each_in_its_language_and_once(
+    staff_user, monkeypatch, mails_after_commit
+):
+    from tenants import notifications
+    from tenants.services import onboarding
+
+    monkeypatch.setattr(onboarding, "REMINDER_BATCH", 2)
+    monkeypatch.setattr(notifications, "DELIVERY_BATCH", 2)
+    plans = [
+        _approve(ApplicationFactory(status=S.COMMITTEE_REVIEW, language=language), staff_user)
+        for language in ("en", "zh-hans", "en")
+    ]
+    published = []
+    real_publish = notifications.notifications_deliver.apply_async
+    monkeypatch.setattr(
+        notifications.notifications_deliver,
+        "apply_async",
+        lambda args, **kwargs: published.append(args[0]) or real_publish(args=args, **kwargs),
+    )
+    mail.outbox.clear()
+    day = APPROVED_ON + dt.timedelta(days=15)  # agreement, insurance (company) and space (staff) overdue
+
+    with mails_after_commit():
+        first = overdue_tasks_remind(day)
+        second = overdue_tasks_remind(day)
+
+    assert (first, second) == (9, 0)
+    reminders = Notification.objects.filter(kind="onboarding:reminder")
+    assert reminders.count() == len(mail.outbox) == 9 and not reminders.filter(sent_at__isnull=True).exists()
+    assert all(len(batch) <= 2 for batch in published)  # a few e-mails per delivery job, not one job each
+    assert sorted(pk for batch in published for pk in batch) == sorted(reminders.values_list("pk", flat=True))
+    chinese = plans[1].application.contacts.get().email
+    subjects = {m.subject for m in mail.outbox if m.to == [chinese]}
+    assert subjects == {f"已逾期：{title}（{plans[1].company.name}）" for title in ("签署入驻协议", "上传保险证明")}
+    assert sum(m.to == ["staff@campus.example.org"] for m in mail.outbox) == 3
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_reminder_runs_at_once_remind_each_task_once(staff_user):
+    for _ in range(3):
+        _approve(ApplicationFactory(status=S.COMMITTEE_REVIEW), staff_user)
+    mail.outbox.clear()
+    day = APPROVED_ON + dt.timedelta(days=15)
+
+    outcomes = at_once(lambda: overdue_tasks_remind(day), lambda: overdue_tasks_remind(day))
+
+    assert sum(outcomes) == 9, outcomes
+    assert Notification.objects.filter(kind="onboarding:reminder").count() == 9
+    assert len(mail.outbox) == 9
 
 
 def test_escalation_after_the_configured_delay_happens_once(plan, settings, mails_after_commit):

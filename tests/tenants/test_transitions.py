@@ -270,3 +270,133 @@ def test_no_row_lock_is_held_while_the_mail_server_answers(monkeypatch):
     assert notification_send(notification.pk) is True
     assert probes == ["free"]
     assert len(mail.outbox) == 1
+
+
+def _pending(count: int) -> list[int]:
+    """E-mails written by changes whose own jobs have not run yet."""
+    return [
+        Notification.objects.create(
+            kind="status:screening", recipient=f"person{i}@helix.example.com", language="en", subject="Hi", body="..."
+        ).pk
+        for i in range(count)
+    ]
+
+
+def test_a_batch_delivered_twice_sends_each_email_once_over_one_connection(monkeypatch):
+    from django.core.mail import get_connection
+
+    from tenants.notifications import notifications_send
+
+    ids = _pending(3)
+    opened = []
+    monkeypatch.setattr(
+        "django.core.mail.get_connection", lambda *a, **kw: opened.append(1) or get_connection(*a, **kw)
+    )
+    mail.outbox.clear()
+
+    assert notifications_send(ids) == 3
+    assert notifications_send(ids) == 0
+    assert notifications_send([*ids, *_pending(1)]) == 1  # an overlapping batch sends only what is new
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(Notification.objects.values_list("recipient", flat=True))
+    assert len(opened) == 2  # one connection to the mail server per batch that had something to send
+    assert not Notification.objects.filter(sent_at__isnull=True).exists()
+    assert set(Notification.objects.values_list("body", flat=True)) == {""}
+
+
+def test_a_failure_mid_batch_counts_on_that_email_and_the_retry_sends_the_rest_once(monkeypatch, retries_run_here):
+    import smtplib
+
+    from tenants.notifications import notifications_deliver
+
+    first, failing, last = _pending(3)
+    real_send, calls = mail.EmailMessage.send, []
+
+    def second_send_fails_once(message, *args, **kwargs):
+        calls.append(message.to[0])
+        if len(calls) == 2:
+            raise smtplib.SMTPServerDisconnected("mail server went away")
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", second_send_fails_once)
+    mail.outbox.clear()
+    result = notifications_deliver.apply(args=[[first, failing, last]])
+
+    assert result.state == "SUCCESS"
+    assert len(mail.outbox) == 3 and len({m.to[0] for m in mail.outbox}) == 3
+    attempts = dict(Notification.objects.values_list("pk", "attempts"))
+    assert attempts == {first: 0, failing: 1, last: 0}
+    assert not Notification.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_a_worker_killed_mid_batch_keeps_what_it_sent_and_leaves_the_rest_until_its_claim_runs_out(monkeypatch):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from tenants.notifications import notifications_send
+
+    ids = _pending(3)
+    real_send, calls = mail.EmailMessage.send, []
+
+    def killed_at_the_third(message, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise SystemExit("worker killed mid-send")
+        return real_send(message, *args, **kwargs)
+
+    mail.outbox.clear()
+    with monkeypatch.context() as patched:
+        patched.setattr("django.core.mail.EmailMessage.send", killed_at_the_third)
+        with pytest.raises(SystemExit):
+            notifications_send(ids)
+
+    assert Notification.objects.filter(pk__in=ids[:2], sent_at__isnull=False).count() == 2
+    assert notifications_send(ids) == 0  # the third is still claimed by the dead worker
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=6)):
+        assert notifications_send(ids) == 1
+    assert len(mail.outbox) == 3
+
+
+def test_a_slow_mail_server_leaves_the_rest_of_the_batch_to_the_relay_before_the_claim_runs_out(monkeypatch):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from tenants.notifications import notifications_relay, notifications_send
+
+    ids = _pending(3)
+    real_send = mail.EmailMessage.send
+    mail.outbox.clear()
+
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+
+        def three_minutes_each(message, *args, **kwargs):
+            clock.shift(dt.timedelta(minutes=3))
+            return real_send(message, *args, **kwargs)
+
+        with monkeypatch.context() as patched:
+            patched.setattr("django.core.mail.EmailMessage.send", three_minutes_each)
+            assert notifications_send(ids) == 1
+        released = Notification.objects.filter(pk__in=ids[1:], sent_at__isnull=True, claimed_until__isnull=True)
+        assert released.count() == 2
+        assert notifications_relay(older_than_seconds=0) == 2  # published again, sent once each
+    assert len(mail.outbox) == 3
+    assert notifications_send(ids) == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_jobs_given_the_same_batch_at_once_send_each_email_once():
+    from tenants.notifications import notifications_send
+    from tests.concurrency import at_once
+
+    ids = _pending(40)
+    mail.outbox.clear()
+
+    outcomes = at_once(lambda: notifications_send(ids), lambda: notifications_send(list(reversed(ids))))
+
+    assert sum(outcomes) == 40, outcomes
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(f"person{i}@helix.example.com" for i in range(40))
