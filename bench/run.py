@@ -152,7 +152,8 @@ def fixtures() -> dict:
         username="bench-admin", defaults={"is_staff": True, "is_superuser": True, "email": "bench@example.com"}
     )
     campus = Campus.objects.get(slug="gen-campus-01")
-    members = Membership.objects.filter(company__campus=campus, company__status="resident").order_by("pk")
+    # Two company admins with different amounts of data (a member sees fewer sections).
+    members = Membership.objects.filter(company__campus=campus, company__status="resident", role="admin").order_by("pk")
     residents = [members.first(), members.last()]
     resources = list(Resource.objects.filter(campus=campus).annotate(n=Count("bookings")).order_by("-n", "pk")[:2])
     buildings = list(Building.objects.filter(campus=campus).annotate(n=Count("spaces")).order_by("-n", "pk")[:2])
@@ -377,6 +378,7 @@ def run_http(fx: dict, seconds: int, rounds: int, port: int) -> dict:
             others = []
             for other in target.get("same_sql_as", []):
                 path, headers = other if isinstance(other, tuple) else (other, target.get("headers", {}))
+                probe(base, {"path": path, "headers": headers})  # warm, as the target is
                 others.append(probe(base, {"path": path, "headers": headers})["queries"])
             results[target["name"]]["other_queries"] = others
         by_name = {target["name"]: target for target in plan}
