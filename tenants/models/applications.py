@@ -120,6 +120,8 @@ class Application(models.Model):
             models.Index(fields=["status", "submitted_at"], name="tenants_app_status_submitted"),
             # The admin list's order (Meta.ordering, then -pk), read from an index at any size.
             models.Index(fields=["-submitted_at", "-created_at", "-id"], name="tenants_app_list_order"),
+            # The same order within one campus (the list's campus filter).
+            models.Index(fields=["campus", "-submitted_at", "-created_at", "-id"], name="tenants_app_campus_order"),
         ]
 
     def __str__(self) -> str:

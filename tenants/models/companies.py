@@ -158,6 +158,8 @@ class Company(models.Model):
             # The resident directory (by name) and the partner API (filtered by country).
             models.Index(fields=["status", "name"], name="tenants_company_status_name"),
             models.Index(fields=["country", "status"], name="tenants_company_country"),
+            # The admin list's order (Meta.ordering, then -pk).
+            models.Index(fields=["name", "-id"], name="tenants_company_list_order"),
         ]
 
     def __str__(self) -> str:
