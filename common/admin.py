@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 from django.contrib import admin
@@ -12,7 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import smart_split, unescape_string_literal
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -83,7 +84,7 @@ class PresentChoicesFilter(admin.ChoicesFieldListFilter):
     def __init__(self, field, request, params, model, model_admin, field_path):
         super().__init__(field, request, params, model, model_admin, field_path)
         present = present_values(field)
-        self.present_choices = [(value, label) for value, label in field.flatchoices if value in present]
+        self.present_choices = [(value, label) for value, label in choice_labels(field).items() if value in present]
 
     def has_output(self) -> bool:
         return bool(self.present_choices)
@@ -107,6 +108,20 @@ class PresentChoicesFilter(admin.ChoicesFieldListFilter):
                 "query_string": changelist.get_query_string({self.lookup_kwarg: value}, [self.lookup_kwarg_isnull]),
                 "display": f"{label} ({counts[f'{i}__c']})" if counts is not None else label,
             }
+
+
+def choice_labels(field: models.Field) -> dict:
+    """A field's choices, value to label in the current language, in their order: translated once per language.
+
+    A country field has some 250 choices, sorted by their name in the reader's language; a list page
+    would otherwise translate and sort them all on every view.
+    """
+    return _choice_labels(field, get_language())
+
+
+@functools.lru_cache(maxsize=64)
+def _choice_labels(field: models.Field, language: str | None) -> dict:
+    return {value: str(label) for value, label in field.flatchoices}
 
 
 def search_words(search_term: str) -> list[str]:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import LargeListMixin, PresentChoicesFilter, ReadOnlyInline, search_words
+from common.admin import LargeListMixin, PresentChoicesFilter, ReadOnlyInline, choice_labels, search_words
 
 from .. import hooks, rules
 from ..exceptions import InvalidTransition
@@ -26,6 +26,7 @@ from ..models import (
     ApplicationDocument,
     ApplicationEdit,
     ApplicationTransition,
+    Company,
 )
 from ..resources import ApplicationResource
 from ..services.applications import application_transition
@@ -142,7 +143,7 @@ class ApplicationAdmin(LargeListMixin, ExportMixin, SimpleHistoryAdmin):
 
     @admin.display(description=_("country or region"), ordering="company__country")
     def country(self, obj: Application):
-        return obj.company.country.name
+        return choice_labels(Company._meta.get_field("country")).get(obj.company.country.code, "")
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

@@ -4,7 +4,6 @@ in company names and contacts' names and e-mails through trigram indexes on Post
 compares ``UPPER(column)``, so the indexes are on that expression). SQLite has no trigram indexes:
 there a search reads the rows, as before."""
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
 TRIGRAM_INDEXES = {
@@ -17,6 +16,8 @@ TRIGRAM_INDEXES = {
 def add_trigram_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    # Here rather than TrigramExtension(), whose undoing queries PostgreSQL's catalogue on any database.
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for name, (table, column) in TRIGRAM_INDEXES.items():
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (UPPER({column}::text) gin_trgm_ops)"
@@ -44,6 +45,5 @@ class Migration(migrations.Migration):
             model_name="company",
             index=models.Index(fields=["name", "-id"], name="tenants_company_list_order"),
         ),
-        TrigramExtension(),
         migrations.RunPython(add_trigram_indexes, drop_trigram_indexes, elidable=False),
     ]
