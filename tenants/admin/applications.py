@@ -30,7 +30,7 @@ from ..models import (
 )
 from ..resources import ApplicationResource
 from ..services.applications import application_transition
-from ._common import IntakeBatchFilter
+from ._common import BusinessAreaFilter, IntakeBatchFilter
 from ._spaces import space_panel
 
 
@@ -85,7 +85,7 @@ class ApplicationAdmin(LargeListMixin, ExportMixin, SimpleHistoryAdmin):
         "campus",
         ("intake_batch", IntakeBatchFilter),
         ("company__country", PresentChoicesFilter),
-        ("company__business_areas", admin.RelatedFieldListFilter),
+        BusinessAreaFilter,
         "platform_stage",
         ("submitted_at", admin.DateFieldListFilter),
         "is_demo",

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from campus.choices import SpaceKind
+from campus.models import BusinessArea
 from common.admin import EstimatedCountPaginator
 from tenants.choices import ApplicationStatus as S
 from tests.campus.factories import AllocationFactory, SpaceFactory
@@ -97,6 +98,24 @@ def test_application_list_filters_and_searches(staff_client):
         assert list(response.context["cl"].result_list) == [wanted]
 
 
+def test_application_list_filters_by_business_area_without_repeating_rows(staff_client):
+    diagnosis, other = (
+        BusinessArea.objects.get(code="diagnosis"),
+        BusinessArea.objects.exclude(code="diagnosis").first(),
+    )
+    wanted = ApplicationFactory()
+    wanted.company.business_areas.set([diagnosis, other])
+    without = ApplicationFactory()
+    ApplicationFactory().company.business_areas.set([other])
+
+    by_area = staff_client.get(reverse("admin:tenants_application_changelist"), {"business_area": diagnosis.pk})
+    by_none = staff_client.get(reverse("admin:tenants_application_changelist"), {"business_area": "none"})
+
+    assert list(by_area.context["cl"].result_list) == [wanted]
+    assert list(by_none.context["cl"].result_list) == [without]
+    assert str(diagnosis) in by_area.content.decode()
+
+
 @pytest.mark.parametrize("term", ["needle bio", "contact{pk}@applicant", '"Needle Bio" applicant.example'])
 def test_application_search_finds_each_word_in_the_company_or_a_contact(staff_client, term):
     wanted = ApplicationFactory(company__name="Needle Bio")
@@ -112,7 +131,9 @@ def _statements(captured) -> list[str]:
 
 
 @pytest.mark.parametrize("count", [3, 60])
-@pytest.mark.parametrize("params", [{}, {"status__exact": "submitted", "campus__id__exact": "1"}, {"q": "contact"}])
+@pytest.mark.parametrize(
+    "params", [{}, {"status__exact": "submitted", "campus__id__exact": "1"}, {"business_area": "1"}, {"q": "contact"}]
+)
 def test_application_list_runs_a_fixed_number_of_queries(staff_client, django_assert_max_num_queries, count, params):
     for _ in range(count):
         ApplicationFactory(status=S.SUBMITTED)
