@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import LargeListMixin, PresentChoicesFilter, ReadOnlyInline, choice_labels, search_words
+from common.admin import IndexedSearchMixin, LargeListMixin, PresentChoicesFilter, ReadOnlyInline, choice_labels
 
 from .. import hooks, rules
 from ..exceptions import InvalidTransition
@@ -68,7 +67,7 @@ class EditInline(ReadOnlyInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(LargeListMixin, ExportMixin, SimpleHistoryAdmin):
+class ApplicationAdmin(LargeListMixin, IndexedSearchMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [ApplicationResource]
     list_display = [
         "company",
@@ -90,7 +89,7 @@ class ApplicationAdmin(LargeListMixin, ExportMixin, SimpleHistoryAdmin):
         ("submitted_at", admin.DateFieldListFilter),
         "is_demo",
     ]
-    search_fields = ["company__name", "contacts__name", "contacts__email"]  # searched by get_search_results
+    search_fields = ["company__name", "contacts__name", "contacts__email"]
     list_select_related = ["company", "campus", "intake_batch__campus"]
     # At campus-network scale (LargeListMixin), and no date hierarchy (it reads the distinct years
     # of all rows): the submitted-at filter narrows by date instead.
@@ -112,23 +111,6 @@ class ApplicationAdmin(LargeListMixin, ExportMixin, SimpleHistoryAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # applications come from applicants (and partners' referrals)
-
-    def get_search_results(self, request, queryset, search_term):
-        """Each word in the company's name or a contact's name or e-mail, as ``search_fields`` say.
-
-        The applications of each word are gathered first (a union read through the trigram indexes of
-        migration 0015) and the list is limited to them: an OR across the joined contacts would test
-        every application, and the joined contacts would repeat rows to be made distinct again.
-        """
-        for word in search_words(search_term):
-            by_company = Application.objects.filter(company__name__icontains=word).order_by().values("pk")
-            by_contact = (
-                ApplicationContact.objects.filter(Q(name__icontains=word) | Q(email__icontains=word))
-                .order_by()
-                .values("application_id")
-            )
-            queryset = queryset.filter(pk__in=by_company.union(by_contact))
-        return queryset, False
 
     def get_actions(self, request):
         """The admin's actions and those higher apps add (``hooks.application_admin_actions``)."""

@@ -11,7 +11,7 @@ from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import LargeListMixin, PresentChoicesFilter
+from common.admin import IndexedSearchMixin, LargeListMixin, PresentChoicesFilter
 
 from ..models import Company, ComplianceDocument, IntakeBatch
 from ..resources import CompanyResource
@@ -45,7 +45,7 @@ class ExpiredDocumentsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Company)
-class CompanyAdmin(LargeListMixin, ExportMixin, TranslationAdmin, SimpleHistoryAdmin):
+class CompanyAdmin(LargeListMixin, IndexedSearchMixin, ExportMixin, TranslationAdmin, SimpleHistoryAdmin):
     resource_classes = [CompanyResource]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
