@@ -7,8 +7,10 @@ import json
 
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import get_fields_from_path
 from django.core.paginator import EmptyPage, Paginator
 from django.db import connections, models
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -122,6 +124,25 @@ def choice_labels(field: models.Field) -> dict:
 @functools.lru_cache(maxsize=64)
 def _choice_labels(field: models.Field, language: str | None) -> dict:
     return {value: str(label) for value, label in field.flatchoices}
+
+
+def choice_column(model: type[models.Model], path: str):
+    """A list column showing the label of a field with choices (a country) reached by ``path``.
+
+    Django's own column of such a field looks the label up in all its choices, listed anew on every
+    row (some 250 countries, each translated): here they come from ``choice_labels``. Sorted by the field.
+    """
+    field = get_fields_from_path(model, path)[-1]
+    relations = path.split(LOOKUP_SEP)[:-1]
+
+    @admin.display(description=field.verbose_name, ordering=path)
+    def column(model_admin, obj):
+        for relation in relations:
+            obj = getattr(obj, relation)
+        value = getattr(obj, field.attname)
+        return choice_labels(field).get(getattr(value, "code", value))  # a CountryField gives a Country
+
+    return column
 
 
 def search_words(search_term: str) -> list[str]:

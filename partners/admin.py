@@ -11,7 +11,7 @@ from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import LargeListMixin, PresentChoicesFilter, ReadOnlyInline, ServiceSaveMixin
+from common.admin import LargeListMixin, PresentChoicesFilter, ReadOnlyInline, ServiceSaveMixin, choice_column
 
 from .models import (
     ALL_SCOPES,
@@ -42,7 +42,8 @@ class TokenInline(ReadOnlyInline):
 @admin.register(Partner)
 class PartnerAdmin(TranslationAdmin, SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["name", "kind", "country", "relationship", "since", "status"]
+    list_display = ["name", "kind", "country_name", "relationship", "since", "status"]
+    country_name = choice_column(Partner, "country")
     list_filter = ["kind", "relationship", "status", ("country", PresentChoicesFilter)]
     search_fields = ["name_en", "name_zh_hans", "slug"]
     prepopulated_fields = {"slug": ["name"]}

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import IndexedSearchMixin, LargeListMixin, PresentChoicesFilter, ReadOnlyInline, choice_labels
+from common.admin import IndexedSearchMixin, LargeListMixin, PresentChoicesFilter, ReadOnlyInline, choice_column
 
 from .. import hooks, rules
 from ..exceptions import InvalidTransition
@@ -25,7 +25,6 @@ from ..models import (
     ApplicationDocument,
     ApplicationEdit,
     ApplicationTransition,
-    Company,
 )
 from ..resources import ApplicationResource
 from ..services.applications import application_transition
@@ -91,6 +90,7 @@ class ApplicationAdmin(LargeListMixin, IndexedSearchMixin, ExportMixin, SimpleHi
     ]
     search_fields = ["company__name", "contacts__name", "contacts__email"]
     list_select_related = ["company", "campus", "intake_batch__campus"]
+    country = choice_column(Application, "company__country")
     # At campus-network scale (LargeListMixin), and no date hierarchy (it reads the distinct years
     # of all rows): the submitted-at filter narrows by date instead.
     inlines = [ContactInline, DocumentInline, TransitionInline, EditInline]
@@ -122,10 +122,6 @@ class ApplicationAdmin(LargeListMixin, IndexedSearchMixin, ExportMixin, SimpleHi
         for func, name, description in self._filter_actions_by_permissions(request, extra):
             actions.setdefault(name, (func, name, description))
         return actions
-
-    @admin.display(description=_("country or region"), ordering="company__country")
-    def country(self, obj: Application):
-        return choice_labels(Company._meta.get_field("country")).get(obj.company.country.code, "")
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

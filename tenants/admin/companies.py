@@ -11,7 +11,7 @@ from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import IndexedSearchMixin, LargeListMixin, PresentChoicesFilter
+from common.admin import IndexedSearchMixin, LargeListMixin, PresentChoicesFilter, choice_column
 
 from ..models import Company, ComplianceDocument, IntakeBatch
 from ..resources import CompanyResource
@@ -50,7 +50,7 @@ class CompanyAdmin(LargeListMixin, IndexedSearchMixin, ExportMixin, TranslationA
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "name",
-        "country",
+        "country_name",
         "campus",
         "status",
         "listed",
@@ -73,6 +73,7 @@ class CompanyAdmin(LargeListMixin, IndexedSearchMixin, ExportMixin, TranslationA
     ]
     search_fields = ["name", "name_zh", "website", "description_en", "description_zh_hans"]
     list_select_related = ["campus", "intake_batch__campus"]
+    country_name = choice_column(Company, "country")
     filter_horizontal = ["business_areas", "focus_areas", "disease_stages"]
     # No date hierarchy (it reads the distinct dates of every company on each view): the created-at
     # filter narrows by date instead.
