@@ -11,7 +11,7 @@ from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import PresentChoicesFilter, ReadOnlyInline, ServiceSaveMixin
+from common.admin import LargeListMixin, PresentChoicesFilter, ReadOnlyInline, ServiceSaveMixin, choice_column
 
 from .models import (
     ALL_SCOPES,
@@ -42,7 +42,8 @@ class TokenInline(ReadOnlyInline):
 @admin.register(Partner)
 class PartnerAdmin(TranslationAdmin, SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["name", "kind", "country", "relationship", "since", "status"]
+    list_display = ["name", "kind", "country_name", "relationship", "since", "status"]
+    country_name = choice_column(Partner, "country")
     list_filter = ["kind", "relationship", "status", ("country", PresentChoicesFilter)]
     search_fields = ["name_en", "name_zh_hans", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -121,10 +122,10 @@ class PartnerTokenAdmin(ServiceSaveMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Referral)
-class ReferralAdmin(ExportMixin, admin.ModelAdmin):
+class ReferralAdmin(LargeListMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [ReferralResource]
     list_display = ["company", "partner", "attribution", "status", "contact_email", "created_at"]
-    list_filter = ["attribution", ("partner", admin.RelatedOnlyFieldListFilter), "application__status"]
+    list_filter = ["attribution", "partner", "application__status"]
     search_fields = ["company__name", "contact_email", "partner__name"]
     list_select_related = ["company", "partner", "application"]
     readonly_fields = [
@@ -166,7 +167,7 @@ class AttemptInline(ReadOnlyInline):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(LargeListMixin, admin.ModelAdmin):
     list_display = ["event_type", "endpoint", "state", "attempts", "next_attempt_at", "created_at"]
     list_filter = ["state", "event_type"]
     search_fields = ["event_id", "endpoint__url", "endpoint__partner__name"]

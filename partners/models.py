@@ -174,6 +174,8 @@ class Referral(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
+        # The admin list's order (Meta.ordering), read from an index at any size.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="partners_referral_list_order")]
         constraints = [
             models.UniqueConstraint(fields=["partner", "application"], name="partners_referral_once_per_application")
         ]
@@ -262,6 +264,8 @@ class WebhookDelivery(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
+        # The admin list's order (Meta.ordering), read from an index at any size.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="partners_delivery_list_order")]
         constraints = [models.UniqueConstraint(fields=["endpoint", "event_id"], name="partners_delivery_once")]
 
     def __str__(self) -> str:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Exists, OuterRef
 
-from ..models import IntakeBatch
+from campus.models import BusinessArea
+
+from ..models import Company, IntakeBatch
 
 
 class IntakeBatchFilter(admin.RelatedFieldListFilter):
@@ -12,3 +15,27 @@ class IntakeBatchFilter(admin.RelatedFieldListFilter):
 
     def field_choices(self, field, request, model_admin):
         return [(batch.pk, str(batch)) for batch in IntakeBatch.objects.select_related("campus")]
+
+
+class BusinessAreaFilter(admin.SimpleListFilter):
+    """Applications of companies in a business area, or in none; every area is offered (a handful).
+
+    Read as the companies of the area (a subquery), not by joining each application to its company's
+    areas: such a join could repeat an application, and the list would then be made DISTINCT whole.
+    """
+
+    title = Company._meta.get_field("business_areas").verbose_name
+    parameter_name = "business_area"
+    NONE = "none"
+
+    def lookups(self, request, model_admin):
+        areas = [(str(area.pk), str(area)) for area in BusinessArea.objects.all()]
+        return [*areas, (self.NONE, model_admin.get_empty_value_display())]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        companies_areas = Company.business_areas.through.objects
+        if self.value() == self.NONE:
+            return queryset.filter(~Exists(companies_areas.filter(company_id=OuterRef("company_id"))))
+        return queryset.filter(company__in=companies_areas.filter(businessarea_id=self.value()).values("company_id"))

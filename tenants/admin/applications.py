@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import PresentChoicesFilter, ReadOnlyInline
+from common.admin import IndexedSearchMixin, LargeListMixin, PresentChoicesFilter, ReadOnlyInline, choice_column
 
 from .. import hooks, rules
 from ..exceptions import InvalidTransition
@@ -28,7 +28,7 @@ from ..models import (
 )
 from ..resources import ApplicationResource
 from ..services.applications import application_transition
-from ._common import IntakeBatchFilter
+from ._common import BusinessAreaFilter, IntakeBatchFilter
 from ._spaces import space_panel
 
 
@@ -66,7 +66,7 @@ class EditInline(ReadOnlyInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ExportMixin, SimpleHistoryAdmin):
+class ApplicationAdmin(LargeListMixin, IndexedSearchMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [ApplicationResource]
     list_display = [
         "company",
@@ -83,16 +83,16 @@ class ApplicationAdmin(ExportMixin, SimpleHistoryAdmin):
         "campus",
         ("intake_batch", IntakeBatchFilter),
         ("company__country", PresentChoicesFilter),
-        ("company__business_areas", admin.RelatedOnlyFieldListFilter),
+        BusinessAreaFilter,
         "platform_stage",
         ("submitted_at", admin.DateFieldListFilter),
         "is_demo",
     ]
     search_fields = ["company__name", "contacts__name", "contacts__email"]
     list_select_related = ["company", "campus", "intake_batch__campus"]
-    # At campus-network scale: no second COUNT over every application, and no date hierarchy
-    # (it reads the distinct years of all rows); the submitted-at filter narrows by date instead.
-    show_full_result_count = False
+    country = choice_column(Application, "company__country")
+    # At campus-network scale (LargeListMixin), and no date hierarchy (it reads the distinct years
+    # of all rows): the submitted-at filter narrows by date instead.
     inlines = [ContactInline, DocumentInline, TransitionInline, EditInline]
     change_form_template = "admin/tenants/application/change_form.html"
     fieldsets = [
@@ -122,10 +122,6 @@ class ApplicationAdmin(ExportMixin, SimpleHistoryAdmin):
         for func, name, description in self._filter_actions_by_permissions(request, extra):
             actions.setdefault(name, (func, name, description))
         return actions
-
-    @admin.display(description=_("country or region"), ordering="company__country")
-    def country(self, obj: Application):
-        return obj.company.country.name
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

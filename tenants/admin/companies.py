@@ -11,7 +11,7 @@ from import_export.admin import ExportMixin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import PresentChoicesFilter
+from common.admin import IndexedSearchMixin, LargeListMixin, PresentChoicesFilter, choice_column
 
 from ..models import Company, ComplianceDocument, IntakeBatch
 from ..resources import CompanyResource
@@ -45,12 +45,12 @@ class ExpiredDocumentsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Company)
-class CompanyAdmin(ExportMixin, TranslationAdmin, SimpleHistoryAdmin):
+class CompanyAdmin(LargeListMixin, IndexedSearchMixin, ExportMixin, TranslationAdmin, SimpleHistoryAdmin):
     resource_classes = [CompanyResource]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "name",
-        "country",
+        "country_name",
         "campus",
         "status",
         "listed",
@@ -69,11 +69,14 @@ class CompanyAdmin(ExportMixin, TranslationAdmin, SimpleHistoryAdmin):
         "focus_areas",
         ("intake_batch", IntakeBatchFilter),
         ("country", PresentChoicesFilter),
+        ("created_at", admin.DateFieldListFilter),
     ]
     search_fields = ["name", "name_zh", "website", "description_en", "description_zh_hans"]
     list_select_related = ["campus", "intake_batch__campus"]
+    country_name = choice_column(Company, "country")
     filter_horizontal = ["business_areas", "focus_areas", "disease_stages"]
-    date_hierarchy = "created_at"
+    # No date hierarchy (it reads the distinct dates of every company on each view): the created-at
+    # filter narrows by date instead.
     # The logo is uploaded in /my/profile/, where it is checked and redrawn; the area codes follow the areas.
     exclude = ["logo", "business_area_codes", "focus_area_codes"]
     readonly_fields = ["logo_shown"]

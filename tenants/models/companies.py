@@ -171,6 +171,8 @@ class Company(models.Model):
             models.Index(fields=["campus", "status"], name="tenants_company_campus_status"),
             # A partner's referral finds the company's open application by its name, in any case.
             models.Index(Upper("name"), name="tenants_company_upper_name"),
+            # The admin list's order (Meta.ordering, then -pk).
+            models.Index(fields=["name", "-id"], name="tenants_company_list_order"),
         ]
 
     def __str__(self) -> str:

@@ -97,6 +97,16 @@ def test_company_and_campus_country_filters_offer_only_countries_present(staff_c
     assert "China" in campuses and "Zambia" not in campuses
 
 
+@pytest.mark.parametrize("term", ["needle", "needle.example", "针", "Needle cells"])
+def test_company_search_finds_each_word_in_any_searched_field(staff_client, term):
+    wanted = CompanyFactory(name="Needle Bio", name_zh="针生物", website="https://needle.example", description="Cells")
+    CompanyFactory(name="Haystack Ltd", description="Cells")
+
+    page = staff_client.get("/admin/tenants/company/", {"q": term})
+
+    assert list(page.context["cl"].result_list) == [wanted]
+
+
 @pytest.mark.parametrize("term", ["A-201", "a-201", "A201"])
 def test_allocation_search_finds_a_space_by_its_label(staff_client, term):
     wanted = AllocationFactory(space__building__code="A", space__code="201")
