@@ -19,14 +19,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from campus.choices import SpaceKind
 from campus.models import Allocation, Campus, Space
 
 from .choices import ARREARS_BUCKETS, InvoiceKind
-from .models import Invoice, InvoiceLine, Lease, PaymentAllocation
+from .models import Invoice, InvoiceLine, Lease, LeaseSubsidy, PaymentAllocation
 from .rent import FEN, LineKind, lease_month_amounts, lease_month_index, month_bounds, waived_percent
 from .selectors import leases_in_force
 
@@ -299,46 +299,59 @@ def revenue_per_m2(
     proportion to their leased m² × days in the month, which is also the area counted.
     """
     first = start.replace(day=1)
+    invoiced = InvoiceLine.objects.filter(
+        invoice__campus=campus, invoice__lease__isnull=False, invoice__period__range=(first, end)
+    ).filter(kind__in=REVENUE_LINES)
     months = (
-        InvoiceLine.objects.filter(
-            invoice__campus=campus, invoice__lease__isnull=False, invoice__period__range=(first, end)
-        )
-        .filter(kind__in=REVENUE_LINES)
-        .values_list("invoice__lease_id", "invoice__period", "invoice__currency")
+        invoiced.values_list("invoice__lease_id", "invoice__period", "invoice__currency")
         .annotate(net=Sum("net"))
         .order_by()
     )
-    allocations = Allocation.objects.select_related("space__building")
-    leases = {
-        lease.pk: lease
-        for lease in Lease.objects.filter(campus=campus, invoices__period__range=(first, end))
-        .distinct()
-        .prefetch_related(Prefetch("allocations", queryset=allocations))
+    # The leases' terms and spaces as plain values: one row per lease and per allocation.
+    lease_ids = invoiced.values("invoice__lease_id")
+    terms = {
+        pk: (starts_on, terminated_on or ends_on)
+        for pk, starts_on, ends_on, terminated_on in Lease.objects.filter(pk__in=lease_ids).values_list(
+            "pk", "starts_on", "ends_on", "terminated_on"
+        )
     }
-    kinds = dict(SpaceKind.choices)
+    spaces: dict[int, list[tuple]] = {}
+    for lease_id, *allocation in (
+        Lease.allocations.through.objects.filter(lease__in=lease_ids)
+        .order_by("allocation__space", "allocation__starts_on", "allocation_id")
+        .values_list(
+            "lease_id",
+            "allocation__starts_on",
+            "allocation__ends_on",
+            "allocation__area_m2",
+            "allocation__space__building__code",
+            "allocation__space__kind",
+        )
+    ):
+        spaces.setdefault(lease_id, []).append(allocation)
+    kinds = {kind: str(label) for kind, label in SpaceKind.choices}
     groups: dict[str, dict[tuple, RevenueRow]] = {"building": {}, "kind": {}}
     for lease_id, period, currency, net in months:
-        lease = leases[lease_id]
-        shares = _area_months(lease, period)
-        leased = sum(shares.values(), Decimal("0"))
-        for allocation, area_months in shares.items():
+        allocations = spaces.get(lease_id, [])
+        shares = _area_months(terms[lease_id], allocations, period)
+        leased = sum(shares, Decimal("0"))
+        for (_start, _end, _area, building, kind), area_months in zip(allocations, shares, strict=True):
             share = area_months / leased if leased else 1 / Decimal(len(shares))
-            space = allocation.space
-            for grouping, label in (("building", space.building.code), ("kind", kinds.get(space.kind, space.kind))):
-                row = groups[grouping].setdefault((label, currency), RevenueRow(str(label), currency))
+            for grouping, label in (("building", building), ("kind", kinds.get(kind, kind))):
+                row = groups[grouping].get((label, currency))
+                if row is None:
+                    row = groups[grouping][label, currency] = RevenueRow(str(label), currency)
                 row.revenue += net * share
                 row.area_months += area_months
     return {grouping: _with_totals(rows.values()) for grouping, rows in groups.items()}
 
 
-def _area_months(lease: Lease, period: dt.date) -> dict[Allocation, Decimal]:
-    """Each allocation of the lease: its m² × the share of the month ``period`` the lease had it."""
+def _area_months(term: tuple[dt.date, dt.date], allocations: list[tuple], period: dt.date) -> list[Decimal]:
+    """Each allocation of a lease (``term``: its first and last day billed): its m² × the share
+    of the month ``period`` the lease had it."""
     first, last = month_bounds(period)
-    start, end = max(first, lease.starts_on), min(last, lease.last_day)
-    return {
-        allocation: allocation.area_m2 * _overlap(allocation.starts_on, allocation.ends_on, start, end) / last.day
-        for allocation in lease.allocations.all()
-    }
+    start, end = max(first, term[0]), min(last, term[1])
+    return [area * _overlap(a_start, a_end, start, end) / last.day for a_start, a_end, area, *_space in allocations]
 
 
 def _with_totals(rows) -> tuple[list[RevenueRow], list[RevenueRow]]:
@@ -354,6 +367,13 @@ def _with_totals(rows) -> tuple[list[RevenueRow], list[RevenueRow]]:
 
 
 # --- Occupancy, paying or not ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Subsidy:
+    from_month: int
+    to_month: int
+    percent: Decimal
 
 
 @dataclass
@@ -387,14 +407,22 @@ def paying_occupancy(campus: Campus, on: dt.date) -> tuple[list[OccupancyRow], O
         .annotate(area=Sum("area_m2"))
         .order_by("building__code")
     }
-    active = Allocation.objects.active_on(on).select_related("space__building")
-    leases = leases_in_force(campus, on, on).prefetch_related(Prefetch("allocations", queryset=active), "subsidies")
-    for lease in leases:
-        paying = waived_percent(lease.subsidies.all(), lease_month_index(lease.starts_on, on) + 1) < HUNDRED
-        for allocation in lease.allocations.all():
-            row = rows.setdefault(allocation.space.building.code, OccupancyRow(allocation.space.building.code))
-            row.leased_m2 += allocation.area_m2
-            row.paying_m2 += allocation.area_m2 if paying else ZERO
+    in_force = leases_in_force(campus, on, on)
+    subsidies: dict[int, list[_Subsidy]] = {}
+    for lease_id, *subsidy in LeaseSubsidy.objects.filter(lease__in=in_force.values("pk")).values_list(
+        "lease_id", "from_month", "to_month", "percent"
+    ):
+        subsidies.setdefault(lease_id, []).append(_Subsidy(*subsidy))
+    active = Allocation.objects.active_on(on).values("pk")
+    for lease_id, starts_on, area, building in (
+        Lease.allocations.through.objects.filter(lease__in=in_force.values("pk"), allocation__in=active)
+        .order_by("-lease__starts_on", "lease_id", "allocation__space", "allocation__starts_on", "allocation_id")
+        .values_list("lease_id", "lease__starts_on", "allocation__area_m2", "allocation__space__building__code")
+    ):
+        paying = waived_percent(subsidies.get(lease_id, ()), lease_month_index(starts_on, on) + 1) < HUNDRED
+        row = rows.setdefault(building, OccupancyRow(building))
+        row.leased_m2 += area
+        row.paying_m2 += area if paying else ZERO
     total = OccupancyRow(str(_("Total")))
     for row in rows.values():
         total.lettable_m2 += row.lettable_m2
