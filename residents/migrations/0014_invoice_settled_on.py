@@ -60,8 +60,8 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="invoice",
             index=models.Index(
-                condition=models.Q(("kind", "invoice"), ("settled_on__isnull", True)),
-                fields=["campus", "due_on"],
+                condition=models.Q(("kind", "invoice"), ("settled_on__isnull", True), ("total__gt", 0)),
+                fields=["due_on"],
                 name="residents_invoice_unsettled",
             ),
         ),
@@ -72,5 +72,9 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="invoice",
             index=models.Index(fields=["campus", "period"], name="residents_invoice_period"),
+        ),
+        migrations.AddIndex(
+            model_name="paymentallocation",
+            index=models.Index(fields=["invoice"], include=["payment", "amount"], name="residents_payalloc_invoice"),
         ),
     ]

@@ -190,8 +190,8 @@ class Invoice(models.Model):
             models.Index(fields=["due_on"], name="residents_invoice_due"),
             # What may be owed: invoices not settled, or settled after a day asked about.
             models.Index(
-                fields=["campus", "due_on"],
-                condition=Q(kind=InvoiceKind.INVOICE, settled_on__isnull=True),
+                fields=["due_on"],
+                condition=Q(kind=InvoiceKind.INVOICE, settled_on__isnull=True, total__gt=0),
                 name="residents_invoice_unsettled",
             ),
             models.Index(fields=["campus", "settled_on"], name="residents_invoice_settled"),
