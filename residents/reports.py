@@ -307,17 +307,17 @@ def revenue_per_m2(
         .annotate(net=Sum("net"))
         .order_by()
     )
-    # The leases' terms and spaces as plain values: one row per lease and per allocation.
-    lease_ids = invoiced.values("invoice__lease_id")
+    # The campus's leases' terms and spaces as plain values (one row per lease, per allocation):
+    # found by the campus's index, where the leases invoiced in the period would need the lines.
     terms = {
         pk: (starts_on, terminated_on or ends_on)
-        for pk, starts_on, ends_on, terminated_on in Lease.objects.filter(pk__in=lease_ids).values_list(
+        for pk, starts_on, ends_on, terminated_on in Lease.objects.filter(campus=campus).values_list(
             "pk", "starts_on", "ends_on", "terminated_on"
         )
     }
     spaces: dict[int, list[tuple]] = {}
     for lease_id, *allocation in (
-        Lease.allocations.through.objects.filter(lease__in=lease_ids)
+        Lease.allocations.through.objects.filter(lease__campus=campus)
         .order_by("allocation__space", "allocation__starts_on", "allocation_id")
         .values_list(
             "lease_id",
