@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import DecimalField, OuterRef, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from campus.choices import SpaceKind
@@ -230,8 +230,8 @@ def arrears(campus: Campus, on: dt.date) -> tuple[list[ArrearsRow], list[Arrears
     """What each company owed on ``on`` (invoices issued by then, less credit notes and payments by
     then), by days past due; the open amount of invoices not yet due is ``current``. Returns the
     companies' rows and one total row per currency."""
-    # The invoices that may be owed on the day (by index), then what was paid and credited of
-    # them by then, each summed once in SQL: no work per invoice ever settled.
+    # The invoices that may be owed on the day (by index) and what was paid and credited of them
+    # by then: no work for the invoices settled before it.
     candidates = Invoice.objects.unsettled(on).filter(campus=campus, issued_on__lte=on)
     ids = candidates.values("pk")
     paid = dict(
@@ -240,18 +240,21 @@ def arrears(campus: Campus, on: dt.date) -> tuple[list[ArrearsRow], list[Arrears
         .annotate(s=Sum("amount"))
         .order_by()
     )
-    credited = dict(
-        Invoice.objects.filter(credits__in=ids, issued_on__lte=on)
-        .values_list("credits_id")
-        .annotate(s=Sum("total"))
-        .order_by()
-    )
     open_invoices = []
-    for pk, company_id, name, currency, due_on, total in candidates.order_by(
-        "company__name", "company_id", "currency"
-    ).values_list("pk", "company_id", "company__name", "currency", "due_on", "total"):
+    # Credit notes are rare: looked up by index for each invoice, in the same query.
+    credited = (
+        Invoice.objects.filter(credits=OuterRef("pk"), issued_on__lte=on)
+        .values("credits")
+        .annotate(s=Sum("total"))
+        .values("s")
+    )
+    for pk, company_id, name, currency, due_on, total, credit in (
+        candidates.annotate(credited=Subquery(credited, output_field=DecimalField(max_digits=14, decimal_places=2)))
+        .order_by("company__name", "company_id", "currency")
+        .values_list("pk", "company_id", "company__name", "currency", "due_on", "total", "credited")
+    ):
         # To the fen: SQLite adds decimals as floating point numbers (exact on PostgreSQL).
-        amount = (total + _fen(credited.get(pk)) - _fen(paid.get(pk))).quantize(FEN)
+        amount = (total + _fen(credit) - _fen(paid.get(pk))).quantize(FEN)
         if amount > 0:
             open_invoices.append((company_id, name, currency, due_on, amount))
     rows: dict[tuple, ArrearsRow] = {}

@@ -340,7 +340,7 @@ def test_the_finance_sections_run_a_fixed_number_of_queries(finance, campus, dja
     assert len(tables(response)["rent_roll"].rows) == leases
     with CaptureQueriesContext(connection) as projected:
         finance.get("/staff/dashboard/", period(campus, month="2026-05"))
-    assert (len(invoiced), len(projected)) == (29, 31)
+    assert (len(invoiced), len(projected)) == (28, 30)
 
 
 def test_a_formula_in_a_company_name_is_neutralised_in_every_download(finance, billed):
