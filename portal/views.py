@@ -144,6 +144,9 @@ def staff_dashboard(request):
     if form.is_bound and form.is_valid():
         campus, start, end = form.cleaned_data["campus"], form.cleaned_data["start"], form.cleaned_data["end"]
         month = form.cleaned_data.get("month") or month
+    export = request.GET.get("export")
+    if export:
+        return _export(user, export, campus, start=start, end=end, month=month, today=today)
     context = {"form": form, "campus": campus, "start": start, "end": end, "tables": []}
     sees_companies, sees_stages = user.has_perm("tenants.view_company"), user.has_perm("residents.view_stagetransition")
     # Residents by country and stage: read once for the sections that count them.
@@ -171,14 +174,55 @@ def staff_dashboard(request):
         context["tables"] += finance_kpis.finance(campus, month=month, start=start, end=end)
         context["finance_exports"] = {"campus": campus.pk, "start": start.isoformat(), "end": end.isoformat()}
     context["headlines"] = _headlines(context, campus, today)
-    export = request.GET.get("export")
-    if export:
-        table = next((t for t in context["tables"] if t.key == export), None)
-        if table is None:
-            raise Http404
-        rows = getattr(table, "csv_rows", table.rows)
-        return csv_download(f"{campus.slug}-{table.key}.csv", table.columns, rows, stream=False)
     return render(request, "portal/staff_dashboard.html", context)
+
+
+#: The dashboard's tables by the key an export names: the permission that shows them and what
+#: builds them (some build several tables at once), so an export computes its own section only.
+EXPORTABLE = [
+    (
+        {"residents_by_country", "residents_by_area", "residents_by_stage"},
+        "tenants.view_company",
+        lambda c, a: kpis.residents_breakdown(c, a["today"], kpis.resident_counts(c)),
+    ),
+    ({"outcomes"}, "tenants.view_company", lambda c, a: [kpis.resident_outcomes(c, a["today"])]),
+    (
+        {"stage_pipeline"},
+        "residents.view_stagetransition",
+        lambda c, a: [kpis.stage_pipeline(c, kpis.resident_counts(c))],
+    ),
+    ({"funnel"}, "tenants.view_application", lambda c, a: [kpis.funnel(c, a["start"], a["end"])]),
+    (
+        {"occupancy_by_building", "occupancy_by_kind", "occupancy_by_month"},
+        "campus.view_allocation",
+        lambda c, a: kpis.occupancy(c, a["today"]),
+    ),
+    ({"referrals"}, "partners.view_referral", lambda c, a: [kpis.referrals_by_partner(c, a["start"], a["end"])]),
+    ({"pending_reviews"}, "advisory.view_review", lambda c, a: [kpis.pending_reviews(c)]),
+    (
+        {"service_requests"},
+        "residents.view_servicerequest",
+        lambda c, a: [kpis.service_requests(c, a["start"], a["end"])],
+    ),
+    ({"rent_roll"}, "residents.view_invoice", lambda c, a: [finance_kpis.rent_roll(c, a["month"])]),
+    ({"arrears"}, "residents.view_invoice", lambda c, a: [finance_kpis.arrears(c, a["end"])]),
+    (
+        {"revenue_by_building", "revenue_by_kind"},
+        "residents.view_invoice",
+        lambda c, a: finance_kpis.revenue_per_m2(c, a["start"], a["end"]),
+    ),
+    ({"paying_occupancy"}, "residents.view_invoice", lambda c, a: [finance_kpis.paying_occupancy(c, a["end"])]),
+]
+
+
+def _export(user, key: str, campus: Campus, **period) -> HttpResponse:
+    """One dashboard table as CSV: built alone, shown to whom the dashboard shows it (else 404)."""
+    built = next((build for keys, permission, build in EXPORTABLE if key in keys and user.has_perm(permission)), None)
+    table = next((t for t in built(campus, period) if t.key == key), None) if built else None
+    if table is None:
+        raise Http404
+    rows = getattr(table, "csv_rows", table.rows)
+    return csv_download(f"{campus.slug}-{table.key}.csv", table.columns, rows, stream=False)
 
 
 #: The accounting exports: their rows and columns, by the name in the URL.

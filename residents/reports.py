@@ -19,14 +19,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Sum
+from django.db.models import DecimalField, OuterRef, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from campus.choices import SpaceKind
 from campus.models import Allocation, Campus, Space
 
 from .choices import ARREARS_BUCKETS, InvoiceKind
-from .models import Invoice, InvoiceLine, Lease
+from .models import Invoice, InvoiceLine, Lease, LeaseSubsidy, PaymentAllocation
 from .rent import FEN, LineKind, lease_month_amounts, lease_month_index, month_bounds, waived_percent
 from .selectors import leases_in_force
 
@@ -86,41 +86,95 @@ class RentRoll:
 
 def rent_roll(campus: Campus, month: dt.date) -> RentRoll:
     """Each lease in force in ``month``: from its invoice's lines when the month is invoiced,
-    projected by ``lease_month_amounts`` when it is not (credit notes are left to the ledger)."""
+    projected by ``lease_month_amounts`` when it is not (credit notes are left to the ledger).
+
+    Invoiced months are read as plain values (the lines, the spaces); only leases still to project
+    are loaded with their allocations and subsidies, which ``lease_month_amounts`` needs."""
     first, last = month_bounds(month)
-    allocations = Allocation.objects.select_related("space__building").order_by("space__building__code", "space__code")
-    leases = (
-        leases_in_force(campus, first, last)
-        .select_related("company")
-        .prefetch_related(Prefetch("allocations", queryset=allocations), "subsidies")
-        .order_by("company__name", "starts_on", "pk")
+    in_force = leases_in_force(campus, first, last)
+    leases = list(
+        in_force.order_by("company__name", "starts_on", "pk").values_list(
+            "pk", "company__name", "starts_on", "ends_on", "terminated_on"
+        )
     )
+    month_invoices = Invoice.objects.filter(campus=campus, kind=InvoiceKind.INVOICE, period=first, lease__isnull=False)
     invoices = {
-        invoice.lease_id: invoice
-        for invoice in Invoice.objects.filter(campus=campus, kind=InvoiceKind.INVOICE, period=first)
-        .select_related("campus")
-        .prefetch_related("lines")
+        lease_id: (Invoice.format_number(prefix, year, number), currency)
+        for lease_id, prefix, year, number, currency in month_invoices.values_list(
+            "lease_id", "prefix", "year", "number", "currency"
+        )
+    }
+    lines: dict[int, list[_Line]] = {}
+    for lease_id, *values in (
+        InvoiceLine.objects.filter(
+            invoice__campus=campus,
+            invoice__kind=InvoiceKind.INVOICE,
+            invoice__period=first,
+            invoice__lease__isnull=False,
+        )
+        .order_by("invoice_id", "position")
+        .values_list("invoice__lease_id", "kind", "last_day", "area_m2", "rate", "net", "tax")
+    ):
+        lines.setdefault(lease_id, []).append(_Line(*values))
+    spaces: dict[int, list[tuple]] = {}
+    for lease_id, *values in (
+        Lease.allocations.through.objects.filter(lease__in=in_force.values("pk"))
+        .order_by("allocation__space__building__code", "allocation__space__code")
+        .values_list(
+            "lease_id",
+            "allocation__starts_on",
+            "allocation__ends_on",
+            "allocation__space__building__code",
+            "allocation__space__code",
+        )
+    ):
+        spaces.setdefault(lease_id, []).append(values)
+    projected = {
+        lease.pk: lease
+        for lease in in_force.exclude(pk__in=month_invoices.values("lease_id"))
+        .select_related("company")
+        .prefetch_related("allocations", "subsidies")
     }
     roll = RentRoll(month=first)
-    for lease in leases:
-        invoice = invoices.get(lease.pk)
-        lines = list(invoice.lines.all()) if invoice else lease_month_amounts(lease, first)
-        if not lines:
+    for pk, company, starts_on, ends_on, terminated_on in leases:
+        invoice = invoices.get(pk)
+        if invoice:
+            month_lines, (number, currency) = lines.get(pk, []), invoice
+        else:
+            lease = projected[pk]
+            month_lines, number, currency = lease_month_amounts(lease, first), "", lease.rent_rate.currency.code
+        if not month_lines:
             continue
-        start, end = max(first, lease.starts_on), min(last, lease.last_day)
-        spaces = [str(a.space) for a in lease.allocations.all() if _overlap(a.starts_on, a.ends_on, start, end)]
-        roll.rows.append(_roll_row(lease, lines, spaces, invoice))
+        start, end = max(first, starts_on), min(last, terminated_on or ends_on)
+        names = [
+            f"{building}-{code}"
+            for a_start, a_end, building, code in spaces.get(pk, [])
+            if _overlap(a_start, a_end, start, end)
+        ]
+        roll.rows.append(_roll_row(company, month_lines, names, currency, number))
     return roll
 
 
-def _roll_row(lease: Lease, lines: list, spaces: list[str], invoice: Invoice | None) -> RentRollRow:
+@dataclass(frozen=True)
+class _Line:
+    """An invoice line as the rent roll reads it."""
+
+    kind: str
+    last_day: dt.date
+    area_m2: Decimal
+    rate: Decimal
+    net: Decimal
+    tax: Decimal
+
+
+def _roll_row(company: str, lines: list, spaces: list[str], currency: str, invoice: str) -> RentRollRow:
     def total(*kinds) -> Decimal:
         return sum((_amount(line.net) for line in lines if line.kind in kinds), ZERO)
 
     rents = sorted((line for line in lines if line.kind == LineKind.RENT), key=lambda line: line.last_day)
     last_rent = rents[-1] if rents else None
     return RentRollRow(
-        company=lease.company.name,
+        company=company,
         spaces=", ".join(spaces),
         area_m2=last_rent.area_m2 if last_rent else ZERO,
         rent_rate=_amount(last_rent.rate).quantize(FEN) if last_rent else ZERO,
@@ -129,8 +183,8 @@ def _roll_row(lease: Lease, lines: list, spaces: list[str], invoice: Invoice | N
         service_charge=total(LineKind.SERVICE_CHARGE),
         net=sum((_amount(line.net) for line in lines), ZERO),
         tax=sum((_amount(line.tax) for line in lines), ZERO),
-        currency=invoice.currency if invoice else lease.rent_rate.currency.code,
-        invoice=invoice.display_number if invoice else "",
+        currency=currency,
+        invoice=invoice,
     )
 
 
@@ -168,16 +222,41 @@ class ArrearsRow:
         return sum(self.buckets, ZERO)
 
 
+def _fen(total: Decimal | None) -> Decimal:
+    return ZERO if total is None else total.quantize(FEN)
+
+
 def arrears(campus: Campus, on: dt.date) -> tuple[list[ArrearsRow], list[ArrearsRow]]:
     """What each company owed on ``on`` (invoices issued by then, less credit notes and payments by
     then), by days past due; the open amount of invoices not yet due is ``current``. Returns the
     companies' rows and one total row per currency."""
-    open_invoices = (
-        Invoice.objects.with_settlement(on=on)
-        .filter(campus=campus, kind=InvoiceKind.INVOICE, issued_on__lte=on, open_amount__gt=0)
-        .values_list("company_id", "company__name", "currency", "due_on", "open_amount")
-        .order_by("company__name", "company_id", "currency")
+    # The invoices that may be owed on the day (by index) and what was paid and credited of them
+    # by then: no work for the invoices settled before it.
+    candidates = Invoice.objects.unsettled(on).filter(campus=campus, issued_on__lte=on)
+    ids = candidates.values("pk")
+    paid = dict(
+        PaymentAllocation.objects.filter(invoice__in=ids, payment__received_on__lte=on)
+        .values_list("invoice_id")
+        .annotate(s=Sum("amount"))
+        .order_by()
     )
+    open_invoices = []
+    # Credit notes are rare: looked up by index for each invoice, in the same query.
+    credited = (
+        Invoice.objects.filter(credits=OuterRef("pk"), issued_on__lte=on)
+        .values("credits")
+        .annotate(s=Sum("total"))
+        .values("s")
+    )
+    for pk, company_id, name, currency, due_on, total, credit in (
+        candidates.annotate(credited=Subquery(credited, output_field=DecimalField(max_digits=14, decimal_places=2)))
+        .order_by("company__name", "company_id", "currency")
+        .values_list("pk", "company_id", "company__name", "currency", "due_on", "total", "credited")
+    ):
+        # To the fen: SQLite adds decimals as floating point numbers (exact on PostgreSQL).
+        amount = (total + _fen(credit) - _fen(paid.get(pk))).quantize(FEN)
+        if amount > 0:
+            open_invoices.append((company_id, name, currency, due_on, amount))
     rows: dict[tuple, ArrearsRow] = {}
     totals: dict[str, ArrearsRow] = {}
     for company_id, name, currency, due_on, amount in open_invoices:
@@ -223,46 +302,59 @@ def revenue_per_m2(
     proportion to their leased m² × days in the month, which is also the area counted.
     """
     first = start.replace(day=1)
+    invoiced = InvoiceLine.objects.filter(
+        invoice__campus=campus, invoice__lease__isnull=False, invoice__period__range=(first, end)
+    ).filter(kind__in=REVENUE_LINES)
     months = (
-        InvoiceLine.objects.filter(
-            invoice__campus=campus, invoice__lease__isnull=False, invoice__period__range=(first, end)
-        )
-        .filter(kind__in=REVENUE_LINES)
-        .values_list("invoice__lease_id", "invoice__period", "invoice__currency")
+        invoiced.values_list("invoice__lease_id", "invoice__period", "invoice__currency")
         .annotate(net=Sum("net"))
         .order_by()
     )
-    allocations = Allocation.objects.select_related("space__building")
-    leases = {
-        lease.pk: lease
-        for lease in Lease.objects.filter(campus=campus, invoices__period__range=(first, end))
-        .distinct()
-        .prefetch_related(Prefetch("allocations", queryset=allocations))
+    # The campus's leases' terms and spaces as plain values (one row per lease, per allocation):
+    # found by the campus's index, where the leases invoiced in the period would need the lines.
+    terms = {
+        pk: (starts_on, terminated_on or ends_on)
+        for pk, starts_on, ends_on, terminated_on in Lease.objects.filter(campus=campus).values_list(
+            "pk", "starts_on", "ends_on", "terminated_on"
+        )
     }
-    kinds = dict(SpaceKind.choices)
+    spaces: dict[int, list[tuple]] = {}
+    for lease_id, *allocation in (
+        Lease.allocations.through.objects.filter(lease__campus=campus)
+        .order_by("allocation__space", "allocation__starts_on", "allocation_id")
+        .values_list(
+            "lease_id",
+            "allocation__starts_on",
+            "allocation__ends_on",
+            "allocation__area_m2",
+            "allocation__space__building__code",
+            "allocation__space__kind",
+        )
+    ):
+        spaces.setdefault(lease_id, []).append(allocation)
+    kinds = {kind: str(label) for kind, label in SpaceKind.choices}
     groups: dict[str, dict[tuple, RevenueRow]] = {"building": {}, "kind": {}}
     for lease_id, period, currency, net in months:
-        lease = leases[lease_id]
-        shares = _area_months(lease, period)
-        leased = sum(shares.values(), Decimal("0"))
-        for allocation, area_months in shares.items():
+        allocations = spaces.get(lease_id, [])
+        shares = _area_months(terms[lease_id], allocations, period)
+        leased = sum(shares, Decimal("0"))
+        for (_start, _end, _area, building, kind), area_months in zip(allocations, shares, strict=True):
             share = area_months / leased if leased else 1 / Decimal(len(shares))
-            space = allocation.space
-            for grouping, label in (("building", space.building.code), ("kind", kinds.get(space.kind, space.kind))):
-                row = groups[grouping].setdefault((label, currency), RevenueRow(str(label), currency))
+            for grouping, label in (("building", building), ("kind", kinds.get(kind, kind))):
+                row = groups[grouping].get((label, currency))
+                if row is None:
+                    row = groups[grouping][label, currency] = RevenueRow(str(label), currency)
                 row.revenue += net * share
                 row.area_months += area_months
     return {grouping: _with_totals(rows.values()) for grouping, rows in groups.items()}
 
 
-def _area_months(lease: Lease, period: dt.date) -> dict[Allocation, Decimal]:
-    """Each allocation of the lease: its m² × the share of the month ``period`` the lease had it."""
+def _area_months(term: tuple[dt.date, dt.date], allocations: list[tuple], period: dt.date) -> list[Decimal]:
+    """Each allocation of a lease (``term``: its first and last day billed): its m² × the share
+    of the month ``period`` the lease had it."""
     first, last = month_bounds(period)
-    start, end = max(first, lease.starts_on), min(last, lease.last_day)
-    return {
-        allocation: allocation.area_m2 * _overlap(allocation.starts_on, allocation.ends_on, start, end) / last.day
-        for allocation in lease.allocations.all()
-    }
+    start, end = max(first, term[0]), min(last, term[1])
+    return [area * _overlap(a_start, a_end, start, end) / last.day for a_start, a_end, area, *_space in allocations]
 
 
 def _with_totals(rows) -> tuple[list[RevenueRow], list[RevenueRow]]:
@@ -278,6 +370,13 @@ def _with_totals(rows) -> tuple[list[RevenueRow], list[RevenueRow]]:
 
 
 # --- Occupancy, paying or not ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Subsidy:
+    from_month: int
+    to_month: int
+    percent: Decimal
 
 
 @dataclass
@@ -311,14 +410,22 @@ def paying_occupancy(campus: Campus, on: dt.date) -> tuple[list[OccupancyRow], O
         .annotate(area=Sum("area_m2"))
         .order_by("building__code")
     }
-    active = Allocation.objects.active_on(on).select_related("space__building")
-    leases = leases_in_force(campus, on, on).prefetch_related(Prefetch("allocations", queryset=active), "subsidies")
-    for lease in leases:
-        paying = waived_percent(lease.subsidies.all(), lease_month_index(lease.starts_on, on) + 1) < HUNDRED
-        for allocation in lease.allocations.all():
-            row = rows.setdefault(allocation.space.building.code, OccupancyRow(allocation.space.building.code))
-            row.leased_m2 += allocation.area_m2
-            row.paying_m2 += allocation.area_m2 if paying else ZERO
+    in_force = leases_in_force(campus, on, on)
+    subsidies: dict[int, list[_Subsidy]] = {}
+    for lease_id, *subsidy in LeaseSubsidy.objects.filter(lease__in=in_force.values("pk")).values_list(
+        "lease_id", "from_month", "to_month", "percent"
+    ):
+        subsidies.setdefault(lease_id, []).append(_Subsidy(*subsidy))
+    active = Allocation.objects.active_on(on).values("pk")
+    for lease_id, starts_on, area, building in (
+        Lease.allocations.through.objects.filter(lease__in=in_force.values("pk"), allocation__in=active)
+        .order_by("-lease__starts_on", "lease_id", "allocation__space", "allocation__starts_on", "allocation_id")
+        .values_list("lease_id", "lease__starts_on", "allocation__area_m2", "allocation__space__building__code")
+    ):
+        paying = waived_percent(subsidies.get(lease_id, ()), lease_month_index(starts_on, on) + 1) < HUNDRED
+        row = rows.setdefault(building, OccupancyRow(building))
+        row.leased_m2 += area
+        row.paying_m2 += area if paying else ZERO
     total = OccupancyRow(str(_("Total")))
     for row in rows.values():
         total.lettable_m2 += row.lettable_m2

@@ -85,6 +85,13 @@ class InvoiceQuerySet(models.QuerySet):
             )
         )
 
+    def unsettled(self, on: dt.date | None = None):
+        """Invoices that may still be owed (on ``on``, None: now): not settled, or settled after
+        ``on``. ``settled_on`` is kept by ``residents.services.payments``; the open amount from
+        ``with_settlement`` still decides."""
+        still = Q(settled_on__isnull=True) if on is None else Q(settled_on__isnull=True) | Q(settled_on__gt=on)
+        return self.filter(still, kind=InvoiceKind.INVOICE)
+
     def open(self):
         """Invoices not fully paid (on a queryset ``with_settlement``)."""
         return self.filter(kind=InvoiceKind.INVOICE, open_amount__gt=0)
@@ -135,6 +142,15 @@ class Invoice(models.Model):
     )
     pdf = models.CharField(_("PDF"), max_length=255, blank=True, help_text=_("Its private document."))
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    settled_on = models.DateField(
+        _("settled on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The day the payments and credit notes that settle it add up, the latest of theirs; empty while it is owed."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -172,6 +188,14 @@ class Invoice(models.Model):
         indexes = [
             models.Index(fields=["company", "issued_on"], name="residents_invoice_company"),
             models.Index(fields=["due_on"], name="residents_invoice_due"),
+            # What may be owed: invoices not settled, or settled after a day asked about.
+            models.Index(
+                fields=["due_on"],
+                condition=Q(kind=InvoiceKind.INVOICE, settled_on__isnull=True, total__gt=0),
+                name="residents_invoice_unsettled",
+            ),
+            models.Index(fields=["campus", "settled_on"], name="residents_invoice_settled"),
+            models.Index(fields=["campus", "period"], name="residents_invoice_period"),
         ]
 
     def __str__(self) -> str:

@@ -93,6 +93,8 @@ class PaymentAllocation(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="residents_payment_allocation_positive"),
             models.UniqueConstraint(fields=["payment", "invoice"], name="residents_payment_allocation_once"),
         ]
+        # What was paid of a few invoices, summed from the index alone.
+        indexes = [models.Index(fields=["invoice"], include=["payment", "amount"], name="residents_payalloc_invoice")]
 
     def __str__(self) -> str:
         return f"{self.payment_id} → {self.invoice_id}: {self.amount}"

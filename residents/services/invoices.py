@@ -330,7 +330,8 @@ def _credit_note(
         line.invoice = note
     InvoiceLine.objects.bulk_create(lines)
     enqueue_on_commit(_deliver_job(), note.pk)
-    credit_apply(invoice.company)  # what was paid beyond what the invoice now asks becomes credit
+    # What was paid beyond what the invoice now asks becomes credit; the invoice may be settled now.
+    credit_apply(invoice.company, invoices=[invoice.pk])
     return note
 
 

@@ -62,7 +62,8 @@ def _fen(total: Decimal | None) -> Decimal:
 def open_invoices(company: Company):
     """The company's invoices still (partly) unpaid, oldest due first, with their settlement."""
     return (
-        Invoice.objects.with_settlement()
+        Invoice.objects.unsettled()
+        .with_settlement()
         .filter(company=company, kind=InvoiceKind.INVOICE, open_amount__gt=0)
         .order_by("due_on", "year", "number")
     )
@@ -82,5 +83,6 @@ def invoice_status(invoice: Invoice, *, today: dt.date) -> str | None:
 
 
 def overdue_invoices(today: dt.date):
-    """Invoices still (partly) unpaid after their due date, with their settlement."""
-    return Invoice.objects.with_settlement().overdue(today)
+    """Invoices still (partly) unpaid after their due date: those not settled (``settled_on``,
+    stored by ``residents.services.payments`` with every payment and credit note), by index."""
+    return Invoice.objects.unsettled().filter(due_on__lt=today, total__gt=0)

@@ -20,8 +20,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
-from django.db.models.functions import Coalesce, Round
+from django.db.models import F, Max, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce, Greatest, Round
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -245,7 +245,7 @@ def payment_record(
         if part > 0:
             _allocate(payment, invoice, part)
             left -= part
-    credit_apply(company, actor=actor)
+    credit_apply(company, actor=actor, invoices=[invoice.pk for invoice, _share in plan])
     logger.info("Payment %s of company %s recorded by %s", payment.pk, company.pk, actor_label(actor) or "the portal")
     return payment
 
@@ -271,10 +271,11 @@ def payments_with_credit(company: Company | None = None):
 
 
 @transaction.atomic
-def credit_apply(company: Company, actor: Actor = None) -> Decimal:
+def credit_apply(company: Company, actor: Actor = None, invoices: Iterable[int] = ()) -> Decimal:
     """Spend the company's carried credit on its open invoices, oldest payment on oldest invoice;
-    first give back as credit what invoices were paid beyond what they ask. Returns the amount allocated."""
-    settled = _lock(company)
+    first give back as credit what invoices were paid beyond what they ask. Then store when each
+    invoice it looked at (and ``invoices``, just paid or credited) was settled. Returns the amount allocated."""
+    settled = _lock(company, invoices)
     for invoice in settled.values():
         if invoice.open_amount < 0:
             _release(invoice, -invoice.open_amount)
@@ -290,9 +291,48 @@ def credit_apply(company: Company, actor: Actor = None) -> Decimal:
                 owing.pop(0)
         if not owing:
             break
+    settled_on_store(settled)
     if spent:
         logger.info("Allocated %s of carried credit of company %s (%s)", spent, company.pk, actor_label(actor) or "-")
     return spent
+
+
+def settled_on_store(invoices: dict[int, Invoice]) -> None:
+    """Store ``Invoice.settled_on`` of the invoices (as locked by ``_lock``, their ``open_amount``
+    kept up to date by ``_allocate`` and ``_release``): the latest of the day it was issued, its
+    payments' and its credit notes' days once nothing is owed, else empty. Reports find what may
+    be owed on a day by it (``InvoiceQuerySet.unsettled``)."""
+    if not invoices:
+        return
+    done = {pk for pk, invoice in invoices.items() if invoice.kind == InvoiceKind.INVOICE and invoice.open_amount <= 0}
+    days = dict.fromkeys(invoices)
+    if done:
+        days |= dict(settled_on_of(Invoice.objects.filter(pk__in=done)).values_list("pk", "day"))
+    by_day: dict = {}
+    for pk, day in days.items():
+        by_day.setdefault(day, []).append(pk)
+    for day, ids in by_day.items():
+        Invoice.objects.filter(pk__in=ids).exclude(settled_on=day).update(settled_on=day)
+
+
+def settled_on_of(invoices):
+    """``invoices`` annotated ``day``: the latest of their issue, their payments' receipt and
+    their credit notes' issue (the day they are settled, for invoices that are)."""
+    return invoices.annotate(
+        day=Greatest(
+            "issued_on",
+            Coalesce(Max("payment_allocations__payment__received_on"), "issued_on"),
+            Coalesce(
+                Subquery(
+                    Invoice.objects.filter(credits=OuterRef("pk"))
+                    .values("credits")
+                    .annotate(last=Max("issued_on"))
+                    .values("last")
+                ),
+                "issued_on",
+            ),
+        )
+    )
 
 
 def _release(invoice: Invoice, excess: Decimal) -> None:

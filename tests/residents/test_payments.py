@@ -485,3 +485,73 @@ def test_a_credit_note_and_a_payment_for_one_company_at_once_both_go_through(cam
         )
         assert [type(outcome) for outcome in outcomes] == [Invoice, Payment], outcomes
         assert open_amount(invoice) == MONTH - 109 - 100
+
+
+# --- The day an invoice was settled ------------------------------------------------------------
+
+
+def _settled_on(*invoices) -> list:
+    return [Invoice.objects.get(pk=invoice.pk).settled_on for invoice in invoices]
+
+
+def _overdue_agree(today: dt.date) -> None:
+    """The overdue count read by index agrees with the one worked out from the ledger."""
+    from residents.services.ledger import overdue_invoices
+
+    worked_out = set(Invoice.objects.with_settlement().overdue(today).values_list("pk", flat=True))
+    assert set(overdue_invoices(today).values_list("pk", flat=True)) == worked_out
+
+
+def test_an_invoice_stores_the_day_it_was_settled_by_payments_carried_credit_and_credit_notes(
+    campus, resident_company, staff_user
+):
+    billed(campus)
+    lease, (jan, feb, mar) = leased_and_billed(resident_company, 1, 2, 3)
+    assert _settled_on(jan, feb, mar) == [None, None, None]
+    _overdue_agree(D(2026, 6, 1))
+
+    # A part payment leaves it owed; the rest settles it on the day that rest arrived.
+    payment_record(
+        company=resident_company, amount=Decimal("5000"), received_on=PAID_ON, reference="", actor=staff_user
+    )
+    assert _settled_on(jan, feb) == [None, None]
+    _overdue_agree(D(2026, 6, 1))
+    payment_record(
+        company=resident_company, amount=MONTH + 1000, received_on=D(2026, 2, 20), reference="", actor=staff_user
+    )
+    assert _settled_on(jan, feb, mar) == [D(2026, 2, 20), None, None]
+    _overdue_agree(D(2026, 6, 1))
+
+    # Named invoices, paid in full; the rest of the payment is carried and spent on the next one issued.
+    payment_record(
+        company=resident_company,
+        amount=MONTH * 2,
+        received_on=D(2026, 3, 10),
+        reference="",
+        actor=staff_user,
+        invoices=[feb, mar],
+    )
+    assert _settled_on(feb, mar) == [D(2026, 3, 10), D(2026, 3, 10)]
+    apr = issue(lease, 4)  # spends the credit carried, and is still owed
+    assert _settled_on(apr) == [None]
+    _overdue_agree(D(2026, 6, 1))
+
+    # A credit note of the whole invoice settles it on the credit note's day (what was paid goes back as credit).
+    credit_note_issue(invoice=apr, reason="Goodwill", actor=staff_user, today=D(2026, 4, 9))
+    assert _settled_on(apr) == [D(2026, 4, 9)]
+    _overdue_agree(D(2026, 6, 1))
+
+
+def test_the_migration_fills_the_day_invoices_were_settled(campus, resident_company, staff_user):
+    import importlib
+
+    from django.apps import apps
+
+    billed(campus)
+    _lease, (jan, feb) = leased_and_billed(resident_company, 1, 2)
+    payment_record(company=resident_company, amount=MONTH, received_on=PAID_ON, reference="", actor=staff_user)
+    Invoice.objects.update(settled_on=None)
+
+    importlib.import_module("residents.migrations.0014_invoice_settled_on").settled_on_fill(apps, None)
+
+    assert _settled_on(jan, feb) == [PAID_ON, None]
