@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from campus.choices import SpaceKind
@@ -265,6 +266,11 @@ def _payments(rnd: random.Random, invoices: list, *, anchor: dt.date) -> None:
             PaymentAllocation(payment=payment, invoice=invoice, amount=invoice.total)
             for payment, (invoice, _received) in zip(payments, paid, strict=True)
         ],
+    )
+    # Paid in full by one payment: settled on the day it came (Invoice.settled_on, as credit_apply
+    # keeps it); the rest stay owed.
+    Invoice.objects.filter(pk__in=PaymentAllocation.objects.values("invoice_id")).update(
+        settled_on=Subquery(PaymentAllocation.objects.filter(invoice=OuterRef("pk")).values("payment__received_on")[:1])
     )
 
 

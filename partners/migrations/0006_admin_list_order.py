@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("partners", "0005_partner_names_in_english_and_chinese"),
-        ("tenants", "0015_admin_list_indexes"),
+        ("tenants", "0018_admin_list_indexes"),
     ]
 
     operations = [

@@ -112,6 +112,10 @@ def _after_move_in_holds_together():
     settled = Invoice.objects.with_settlement(ANCHOR)
     assert settled.filter(open_amount=0).count() > settled.open().count() > 0
     assert settled.overdue(ANCHOR).exists() and settled.open().count() > settled.overdue(ANCHOR).count()
+    # The stored settlement day agrees with the ledger: empty exactly on the invoices still owed.
+    assert set(Invoice.objects.unsettled().values_list("pk", flat=True)) == set(
+        settled.open().values_list("pk", flat=True)
+    )
     # Every leased company has its people, an admin among them.
     assert Membership.objects.admins().count() == leases.count()
     assert User.objects.get(username="gen-user-000001").membership.role == MemberRole.ADMIN
