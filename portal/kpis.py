@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 
@@ -27,6 +27,10 @@ from tenants.models import Application, ApplicationTransition, Company, Onboardi
 
 from .charts import Chart
 
+# Rows a section shows on the page (a campus's rent roll has a row per lease: thousands); the rest
+# are in its CSV, which the page links to and says so.
+PAGE_ROWS = 40
+
 
 @dataclass
 class Table:
@@ -47,14 +51,26 @@ class Table:
     decimals: int = 0
     chart: Chart | None = None
 
+    @property
+    def page_rows(self) -> list[list]:
+        """The rows the page shows: the first ``PAGE_ROWS``; the CSV has every row."""
+        return self.rows[:PAGE_ROWS]
+
+    @property
+    def rows_left(self) -> int:
+        """How many rows only the CSV has."""
+        return max(0, len(self.rows) - PAGE_ROWS)
+
     @cached_property
     def graph(self) -> Chart | None:
-        """The chart given, or bars of the ``series`` columns of each row (built once: the page
-        draws it and summarises it twice)."""
-        if self.chart is not None or not self.series:
-            return self.chart
+        """The chart given, or bars of the ``series`` columns of each row the page shows (built
+        once: the page draws it and summarises it twice)."""
+        if self.chart is not None:
+            return replace(self.chart, points=self.chart.points[:PAGE_ROWS])
+        if not self.series:
+            return None
         names = [str(self.columns[i]) for i in self.series]
-        points = [(str(row[0]), [_number(row[i]) for i in self.series]) for row in self.rows]
+        points = [(str(row[0]), [_number(row[i]) for i in self.series]) for row in self.page_rows]
         return Chart(str(self.unit), names, points, decimals=self.decimals, unit_one=str(self.unit_one))
 
     @property

@@ -343,6 +343,21 @@ def test_the_finance_sections_run_a_fixed_number_of_queries(finance, campus, dja
     assert (len(invoiced), len(projected)) == (28, 30)
 
 
+def test_a_long_table_shows_its_first_rows_and_says_the_rest_are_in_its_csv(finance, campus, monkeypatch):
+    monkeypatch.setattr("portal.kpis.PAGE_ROWS", 4)
+    many(campus, 6)
+
+    page = finance.get("/staff/dashboard/", period(campus, month="2026-02")).content.decode()
+    roll = page[page.index('id="rent_roll-heading"') :]
+    roll = roll[: roll.index("</section>")]
+    assert "Company 03" in roll and "Company 04" not in roll
+    assert "The first 4 rows are shown here; 2 more are in the CSV." in roll
+    assert roll.count('class="bar') <= 4 * 3  # the chart draws the rows shown, not every lease
+    download = finance.get("/staff/dashboard/", period(campus, month="2026-02", export="rent_roll"))
+    names = [row[0] for row in csv.reader(io.StringIO(download.content.decode("utf-8-sig")))]
+    assert {f"Company {index:02d}" for index in range(6)} <= set(names)
+
+
 def test_a_formula_in_a_company_name_is_neutralised_in_every_download(finance, billed):
     name = "=cmd|' /C calc'!A0"
     hostile = CompanyFactory(campus=billed, name=name)
