@@ -18,7 +18,6 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from campus.choices import SpaceKind
@@ -220,6 +219,7 @@ def _invoices(rnd: random.Random, leases: list, leased: list, *, anchor: dt.date
                 )
             )
             lines.append(month)
+    paid = _paid(rnd, invoices, anchor=anchor)
     invoices = _copy(Invoice, invoices)
     for invoice, month in zip(invoices, lines, strict=True):
         for line in month:
@@ -229,14 +229,15 @@ def _invoices(rnd: random.Random, leases: list, leased: list, *, anchor: dt.date
         InvoiceSequence,
         [InvoiceSequence(campus_id=c, year=y, last_number=number) for (c, y), number in sorted(last_number.items())],
     )
-    _payments(rnd, invoices, anchor=anchor)
+    _payments(paid)
     return len(invoices)
 
 
-def _payments(rnd: random.Random, invoices: list, *, anchor: dt.date) -> None:
-    """Paid in full by a transfer between issue and a little after the due date; the older an
-    invoice, the likelier it is paid (what stays unpaid past its due date is overdue)."""
-
+def _paid(rnd: random.Random, invoices: list, *, anchor: dt.date) -> list[tuple]:
+    """The invoices paid in full by a transfer between issue and a little after the due date, with
+    the day it came; the older an invoice, the likelier it is paid (what stays unpaid past its due
+    date is overdue). A paid invoice is settled that day (``Invoice.settled_on``, as
+    ``residents.services.payments`` keeps it); the rest stay owed."""
     paid = []
     for invoice in invoices:
         age = (anchor - invoice.issued_on).days
@@ -246,7 +247,13 @@ def _payments(rnd: random.Random, invoices: list, *, anchor: dt.date) -> None:
         received = invoice.issued_on + dt.timedelta(days=rnd.randint(1, 25))
         if received > anchor:
             continue
+        invoice.settled_on = received
         paid.append((invoice, received))
+    return paid
+
+
+def _payments(paid: list[tuple]) -> None:
+    """The payments of the invoices ``_paid`` chose (written after them: they name their rows)."""
     payments = _copy(
         Payment,
         [
@@ -266,11 +273,6 @@ def _payments(rnd: random.Random, invoices: list, *, anchor: dt.date) -> None:
             PaymentAllocation(payment=payment, invoice=invoice, amount=invoice.total)
             for payment, (invoice, _received) in zip(payments, paid, strict=True)
         ],
-    )
-    # Paid in full by one payment: settled on the day it came (Invoice.settled_on, as credit_apply
-    # keeps it); the rest stay owed.
-    Invoice.objects.filter(pk__in=PaymentAllocation.objects.values("invoice_id")).update(
-        settled_on=Subquery(PaymentAllocation.objects.filter(invoice=OuterRef("pk")).values("payment__received_on")[:1])
     )
 
 
