@@ -315,6 +315,12 @@ def settled_on_store(invoices: dict[int, Invoice]) -> None:
         Invoice.objects.filter(pk__in=ids).exclude(settled_on=day).update(settled_on=day)
 
 
+def settled_on_refresh(ids: Iterable[int]) -> None:
+    """Store ``settled_on`` of these invoices from their ledger as it stands (for writers that
+    set payments against invoices outside ``credit_apply``)."""
+    settled_on_store(_settlement(ids))
+
+
 def settled_on_of(invoices):
     """``invoices`` annotated ``day``: the latest of their issue, their payments' receipt and
     their credit notes' issue (the day they are settled, for invoices that are)."""

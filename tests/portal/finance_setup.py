@@ -30,6 +30,7 @@ from campus.services import allocation_create
 from residents.models import Invoice, Payment, PaymentAllocation
 from residents.services.invoices import credit_note_issue, invoices_issue
 from residents.services.leases import lease_activate, lease_create
+from residents.services.payments import settled_on_refresh
 from tests.campus.factories import BuildingFactory, SpaceFactory
 
 D = dt.date
@@ -59,6 +60,7 @@ def paid(company, amount: str, day: dt.date, *invoices: tuple[Invoice, str]) -> 
     )
     for invoice, part in invoices:
         PaymentAllocation.objects.create(payment=payment, invoice=invoice, amount=Decimal(part))
+    settled_on_refresh(invoice.pk for invoice, _part in invoices)
     return payment
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from residents.models import Invoice, Payment, PaymentAllocation
 from residents.services.invoices import invoices_issue_batch
+from residents.services.payments import settled_on_refresh
 from tests.residents.leases_setup import leased
 
 FAKE_PDF = b"%PDF-1.4 fake"
@@ -32,6 +33,7 @@ def paid(company, amount, *, on=dt.date(2026, 1, 20), reference: str = "", settl
     )
     for invoice, part in settles:
         PaymentAllocation.objects.create(payment=payment, invoice=invoice, amount=Decimal(part))
+    settled_on_refresh(invoice.pk for invoice, _part in settles)
     return payment
 
 
