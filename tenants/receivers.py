@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from .models import Company
+from .selectors import directory_changed
 
 
 @receiver(m2m_changed, sender=Company.business_areas.through, dispatch_uid="tenants.business_area_codes")
@@ -17,6 +18,7 @@ def keep_area_codes(sender, instance, action: str, reverse: bool, pk_set, **kwar
     if not reverse:
         if action != "pre_clear":
             Company.refresh_area_codes([instance.pk])
+            directory_changed()
         return
     if action == "pre_clear":  # the area loses all its companies: remember which, before they go
         instance._area_companies = list(instance.companies.values_list("pk", flat=True))
@@ -24,3 +26,11 @@ def keep_area_codes(sender, instance, action: str, reverse: bool, pk_set, **kwar
     ids = list(pk_set or []) if action != "post_clear" else getattr(instance, "_area_companies", [])
     if ids:
         Company.refresh_area_codes(ids)
+        directory_changed()
+
+
+@receiver(post_save, sender=Company, dispatch_uid="tenants.directory_saved")
+@receiver(post_delete, sender=Company, dispatch_uid="tenants.directory_deleted")
+def directory_company_changed(sender, **kwargs) -> None:
+    """Pages of the directory kept in the cache are not shown again once a company's change commits."""
+    directory_changed()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, Prefetch
 from django_countries import countries
 
@@ -55,13 +58,30 @@ def residents_for_directory() -> CompanyQuerySet:
 
 
 def directory_version() -> str:
-    """A stamp that changes whenever any company changes: the newest ``updated_at`` (one index read).
+    """A stamp that changes whenever a company changes, for pages of the directory kept in the cache.
 
-    What the directory shows comes from company rows, so a page kept under this stamp is current.
-    (Every write to a company goes through ``save()`` or sets ``updated_at`` itself.)
+    Two parts: the newest ``updated_at`` (one index read; every write to a company sets it), and a
+    generation counter in the cache that ``directory_changed`` moves once a change has committed
+    (a deletion, or a slow transaction that commits after a newer change moved the first part).
     """
     latest = Company.objects.order_by().aggregate(latest=Max("updated_at"))["latest"]
-    return latest.isoformat() if latest else "empty"
+    generation = cache.get(DIRECTORY_GENERATION, 0)
+    return f"{latest.isoformat() if latest else 'empty'}.{generation}"
+
+
+def directory_changed() -> None:
+    """Move the directory's generation on: after the current transaction commits (at once without one)."""
+
+    def move_on() -> None:
+        try:
+            cache.incr(DIRECTORY_GENERATION)
+        except ValueError:  # not there yet (or the cache was emptied): any new value will do
+            cache.set(DIRECTORY_GENERATION, time.time_ns(), None)
+
+    transaction.on_commit(move_on)
+
+
+DIRECTORY_GENERATION = "directory:generation"
 
 
 def directory_countries(version: str | None = None) -> list[tuple[str, str]]:

@@ -19,6 +19,7 @@ from common.actors import Actor, actor_label, actor_user
 
 from ..choices import ENDED_WITHOUT_PLACE, ON_CAMPUS
 from ..models import Application, Company, DataRequest
+from ..selectors import directory_changed
 
 
 def application_export(*, application: Application) -> dict:
@@ -151,6 +152,7 @@ def application_erase(
             founded_year=None,
             updated_at=timezone.now(),
         )
+        directory_changed()
         Company.history.filter(id=company.pk).delete()  # the audit history held the old values
     outcome = (
         f"Erased {counts['contacts']} contacts, {counts['documents']} documents and {counts['emails']} e-mails"

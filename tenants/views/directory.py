@@ -24,15 +24,18 @@ from ..selectors import (
 )
 
 PER_PAGE = 20
-# The only parameters of a directory page that may be kept in the cache, and only when they name
-# real choices (see ``residents``): a finite set of pages. Free-text searches are never kept.
-CACHED_PARAMETERS = {"country", "business_area", "focus_area", "page"}
+# Which directory pages are kept in the cache: the list and its pages up to CACHED_PAGES, with at
+# most one filter, spelt as the page's own form and links spell it. Other pages (text searches,
+# several filters, later pages, other spellings of the same choice) are answered but never kept,
+# so the pages kept are a small finite set whatever anyone asks for.
+FILTERS = ("country", "business_area", "focus_area")
+CACHED_PAGES = 5
 
 
 def residents(request):
     """The directory's filters, results and pages are the same for everyone who asks in a language,
-    so they are kept in the cache under the directory's stamp and shown from there until a company
-    changes; the page around them (the visitor's own menu) is drawn on every request."""
+    so the common ones are kept in the cache under the directory's stamp and shown from there
+    until a company changes; the page around them (the visitor's own menu) is drawn every time."""
     version = directory_version()
     key = _cache_key(request, version)
     listing = cache.get(key) if key else None
@@ -48,19 +51,37 @@ def residents(request):
             {"filter": filterset, "page": page, "query": query.urlencode()},
             request,
         )
-        # Kept only when every parameter named a real choice and page, so made-up values are
-        # answered but never stored.
-        real_choices = not filterset.is_bound or filterset.is_valid()
-        if key and real_choices and request.GET.get("page", str(page.number)) == str(page.number):
+        if key and _spelt_as_chosen(request, filterset, page):
             cache.set(key, listing, DIRECTORY_CACHE_SECONDS)
     return render(request, "tenants/residents/list.html", {"listing": listing})
 
 
 def _cache_key(request, version: str) -> str | None:
-    if not set(request.GET) <= CACHED_PARAMETERS or any(len(values) > 1 for _, values in request.GET.lists()):
+    """The key of a page that may be kept: by language, stamp, the one filter and the page."""
+    params = request.GET
+    if not set(params) <= {"q", *FILTERS, "page"} or any(len(values) > 1 for _, values in params.lists()):
         return None
-    digest = hashlib.sha256(f"{get_language()}|{version}|{request.GET.urlencode()}".encode()).hexdigest()
-    return f"directory:page:{digest}"
+    chosen = [(name, params[name]) for name in FILTERS if params.get(name)]
+    number = params.get("page", "1")
+    if params.get("q") or len(chosen) > 1 or number not in {str(n) for n in range(1, CACHED_PAGES + 1)}:
+        return None
+    # Whether the page has any parameter but its number shows in it ("Clear filters").
+    filtered = any(name != "page" for name in params)
+    spelling = f"{get_language()}|{version}|{chosen}|{number}|{filtered}"
+    return f"directory:page:{hashlib.sha256(spelling.encode()).hexdigest()}"
+
+
+def _spelt_as_chosen(request, filterset, page) -> bool:
+    """Every value names a real choice as the form spells it (``business_area=1``, not ``=01``),
+    and the page asked for is the page shown."""
+    if filterset.is_bound and not filterset.is_valid():
+        return False
+    cleaned = filterset.form.cleaned_data if filterset.is_bound else {}
+    for name in FILTERS:
+        value = cleaned.get(name)
+        if value not in (None, "") and str(getattr(value, "pk", value)) != request.GET.get(name):
+            return False
+    return request.GET.get("page", "1") == str(page.number)
 
 
 def resident_detail(request, slug: str):

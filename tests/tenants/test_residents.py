@@ -101,27 +101,47 @@ def test_a_changed_company_shows_at_once_on_a_cached_directory_page(client):
     assert "Sanomics" not in client.get("/residents/").content.decode()
 
 
-def test_the_directory_keeps_pages_per_language_and_choice_but_never_searches_or_made_up_values(
-    client, django_assert_max_num_queries
-):
+def test_the_directory_keeps_a_finite_set_of_pages_and_never_other_spellings(client, django_assert_max_num_queries):
     CompanyFactory(name="Tigermed", name_zh="泰格医药", country="CN")
+    area = BusinessArea.objects.get(code="diagnosis")
+    form = {"q": "", "country": "CN", "business_area": "", "focus_area": ""}
     kept = [("/residents/", {}), ("/zh-hans/residents/", {}), ("/residents/", {"country": "CN"})]
-    not_kept = [("/residents/", {"q": "tiger"}), ("/residents/", {"country": "XX"}), ("/residents/", {"page": "999"})]
-    not_kept += [("/residents/", {"utm_source": "mail"})]
-    for path, query in kept + not_kept:
+    kept += [("/residents/", form), ("/residents/", {"business_area": str(area.pk), "page": "1"})]
+    not_kept = [
+        {"q": "tiger"},  # free text
+        {"country": "XX"},  # not a choice
+        {"business_area": f"00{area.pk}"},  # another spelling of a choice
+        {"country": "CN", "business_area": str(area.pk)},  # several filters
+        {"page": "6"},  # past the pages kept
+        {"page": "999"},
+        {"utm_source": "mail"},
+    ]
+    for path, query in kept + [("/residents/", query) for query in not_kept]:
         client.get(path, query)
 
     for path, query in kept:
         with django_assert_max_num_queries(1):
             client.get(path, query)
-    for path, query in not_kept:
+    for query in not_kept:
         with CaptureQueriesContext(connection) as queries:
-            client.get(path, query)
+            client.get("/residents/", query)
         assert len(queries) > 1, query
     assert "泰格医药" in client.get("/zh-hans/residents/").content.decode()
     assert "泰格医药" not in client.get("/residents/").content.decode()
     invalid = client.get("/residents/", {"country": "XX"}).content.decode()
     assert "Select a valid choice" in invalid and "XX" in invalid
+
+
+def test_a_deleted_company_leaves_the_cached_directory_at_once(client, django_capture_on_commit_callbacks):
+    older = CompanyFactory(name="Older Resident")
+    CompanyFactory(name="Newest Resident")
+    assert "Older Resident" in client.get("/residents/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):  # as when the deletion commits
+        older.delete()  # the newest change is still the other company's: the counter moves on
+
+    page = client.get("/residents/").content.decode()
+    assert "Older Resident" not in page and "Newest Resident" in page
 
 
 def test_chinese_pages_show_a_companys_chinese_name_where_there_is_one(client):
