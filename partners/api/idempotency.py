@@ -82,17 +82,27 @@ def idempotent(request, token, handler):
     try:
         with transaction.atomic():
             response = handler()
-            if response.status_code < 500:
-                # Rendered here, so the first response and every replay carry exactly the same bytes.
-                body = JSONRenderer().render(response.data)
-                mine.update(status_code=response.status_code, response_body=body, completed_at=timezone.now())
+            if response.status_code >= 500:
+                # A failure answered rather than raised: its writes go too, so a retry starts afresh.
+                raise _Failed(response)
+            # Rendered here, so the first response and every replay carry exactly the same bytes.
+            body = JSONRenderer().render(response.data)
+            mine.update(status_code=response.status_code, response_body=body, completed_at=timezone.now())
+    except _Failed as failed:
+        mine.delete()
+        return failed.response
     except Exception:
         mine.delete()
         raise
-    if response.status_code >= 500:
-        mine.delete()
-        return response
     return HttpResponse(body, status=response.status_code, content_type="application/json")
+
+
+class _Failed(Exception):
+    """Rolls back the work of a request that answered with a server error."""
+
+    def __init__(self, response):
+        super().__init__(response.status_code)
+        self.response = response
 
 
 def _expired_before() -> dt.datetime:

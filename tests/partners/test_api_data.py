@@ -128,6 +128,26 @@ def test_a_key_used_again_with_another_body(api_a, partner_a, campus, same_token
     assert Referral.objects.count() == referrals
 
 
+def test_a_server_error_answered_undoes_its_work_and_frees_the_key(api_a, campus, monkeypatch):
+    from rest_framework.response import Response
+
+    from partners.api.views import ReferralViewSet
+
+    create = ReferralViewSet._create
+
+    def create_then_fail(self, request, partner):
+        create(self, request, partner)  # the referral is written, then the request answers 503
+        return Response({"detail": "Try again later."}, status=503)
+
+    monkeypatch.setattr(ReferralViewSet, "_create", create_then_fail)
+    failed = api_a.post("/api/v1/referrals/", referral_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-503")
+    assert failed.status_code == 503 and not Referral.objects.exists()
+    monkeypatch.undo()
+
+    retried = api_a.post("/api/v1/referrals/", referral_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-503")
+    assert retried.status_code == 201 and Referral.objects.count() == 1
+
+
 def test_a_key_still_in_flight_gets_409(api_a, partner_a, campus):
     from partners.models import PartnerToken
 
