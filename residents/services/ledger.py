@@ -83,6 +83,7 @@ def invoice_status(invoice: Invoice, *, today: dt.date) -> str | None:
 
 
 def overdue_invoices(today: dt.date):
-    """Invoices still (partly) unpaid after their due date: those not settled (``settled_on``,
-    stored by ``residents.services.payments`` with every payment and credit note), by index."""
-    return Invoice.objects.unsettled().filter(due_on__lt=today, total__gt=0)
+    """Invoices still (partly) unpaid after their due date. The candidates come by index from those
+    not settled (``settled_on``, stored by ``residents.services.payments`` with every payment and
+    credit note); their open amount, worked out from the ledger, decides, as on the invoice list."""
+    return Invoice.objects.unsettled().filter(due_on__lt=today, total__gt=0).with_settlement().overdue(today)

@@ -555,3 +555,18 @@ def test_the_migration_fills_the_day_invoices_were_settled(campus, resident_comp
     importlib.import_module("residents.migrations.0014_invoice_settled_on").settled_on_fill(apps, None)
 
     assert _settled_on(jan, feb) == [PAID_ON, None]
+
+
+def test_a_paid_invoice_whose_settlement_day_was_never_stored_is_not_overdue(jan, resident_company):
+    # As after a payment recorded by a process that did not store the day (e.g. during a deploy).
+    payment = Payment.objects.create(
+        campus=jan.campus, company=resident_company, received_on=jan.due_on, amount=jan.total
+    )
+    PaymentAllocation.objects.create(payment=payment, invoice=jan, amount=jan.total)
+    assert _settled_on(jan) == [None]
+
+    later = jan.due_on + dt.timedelta(days=30)
+    _overdue_agree(later)
+    from residents.services.ledger import overdue_invoices
+
+    assert not overdue_invoices(later).filter(pk=jan.pk).exists()
