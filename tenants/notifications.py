@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.template import Context
 from django.template.loader import get_template
@@ -287,11 +287,17 @@ def notifications_send(notification_ids: Sequence[int]) -> int:
 
     Returns how many were sent; a second delivery of the same ids sends nothing. Claim, send,
     record: the rows are claimed in a transaction that commits at once, so no row lock is held
-    while the mail server is slow, and those sent are marked so RECORD_EVERY at a time. A failure
-    is counted on the e-mail it hit (and re-raised for the job to retry); the ones after it are
-    released unsent, as are those a slow mail server leaves once half the claim has run out (the
-    relay publishes them again). After NOTIFICATION_MAX_ATTEMPTS failures the relay stops
-    publishing an e-mail and staff see it in the admin.
+    while the mail server is slow, and those sent are marked so RECORD_EVERY at a time, before the
+    next is tried. An e-mail the mail server refuses (its address, sender or content) or that cannot
+    be built counts a failed attempt on that e-mail alone and the batch goes on. When the connection
+    fails the batch stops: those sent are recorded, the rest released unsent with no attempt counted
+    on any of them (the outage is no e-mail's fault), and the error re-raised for the job to retry.
+    Those a slow mail server leaves once half the claim has run out are released too (the relay
+    publishes them again). When the database fails while recording, nothing more is written: the
+    claimed rows come back to the relay when their claim runs out, and the at most RECORD_EVERY
+    sent but not yet recorded are sent again then, as after a worker killed mid-batch. After
+    NOTIFICATION_MAX_ATTEMPTS failures the relay stops publishing an e-mail and staff see it in
+    the admin.
     """
     from django.core import mail
 
@@ -299,28 +305,67 @@ def notifications_send(notification_ids: Sequence[int]) -> int:
     if not claimed:
         return 0  # sent already, or another job is sending them
     stop_at = timezone.now() + NOTIFICATION_CLAIM / 2
-    sent: list[int] = []
+    sent: list[Notification] = []
+    unrecorded: list[int] = []
+    done = 0  # claimed e-mails sent or failed so far; those after them are released when the batch stops
     try:
         with mail.get_connection() as connection:
             for notification in claimed:
                 if timezone.now() > stop_at:
                     break  # the rest goes back to the relay well before its claim runs out
-                _message(notification, connection).send()
-                sent.append(notification.pk)
-                if len(sent) % RECORD_EVERY == 0:
-                    _record_sent(sent[-RECORD_EVERY:])
-    except Exception as exc:
-        if len(sent) < len(claimed):
-            _record_failure(claimed[len(sent)], exc)
-            _release(claimed[len(sent) + 1 :])
+                failure = _send_one(notification, connection)
+                done += 1
+                if failure is not None:
+                    _record_failure(notification, failure)
+                    continue
+                sent.append(notification)
+                unrecorded.append(notification.pk)
+                if len(unrecorded) == RECORD_EVERY:
+                    _record_sent(unrecorded)
+                    unrecorded = []
+    except DatabaseError:
+        raise  # write nothing more: the claims run out and the relay publishes the batch again
+    except Exception:
+        _record_sent(unrecorded)
+        _release(claimed[done:])  # tried by the job's retry or the relay, no attempt counted
         raise
-    else:
-        _release(claimed[len(sent) :])
-    finally:
-        _record_sent(sent[len(sent) - len(sent) % RECORD_EVERY :])
-    for notification in claimed[: len(sent)]:
+    except BaseException:
+        _record_sent(unrecorded)  # a killed worker: the rest stays claimed until its claim runs out
+        raise
+    _record_sent(unrecorded)
+    _release(claimed[done:])
+    for notification in sent:
         logger.info("Sent e-mail %s (%s)", notification.pk, notification.kind)  # never the address or body
     return len(sent)
+
+
+def _send_one(notification: Notification, connection) -> Exception | None:
+    """Send one e-mail: None, or the error that failed this e-mail alone (a lost connection is raised)."""
+    try:
+        message = _message(notification, connection)
+    except Exception as exc:  # it cannot be built (e.g. its attachment is gone): its own fault
+        return exc
+    try:
+        message.send()
+    except Exception as exc:
+        if _connection_failed(exc):
+            raise
+        return exc
+    return None
+
+
+def _connection_failed(exc: Exception) -> bool:
+    """Whether ``exc`` lost the connection to the mail server, rather than refusing one e-mail.
+
+    A refused sender, recipient or message leaves the connection ready for the next e-mail,
+    except with code 421 (the server closes it). Anything else on the wire (disconnected, no
+    connection, timeout, an SMTP error outside one message) is the connection's.
+    """
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return any(code == 421 for code, _reply in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPSenderRefused | smtplib.SMTPDataError):
+        return exc.smtp_code == 421
+    return isinstance(exc, TRANSIENT)
 
 
 def _record_sent(notification_ids: list[int]) -> None:
@@ -329,6 +374,7 @@ def _record_sent(notification_ids: list[int]) -> None:
 
 
 def _record_failure(notification: Notification, exc: Exception) -> None:
+    logger.warning("E-mail %s (%s) not sent: %s", notification.pk, notification.kind, type(exc).__name__)
     Notification.objects.filter(pk=notification.pk).update(
         attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:255], claimed_until=None
     )

@@ -189,25 +189,35 @@ def overdue_tasks_remind(today: dt.date | None = None) -> int:
 
 
 def _tasks_remind(task_ids: list[int], today: dt.date) -> int:
-    """One transaction for a batch of tasks: their reminder rows of the day, then their e-mails.
+    """A batch of tasks: their e-mails composed first, then one transaction for their reminder rows
+    of the day and their e-mails.
 
-    The rows are inserted together; when a run at the same time reminded some of these tasks
-    first, the unique row refuses the batch and each task is tried on its own, as before.
+    A task whose e-mails cannot be composed is left out (and logged): it gets no reminder row, so
+    the next run tries it again, and the others are reminded. The rows are inserted together; when
+    a run at the same time reminded some of these tasks first, the unique row refuses the batch and
+    each task is tried on its own, as before.
     """
+    tasks = list(
+        OnboardingTask.objects.overdue(today)
+        .filter(pk__in=task_ids)
+        .exclude(reminders__sent_on=today)
+        .select_related("plan__application__company")
+        .prefetch_related("plan__campus", "plan__application__contacts")  # a campus loaded once, not per task
+    )
+    emails: dict[int, list[Notification]] = {}
+    for task in tasks:
+        try:
+            emails[task.pk] = _reminder_emails(task)
+        except Exception:
+            logger.exception("Could not compose the reminder of onboarding task %s; tried again next run", task.pk)
+    tasks = [task for task in tasks if task.pk in emails]
     with transaction.atomic():
-        tasks = list(
-            OnboardingTask.objects.overdue(today)
-            .filter(pk__in=task_ids)
-            .exclude(reminders__sent_on=today)
-            .select_related("plan__application__company")
-            .prefetch_related("plan__campus", "plan__application__contacts")  # a campus loaded once, not per task
-        )
         try:
             with transaction.atomic():
                 OnboardingReminder.objects.bulk_create([OnboardingReminder(task=t, sent_on=today) for t in tasks])
         except IntegrityError:
             tasks = [t for t in tasks if _reminder_row(t, today)]
-        notifications_write([email for task in tasks for email in _reminder_emails(task)])
+        notifications_write([email for task in tasks for email in emails[task.pk]])
     return len(tasks)
 
 

@@ -259,3 +259,37 @@ def test_unfinished_drafts_get_one_reminder(settings, mails_after_commit):
     assert reminded == {draft.contacts.get().email}
     assert submitted.contacts.get().email not in reminded and withdrawn.contacts.get().email not in reminded
     assert "/apply/resume/" in mail.outbox[0].body
+
+
+def test_a_reminder_that_cannot_be_composed_is_skipped_and_logged_and_the_others_go_out(
+    staff_user, monkeypatch, mails_after_commit, caplog
+):
+    from tenants import notifications
+
+    plans = [_approve(ApplicationFactory(status=S.COMMITTEE_REVIEW), staff_user) for _ in range(3)]
+    broken = plans[1]
+    real_render = notifications.render_text
+
+    def render_fails_for_one_company(path, context, *args, **kwargs):
+        task = context.get("task")
+        if task is not None and task.plan.company_id == broken.company_id:
+            raise ValueError("template cannot be rendered")
+        return real_render(path, context, *args, **kwargs)
+
+    monkeypatch.setattr(notifications, "render_text", render_fails_for_one_company)
+    mail.outbox.clear()
+    day = APPROVED_ON + dt.timedelta(days=8)  # each plan's agreement (7 days) is overdue
+
+    with mails_after_commit():
+        assert overdue_tasks_remind(day) == 2
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.application.contacts.get().email for p in plans[::2])
+    failing_task = broken.tasks.get(due_on__lt=day)
+    assert not failing_task.reminders.exists()  # no reminder row: the next run tries it again
+    [record] = [r for r in caplog.records if r.exc_info and r.levelname == "ERROR"]
+    assert str(failing_task.pk) in record.getMessage()
+
+    monkeypatch.setattr(notifications, "render_text", real_render)
+    with mails_after_commit():
+        assert overdue_tasks_remind(day) == 1
+    assert mail.outbox[-1].to == [broken.application.contacts.get().email]

@@ -159,7 +159,7 @@ def retries_run_here():
     app.conf.task_eager_propagates = True
 
 
-def test_delivery_is_retried_on_smtp_errors_then_sent_once(staff_user, monkeypatch, retries_run_here):
+def test_delivery_is_retried_while_the_mail_server_is_away_then_sent_once(staff_user, monkeypatch, retries_run_here):
     import smtplib
 
     from tenants.notifications import notification_deliver
@@ -180,12 +180,14 @@ def test_delivery_is_retried_on_smtp_errors_then_sent_once(staff_user, monkeypat
 
     assert result.state == "SUCCESS" and len(calls) == 3
     notification.refresh_from_db()
-    assert notification.attempts == 2 and notification.sent_at is not None
+    assert notification.attempts == 0 and notification.sent_at is not None  # the outage was no fault of the e-mail
     assert len(mail.outbox) == 1
     assert notification_deliver.apply(args=[notification.pk]).result is False  # redelivered: nothing sent
 
 
-def test_delivery_gives_up_after_a_bounded_number_of_tries(staff_user, monkeypatch, settings, retries_run_here):
+def test_a_refused_email_is_given_up_after_a_bounded_number_of_tries_but_an_outage_counts_none(
+    staff_user, monkeypatch, settings, retries_run_here
+):
     import smtplib
 
     from tenants.notifications import notification_deliver, notifications_relay
@@ -198,14 +200,20 @@ def test_delivery_gives_up_after_a_bounded_number_of_tries(staff_user, monkeypat
         raise smtplib.SMTPServerDisconnected("mail server is down")
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", down)
-    result = notification_deliver.apply(args=[notification.pk])
-
-    assert result.state == "FAILURE"
+    assert notification_deliver.apply(args=[notification.pk]).state == "FAILURE"  # retried, then left to the relay
     notification.refresh_from_db()
-    assert notification.attempts == notification_deliver.max_retries + 1
-    assert "mail server is down" in notification.last_error
-    settings.NOTIFICATION_MAX_ATTEMPTS = notification.attempts
-    assert notifications_relay(older_than_seconds=0) == 0  # given up: left for staff in the admin
+    assert notification.attempts == 0 and notification.claimed_until is None
+    assert notifications_relay(older_than_seconds=0) == 1  # an outage never makes an e-mail give up
+
+    def refused(message, *args, **kwargs):
+        raise smtplib.SMTPRecipientsRefused({message.to[0]: (550, b"5.1.1 no such mailbox")})
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refused)
+    settings.NOTIFICATION_MAX_ATTEMPTS = 3
+    assert [notifications_relay(older_than_seconds=0) for _ in range(4)] == [1, 1, 1, 0]  # then left for staff
+    notification.refresh_from_db()
+    assert notification.attempts == 3 and notification.sent_at is None
+    assert "no such mailbox" in notification.last_error
 
 
 def test_an_email_whose_sender_died_mid_send_is_sent_again_only_after_its_claim_runs_out(staff_user, monkeypatch):
@@ -304,29 +312,116 @@ def test_a_batch_delivered_twice_sends_each_email_once_over_one_connection(monke
     assert set(Notification.objects.values_list("body", flat=True)) == {""}
 
 
-def test_a_failure_mid_batch_counts_on_that_email_and_the_retry_sends_the_rest_once(monkeypatch, retries_run_here):
+def _smtp_refusals():
     import smtplib
 
-    from tenants.notifications import notifications_deliver
+    return {
+        "recipient": lambda message: smtplib.SMTPRecipientsRefused({message.to[0]: (550, b"5.1.1 no such mailbox")}),
+        "sender": lambda message: smtplib.SMTPSenderRefused(553, b"5.7.1 sender not allowed", "portal@example.com"),
+        "content": lambda message: smtplib.SMTPDataError(554, b"5.6.0 message refused"),
+    }
 
-    first, failing, last = _pending(3)
-    real_send, calls = mail.EmailMessage.send, []
 
-    def second_send_fails_once(message, *args, **kwargs):
-        calls.append(message.to[0])
-        if len(calls) == 2:
-            raise smtplib.SMTPServerDisconnected("mail server went away")
+@pytest.mark.parametrize("refusal", ["recipient", "sender", "content"])
+def test_an_email_the_mail_server_refuses_counts_on_it_alone_and_the_batch_goes_on(refusal, monkeypatch):
+    from django.core.mail import get_connection
+
+    from tenants.notifications import notifications_send
+
+    ids = _pending(5)
+    refused = Notification.objects.get(pk=ids[1]).recipient
+    real_send, opened, make_error = mail.EmailMessage.send, [], _smtp_refusals()[refusal]
+
+    def refuse_the_second(message, *args, **kwargs):
+        if message.to[0] == refused:
+            raise make_error(message)
         return real_send(message, *args, **kwargs)
 
-    monkeypatch.setattr("django.core.mail.EmailMessage.send", second_send_fails_once)
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse_the_second)
+    monkeypatch.setattr(
+        "django.core.mail.get_connection", lambda *a, **kw: opened.append(1) or get_connection(*a, **kw)
+    )
     mail.outbox.clear()
-    result = notifications_deliver.apply(args=[[first, failing, last]])
 
-    assert result.state == "SUCCESS"
-    assert len(mail.outbox) == 3 and len({m.to[0] for m in mail.outbox}) == 3
-    attempts = dict(Notification.objects.values_list("pk", "attempts"))
-    assert attempts == {first: 0, failing: 1, last: 0}
-    assert not Notification.objects.filter(sent_at__isnull=True).exists()
+    assert notifications_send(ids) == 4
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        Notification.objects.filter(pk__in=ids).exclude(pk=ids[1]).values_list("recipient", flat=True)
+    )
+    assert len(opened) == 1
+    assert Notification.objects.filter(pk__in=ids, sent_at__isnull=False).count() == 4
+    failed = Notification.objects.get(pk=ids[1])
+    assert (failed.sent_at, failed.attempts, failed.claimed_until) == (None, 1, None)  # the relay tries it again
+    assert failed.last_error.startswith(make_error(mail.EmailMessage(to=[refused])).__class__.__name__)
+    assert set(Notification.objects.exclude(pk=ids[1]).values_list("attempts", flat=True)) == {0}
+
+
+@pytest.mark.parametrize("drop", ["disconnected", "timeout", "closing"])
+def test_a_connection_dropped_mid_batch_keeps_what_was_sent_and_releases_the_rest_with_no_attempt_counted(
+    drop, monkeypatch, retries_run_here
+):
+    import smtplib
+
+    from tenants.notifications import notifications_deliver, notifications_send
+
+    errors = {
+        "disconnected": smtplib.SMTPServerDisconnected("mail server went away"),
+        "timeout": TimeoutError("timed out"),
+        "closing": smtplib.SMTPDataError(421, b"4.3.2 service shutting down"),  # the server closes the connection
+    }
+    ids = _pending(5)
+    real_send, calls = mail.EmailMessage.send, []
+
+    def third_send_drops(message, *args, **kwargs):
+        calls.append(message.to[0])
+        if len(calls) == 3:
+            raise errors[drop]
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", third_send_drops)
+    mail.outbox.clear()
+    with pytest.raises(type(errors[drop])):
+        notifications_send(ids)
+
+    assert Notification.objects.filter(pk__in=ids[:2], sent_at__isnull=False).count() == 2
+    rest = Notification.objects.filter(pk__in=ids[2:])
+    assert set(rest.values_list("sent_at", "claimed_until", "attempts", "last_error")) == {(None, None, 0, "")}
+    assert notifications_deliver.apply(args=[ids]).result == 3  # the job's retry, or the relay, sends the rest once
+    assert len(mail.outbox) == 5 and len({m.to[0] for m in mail.outbox}) == 5
+
+
+def test_a_database_failure_while_recording_counts_no_attempt_and_leaves_the_batch_to_its_claim(monkeypatch):
+    import datetime as dt
+
+    import time_machine
+    from django.db import OperationalError
+    from django.utils import timezone
+
+    from tenants import notifications
+    from tenants.notifications import notifications_send
+
+    ids = _pending(3)
+    real_record = notifications._record_sent
+
+    def database_gone(notification_ids):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(notifications, "RECORD_EVERY", 2)
+    mail.outbox.clear()
+    with monkeypatch.context() as patched:
+        patched.setattr(notifications, "_record_sent", database_gone)
+        with pytest.raises(OperationalError):
+            notifications_send(ids)
+
+    assert len(mail.outbox) == 2  # the third was not tried
+    batch = Notification.objects.filter(pk__in=ids)
+    assert not batch.filter(sent_at__isnull=False).exists()
+    assert set(batch.values_list("attempts", flat=True)) == {0}
+    assert not batch.filter(claimed_until__isnull=True).exists()  # nothing released: the claims run out
+    assert notifications_send(ids) == 0
+    assert notifications._record_sent is real_record
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=6)):
+        assert notifications_send(ids) == 3  # the two sent but not recorded go again, as after a killed worker
+    assert not batch.filter(sent_at__isnull=True).exists()
 
 
 def test_a_worker_killed_mid_batch_keeps_what_it_sent_and_leaves_the_rest_until_its_claim_runs_out(monkeypatch):
