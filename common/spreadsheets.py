@@ -75,11 +75,20 @@ def _csv_chunks(columns: Sequence, rows: Iterable[Sequence]):
 def csv_download(filename: str, columns: Sequence, rows: Iterable[Sequence], *, stream: bool = True) -> HttpResponse:
     """A CSV attachment of ``columns`` then ``rows``; streamed unless ``stream`` is False (small tables)."""
     chunks = _csv_chunks(columns, rows)
-    content_type = "text/csv; charset=utf-8"
     if stream:
-        response = StreamingHttpResponse(chunks, content_type=content_type)
-    else:
-        response = HttpResponse("".join(chunks), content_type=content_type)
+        return _attachment(StreamingHttpResponse(chunks, content_type=CSV_TYPE), filename)
+    return csv_attachment(filename, "".join(chunks).encode())
+
+
+def csv_attachment(filename: str, content: bytes) -> HttpResponse:
+    """A CSV attachment of ``content`` already written (for instance kept in the cache)."""
+    return _attachment(HttpResponse(content, content_type=CSV_TYPE), filename)
+
+
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = PRIVATE
     return response

@@ -11,7 +11,9 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from . import receivers
         from .roles import ensure_roles
 
         # Listed last in INSTALLED_APPS, so every app's permissions exist by now.
         post_migrate.connect(ensure_roles, sender=self, dispatch_uid="portal.ensure_roles")
+        receivers.connect()

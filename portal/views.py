@@ -5,16 +5,21 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import permission_required
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import formats, timezone
+from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from campus.models import Campus
 from campus.selectors import campuses_for_display
-from common.spreadsheets import csv_download, xlsx_download
+from common.figures import figures_generation
+from common.spreadsheets import csv_attachment, csv_download, xlsx_download
 from common.staff import staff_required
 from partners.choices import PartnerStatus
 from partners.models import Partner
@@ -128,9 +133,31 @@ def staff_today(request):
     return render(request, "portal/staff_today.html", {"needs": needs})
 
 
+#: How long worked-out dashboard sections are kept at most. Changes through the portal replace
+#: them at once (``common.figures``); this bounds what a change made around it could leave.
+DASHBOARD_CACHE_SECONDS = 600
+#: The permissions that decide which sections someone sees: people with the same ones see the
+#: same sections, so they share the sections kept in the cache.
+SECTION_PERMISSIONS = (
+    "tenants.view_company",
+    "residents.view_stagetransition",
+    "tenants.view_application",
+    "campus.view_allocation",
+    "tenants.view_onboardingtask",
+    "partners.view_referral",
+    "advisory.view_review",
+    "residents.view_servicerequest",
+    "residents.view_invoice",
+    "residents.view_booking",
+)
+
+
 @staff_required
 def staff_dashboard(request):
-    """KPIs of one campus over a period; each section shown to staff whose role may see its data."""
+    """KPIs of one campus over a period; each section shown to staff whose role may see its data.
+
+    The sections are worked out once for a campus, period, day, language and set of permissions,
+    and kept in the cache until a change to what they count (``common.figures``)."""
     campus = Campus.objects.order_by("name").first()
     if campus is None:
         return render(request, "portal/staff_dashboard.html", {"campus": None})
@@ -144,11 +171,36 @@ def staff_dashboard(request):
     if form.is_bound and form.is_valid():
         campus, start, end = form.cleaned_data["campus"], form.cleaned_data["start"], form.cleaned_data["end"]
         month = form.cleaned_data.get("month") or month
+    period = {"start": start, "end": end, "month": month, "today": today}
     export = request.GET.get("export")
     if export:
-        return _export(user, export, campus, start=start, end=end, month=month, today=today)
-    context = {"form": form, "campus": campus, "start": start, "end": end, "tables": []}
-    sees_companies, sees_stages = user.has_perm("tenants.view_company"), user.has_perm("residents.view_stagetransition")
+        return _export(user, export, campus, **period)
+    sees = frozenset(permission for permission in SECTION_PERMISSIONS if user.has_perm(permission))
+    key = _figures_key("dashboard", campus, period, "".join("1" if p in sees else "0" for p in SECTION_PERMISSIONS))
+    sections = cache.get(key)
+    if sections is None:
+        context = _sections(sees, campus, **period)
+        query = {"campus": campus.pk, "start": start.isoformat(), "end": end.isoformat()}
+        if sees_finance:
+            query["month"] = f"{month:%Y-%m}"
+        context["query"] = urlencode(query)
+        html = render_to_string("portal/_dashboard_sections.html", context, request)
+        sections = {"html": html, "at": timezone.now()}
+        cache.set(key, sections, DASHBOARD_CACHE_SECONDS)
+    return render(request, "portal/staff_dashboard.html", {"form": form, "campus": campus, "sections": sections})
+
+
+def _figures_key(kind: str, campus: Campus, period: dict, *parts: str) -> str:
+    """The cache key of figures of ``campus`` over ``period``, in the page's language, as they
+    stand now (``figures_generation``)."""
+    dates = ":".join(period[name].isoformat() for name in ("start", "end", "month", "today"))
+    return ":".join([kind, str(figures_generation()), str(campus.pk), dates, get_language(), *parts])
+
+
+def _sections(sees: frozenset, campus: Campus, *, start, end, month, today) -> dict:
+    """What the sections show to someone with the permissions ``sees``."""
+    context = {"campus": campus, "start": start, "end": end, "tables": [], "sees": sees}
+    sees_companies, sees_stages = "tenants.view_company" in sees, "residents.view_stagetransition" in sees
     # Residents by country and stage: read once for the sections that count them.
     counts = kpis.resident_counts(campus) if sees_companies or sees_stages else None
     if sees_companies:
@@ -157,24 +209,24 @@ def staff_dashboard(request):
         context["tables"].append(kpis.resident_outcomes(campus, today))
     if sees_stages:
         context["tables"].append(kpis.stage_pipeline(campus, counts))
-    if user.has_perm("tenants.view_application"):
+    if "tenants.view_application" in sees:
         context["tables"].append(kpis.funnel(campus, start, end))
         context["median_days"] = kpis.median_days_to_decision(campus, start, end)
-    if user.has_perm("campus.view_allocation"):
+    if "campus.view_allocation" in sees:
         context["tables"] += kpis.occupancy(campus, today)
-    if user.has_perm("tenants.view_onboardingtask"):
+    if "tenants.view_onboardingtask" in sees:
         context["overdue"] = kpis.overdue_tasks(campus, today)
-    if user.has_perm("partners.view_referral"):
+    if "partners.view_referral" in sees:
         context["tables"].append(kpis.referrals_by_partner(campus, start, end))
-    if user.has_perm("advisory.view_review"):
+    if "advisory.view_review" in sees:
         context["tables"].append(kpis.pending_reviews(campus))
-    if user.has_perm("residents.view_servicerequest"):
+    if "residents.view_servicerequest" in sees:
         context["tables"].append(kpis.service_requests(campus, start, end))
-    if sees_finance:
+    if "residents.view_invoice" in sees:
         context["tables"] += finance_kpis.finance(campus, month=month, start=start, end=end)
         context["finance_exports"] = {"campus": campus.pk, "start": start.isoformat(), "end": end.isoformat()}
     context["headlines"] = _headlines(context, campus, today)
-    return render(request, "portal/staff_dashboard.html", context)
+    return context
 
 
 #: The dashboard's tables by the key an export names: the permission that shows them and what
@@ -216,13 +268,21 @@ EXPORTABLE = [
 
 
 def _export(user, key: str, campus: Campus, **period) -> HttpResponse:
-    """One dashboard table as CSV: built alone, shown to whom the dashboard shows it (else 404)."""
-    built = next((build for keys, permission, build in EXPORTABLE if key in keys and user.has_perm(permission)), None)
-    table = next((t for t in built(campus, period) if t.key == key), None) if built else None
-    if table is None:
+    """One dashboard table as CSV: built alone, shown to whom the dashboard shows it (else 404),
+    and kept in the cache like the page's sections."""
+    build = next((build for keys, permission, build in EXPORTABLE if key in keys and user.has_perm(permission)), None)
+    if build is None:
         raise Http404
-    rows = getattr(table, "csv_rows", table.rows)
-    return csv_download(f"{campus.slug}-{table.key}.csv", table.columns, rows, stream=False)
+    filename = f"{campus.slug}-{key}.csv"
+    cache_key = _figures_key("dashboard-export", campus, period, key)
+    content = cache.get(cache_key)
+    if content is None:
+        table = next((t for t in build(campus, period) if t.key == key), None)
+        if table is None:
+            raise Http404
+        content = csv_download(filename, table.columns, getattr(table, "csv_rows", table.rows), stream=False).content
+        cache.set(cache_key, content, DASHBOARD_CACHE_SECONDS)
+    return csv_attachment(filename, content)
 
 
 #: The accounting exports: their rows and columns, by the name in the URL.

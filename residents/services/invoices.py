@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from campus.models import Allocation, Campus
 from common.actors import Actor, actor_user
+from common.figures import figures_changed
 from common.jobs import enqueue_on_commit
 from tenants.models import Company
 
@@ -179,6 +180,7 @@ def _write(campus: Campus, period: dt.date, drafts: list, today: dt.date) -> lis
             )
         )
     Invoice.objects.bulk_create(invoices)
+    figures_changed()  # bulk writes send no signals: the dashboard's figures are told here
     rows = InvoiceLine.objects.bulk_create(
         _line_row(invoice, position, line)
         for invoice, (_lease, lines) in zip(invoices, drafts, strict=True)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.actors import Actor, actor_label, actor_user
+from common.figures import figures_changed
 
 from ..choices import ENDED_WITHOUT_PLACE, ON_CAMPUS
 from ..models import Application, Company, DataRequest
@@ -141,6 +142,7 @@ def application_erase(
     if company_erased:
         company.logo.delete(save=False)
         # rewrite(False): "description" names its own column here, not the page language's one.
+        figures_changed()  # an update sends no signal: the dashboard's figures are told here
         Company.objects.rewrite(False).filter(pk=company.pk).update(
             name=f"Erased company {company.pk}",
             name_zh="",

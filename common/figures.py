@@ -1,0 +1,39 @@
+"""A generation for figures worked out from many tables (the staff dashboard), kept in the cache.
+
+Pages that keep such figures key them on ``figures_generation()``; every write that can change them
+calls ``figures_changed()``: ``save()`` and ``delete()`` of the tables they read through the
+receivers the portal connects, bulk writes (``bulk_create``, ``update``) from the service that
+makes them. Anything else (a fix in the database shell) shows once the kept figures expire.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+
+FIGURES_GENERATION = "figures:generation"
+
+
+def figures_generation() -> int:
+    """The current generation (0 before the first change, or while the cache holds nothing)."""
+    return cache.get(FIGURES_GENERATION, 0)
+
+
+def figures_changed() -> None:
+    """Move the generation on now, and again once the current transaction commits.
+
+    The first move hides figures kept before the change from this transaction's own next read;
+    the second hides those that another request worked out meanwhile, without the change it could
+    not see yet.
+    """
+    _move_on()
+    transaction.on_commit(_move_on)
+
+
+def _move_on() -> None:
+    try:
+        cache.incr(FIGURES_GENERATION)
+    except ValueError:  # not there yet (or the cache was emptied): any new value will do
+        cache.set(FIGURES_GENERATION, time.time_ns(), None)
