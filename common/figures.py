@@ -16,20 +16,24 @@ from django.db import transaction
 FIGURES_GENERATION = "figures:generation"
 
 
-def figures_generation() -> int:
-    """The current generation (0 before the first change, or while the cache holds nothing)."""
+def figures_generation() -> int | None:
+    """The current generation (0 before the first change, or while the cache holds nothing); None
+    inside a transaction that changed figures and has not committed: nothing kept holds them."""
+    if _pending():
+        return None
     return cache.get(FIGURES_GENERATION, 0)
 
 
 def figures_changed() -> None:
-    """Move the generation on now, and again once the current transaction commits.
+    """Move the generation on once the current transaction commits (at once without one): once a
+    transaction, however many rows it writes."""
+    if not _pending():
+        transaction.on_commit(_move_on)
 
-    The first move hides figures kept before the change from this transaction's own next read;
-    the second hides those that another request worked out meanwhile, without the change it could
-    not see yet.
-    """
-    _move_on()
-    transaction.on_commit(_move_on)
+
+def _pending() -> bool:
+    connection = transaction.get_connection()
+    return connection.in_atomic_block and any(func is _move_on for _sids, func, _robust in connection.run_on_commit)
 
 
 def _move_on() -> None:

@@ -177,7 +177,7 @@ def staff_dashboard(request):
         return _export(user, export, campus, **period)
     sees = frozenset(permission for permission in SECTION_PERMISSIONS if user.has_perm(permission))
     key = _figures_key("dashboard", campus, period, "".join("1" if p in sees else "0" for p in SECTION_PERMISSIONS))
-    sections = cache.get(key)
+    sections = cache.get(key) if key else None
     if sections is None:
         context = _sections(sees, campus, **period)
         query = {"campus": campus.pk, "start": start.isoformat(), "end": end.isoformat()}
@@ -186,15 +186,19 @@ def staff_dashboard(request):
         context["query"] = urlencode(query)
         html = render_to_string("portal/_dashboard_sections.html", context, request)
         sections = {"html": html, "at": timezone.now()}
-        cache.set(key, sections, DASHBOARD_CACHE_SECONDS)
+        if key:
+            cache.set(key, sections, DASHBOARD_CACHE_SECONDS)
     return render(request, "portal/staff_dashboard.html", {"form": form, "campus": campus, "sections": sections})
 
 
-def _figures_key(kind: str, campus: Campus, period: dict, *parts: str) -> str:
+def _figures_key(kind: str, campus: Campus, period: dict, *parts: str) -> str | None:
     """The cache key of figures of ``campus`` over ``period``, in the page's language, as they
-    stand now (``figures_generation``)."""
+    stand now (``figures_generation``); None when they cannot be kept."""
+    generation = figures_generation()
+    if generation is None:
+        return None
     dates = ":".join(period[name].isoformat() for name in ("start", "end", "month", "today"))
-    return ":".join([kind, str(figures_generation()), str(campus.pk), dates, get_language(), *parts])
+    return ":".join([kind, str(generation), str(campus.pk), dates, get_language(), *parts])
 
 
 def _sections(sees: frozenset, campus: Campus, *, start, end, month, today) -> dict:
@@ -275,13 +279,14 @@ def _export(user, key: str, campus: Campus, **period) -> HttpResponse:
         raise Http404
     filename = f"{campus.slug}-{key}.csv"
     cache_key = _figures_key("dashboard-export", campus, period, key)
-    content = cache.get(cache_key)
+    content = cache.get(cache_key) if cache_key else None
     if content is None:
         table = next((t for t in build(campus, period) if t.key == key), None)
         if table is None:
             raise Http404
         content = csv_download(filename, table.columns, getattr(table, "csv_rows", table.rows), stream=False).content
-        cache.set(cache_key, content, DASHBOARD_CACHE_SECONDS)
+        if cache_key:
+            cache.set(cache_key, content, DASHBOARD_CACHE_SECONDS)
     return csv_attachment(filename, content)
 
 
