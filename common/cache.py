@@ -87,6 +87,9 @@ class Outage:
             missed, self._missed_deletions = self._missed_deletions, []
         return missed
 
+    def reachable(self) -> bool:
+        return self._since is None
+
     def redis_allowed(self) -> bool:
         return time.monotonic() >= self._retry_at
 
@@ -141,6 +144,12 @@ class RedisCache(DjangoRedisCache):
         self._fallback = LocMemCache(
             f"redis-outage:{location}", {**params, "OPTIONS": {"MAX_ENTRIES": FALLBACK_MAX_ENTRIES}}
         )
+
+    @property
+    def reachable(self) -> bool:
+        """False while Redis is down: what is kept now is this process's alone, and other
+        processes' changes cannot reach it."""
+        return self._outage.reachable()
 
     def ping(self) -> None:
         """Ask Redis itself, past the fallback; raises when it does not answer (readiness checks)."""

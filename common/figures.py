@@ -17,11 +17,16 @@ FIGURES_GENERATION = "figures:generation"
 
 
 def figures_generation() -> int | None:
-    """The current generation (0 before the first change, or while the cache holds nothing); None
-    inside a transaction that changed figures and has not committed: nothing kept holds them."""
+    """The current generation (0 before the first change, or while the cache holds nothing).
+
+    None when figures must not be kept or read from the cache: inside a transaction that changed
+    them and has not committed, and while the shared cache is down (each process would keep its
+    own, which other processes' changes cannot replace).
+    """
     if _pending():
         return None
-    return cache.get(FIGURES_GENERATION, 0)
+    generation = cache.get(FIGURES_GENERATION, 0)
+    return generation if getattr(cache, "reachable", True) else None
 
 
 def figures_changed() -> None:

@@ -177,8 +177,14 @@ def test_links_of_the_kept_sections_name_the_period_not_what_else_the_address_he
         }
     }
 )
+@pytest.mark.django_db(transaction=True)
 def test_with_the_cache_unreachable_the_dashboard_is_worked_out_and_still_follows_changes(finance, billed):
-    assert "10,385.00" in section(finance.get("/staff/dashboard/", period(billed)), "arrears")
+    # Nothing is kept in this process's memory meanwhile: other processes' changes could not replace it.
+    with CaptureQueriesContext(connection) as first:
+        assert "10,385.00" in section(finance.get("/staff/dashboard/", period(billed)), "arrears")
+    with CaptureQueriesContext(connection) as second:
+        assert "10,385.00" in section(finance.get("/staff/dashboard/", period(billed)), "arrears")
+    assert len(second) == len(first) > 20
     nordic = billed.companies.get(name="Nordic Biologics")
     january = Invoice.objects.get(company=nordic, period=D(2026, 1, 1), kind="invoice")
     paid(nordic, str(Decimal("6510")), D(2026, 3, 1), (january, "6510"))
