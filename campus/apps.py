@@ -10,6 +10,7 @@ class CampusConfig(AppConfig):
     verbose_name = _("Campus")
 
     def ready(self) -> None:
+        from . import receivers  # noqa: F401 - connects the model receivers
         from .models import sync_lookups
 
         # After every migrate and every test-database flush, like content types.

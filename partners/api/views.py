@@ -28,6 +28,7 @@ from ..models import Referral, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from . import serializers as s
 from .auth import HasScope, PartnerPrincipal, partner_of
 from .errors import error_response
+from .filtering import FilterSet
 from .idempotency import KEY_PARAMETER, idempotent
 from .pagination import Pages
 
@@ -127,7 +128,7 @@ class SpaceFilterForm(forms.Form):
 FREE_AREA_PARAMETERS = ("available_from", "available_to", "min_free_area")
 
 
-class SpaceFilter(django_filters.FilterSet):
+class SpaceFilter(FilterSet):
     campus = django_filters.CharFilter(field_name="building__campus__slug", help_text="Campus slug.")
     kind = django_filters.ChoiceFilter(choices=SpaceKind.choices)
     min_area = AreaFilter(field_name="area_m2", lookup_expr="gte", help_text="Smallest area in m².")
@@ -203,7 +204,7 @@ class SpaceViewSet(mixins.ListModelMixin, ScopedViewSet):
         return self.get_paginated_response(s.space_rows(page))
 
 
-class CompanyFilter(django_filters.FilterSet):
+class CompanyFilter(FilterSet):
     campus = django_filters.CharFilter(field_name="campus__slug", help_text="Campus slug.")
     country = django_filters.CharFilter(help_text="ISO 3166-1 alpha-2 code.")
     business_area = django_filters.ChoiceFilter(choices=BusinessAreas.choices, method="filter_business_area")

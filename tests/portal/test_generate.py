@@ -81,6 +81,11 @@ def test_small_set_has_every_kind_of_row():
     for company in Company.objects.prefetch_related("business_areas", "focus_areas")[:20]:
         assert company.business_area_codes == [a.code for a in company.business_areas.all()]
         assert company.focus_area_codes == [a.code for a in company.focus_areas.all()]
+    # And so do the gas codes the partner API's space list reads.
+    spaces = Space.objects.prefetch_related("gases")
+    assert any(space.gas_codes for space in spaces)
+    for space in spaces:
+        assert space.gas_codes == [gas.code for gas in space.gases.all()]
 
     _after_move_in_holds_together()
 
