@@ -11,10 +11,12 @@ from ..models import Company, IntakeBatch
 
 
 class IntakeBatchFilter(admin.RelatedFieldListFilter):
-    """Batches are named with their campus: read both in one query, not one per batch."""
+    """Batches are named with their campus: read both in one query, not one per batch, and only the
+    names (a campus row holds long texts in every language)."""
 
     def field_choices(self, field, request, model_admin):
-        return [(batch.pk, str(batch)) for batch in IntakeBatch.objects.select_related("campus")]
+        batches = IntakeBatch.objects.select_related("campus").only("name", "campus__name", "campus__short_name")
+        return [(batch.pk, str(batch)) for batch in batches]
 
 
 class BusinessAreaFilter(admin.SimpleListFilter):

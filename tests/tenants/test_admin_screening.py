@@ -12,6 +12,7 @@ from campus.choices import SpaceKind
 from campus.models import BusinessArea
 from common.admin import EstimatedCountPaginator
 from tenants.choices import ApplicationStatus as S
+from tenants.models import IntakeBatch
 from tests.campus.factories import AllocationFactory, SpaceFactory
 from tests.tenants.factories import ApplicationFactory
 
@@ -146,6 +147,30 @@ def test_application_list_runs_a_fixed_number_of_queries(staff_client, django_as
     # Counted up to a limit (EstimatedCountPaginator), never whole; filter choices without DISTINCT over the rows.
     assert [sql for sql in statements if "COUNT(" in sql and "LIMIT" not in sql] == []
     assert [sql for sql in statements if "DISTINCT" in sql and "tenants_application" in sql] == []
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_application_rows_show_their_company_campus_batch_and_country_in_a_fixed_number_of_queries(
+    staff_client, django_assert_max_num_queries, language
+):
+    applications = [ApplicationFactory(status=S.SUBMITTED, company__country="GB") for _ in range(12)]
+    for application in applications:
+        application.intake_batch = IntakeBatch.objects.create(
+            campus=application.campus, name_en=f"Batch {application.pk}", name_zh_hans=f"第{application.pk}批"
+        )
+        application.save()
+    prefix = "" if language == "en" else "/zh-hans"
+
+    with django_assert_max_num_queries(10):
+        page = staff_client.get(f"{prefix}/admin/tenants/application/").content.decode()
+
+    campus = applications[0].campus
+    assert (campus.name_en if language == "en" else campus.name_zh_hans) in page
+    assert ("United Kingdom" if language == "en" else "英国") in page
+    for application in applications:
+        assert f'<a href="{prefix}/admin/tenants/application/{application.pk}/change/">' in page
+        assert application.company.name in page
+        assert (f"Batch {application.pk}" if language == "en" else f"第{application.pk}批") in page
 
 
 @pytest.mark.postgres
