@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import functools
 import json
+import time
+from collections.abc import Callable
 
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.views.main import ChangeList
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, Paginator
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models.constants import LOOKUP_SEP
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -127,6 +130,43 @@ def choice_labels(field: models.Field) -> dict:
 @functools.lru_cache(maxsize=64)
 def _choice_labels(field: models.Field, language: str | None) -> dict:
     return {value: str(label) for value, label in field.flatchoices}
+
+
+#: The generation of the filter choices kept in the cache (``kept_choices``): moved on by ``choices_changed``.
+CHOICES_GENERATION = "admin:choices:generation"
+#: At most this long is a process shown choices from before a change it could not see (Redis unreachable).
+CHOICES_SECONDS = 60
+
+
+def kept_choices(name: str, read: Callable[[], list]) -> list:
+    """A filter's choices read from a small table (``read()``), kept in the cache per language.
+
+    Kept under the current generation, which ``choices_changed()`` moves on when a row of such a
+    table changes: the next page reads them anew. Choices read while a change commits are kept
+    under the generation that change leaves behind, so they are not shown after it.
+    """
+    generation = cache.get(CHOICES_GENERATION)
+    if generation is None:  # not there yet (or the cache was emptied): any new value will do
+        generation = time.time_ns()
+        cache.add(CHOICES_GENERATION, generation, None)
+    key = f"admin:choices:{name}:{get_language()}:{generation}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = read()
+        cache.set(key, choices, CHOICES_SECONDS)
+    return choices
+
+
+def choices_changed() -> None:
+    """Forget the choices kept by ``kept_choices``: after the current transaction commits (at once without one)."""
+
+    def move_on() -> None:
+        try:
+            cache.incr(CHOICES_GENERATION)
+        except ValueError:
+            cache.set(CHOICES_GENERATION, time.time_ns(), None)
+
+    transaction.on_commit(move_on)
 
 
 def choice_column(model: type[models.Model], path: str):

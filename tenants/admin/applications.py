@@ -28,7 +28,7 @@ from ..models import (
 )
 from ..resources import ApplicationResource
 from ..services.applications import application_transition
-from ._common import BusinessAreaFilter, IntakeBatchFilter
+from ._common import BusinessAreaFilter, CampusFilter, IntakeBatchFilter
 from ._spaces import space_panel
 
 
@@ -80,7 +80,7 @@ class ApplicationAdmin(LargeListMixin, IndexedSearchMixin, ExportMixin, SimpleHi
     ]
     list_filter = [
         "status",
-        "campus",
+        ("campus", CampusFilter),
         ("intake_batch", IntakeBatchFilter),
         ("company__country", PresentChoicesFilter),
         BusinessAreaFilter,
