@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import functools
 import json
+import time
+from collections.abc import Callable
 
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.views.main import ChangeList
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, Paginator
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models.constants import LOOKUP_SEP
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.translator import NotRegistered, translator
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -124,6 +130,43 @@ def choice_labels(field: models.Field) -> dict:
 @functools.lru_cache(maxsize=64)
 def _choice_labels(field: models.Field, language: str | None) -> dict:
     return {value: str(label) for value, label in field.flatchoices}
+
+
+#: The generation of the filter choices kept in the cache (``kept_choices``): moved on by ``choices_changed``.
+CHOICES_GENERATION = "admin:choices:generation"
+#: At most this long is a process shown choices from before a change it could not see (Redis unreachable).
+CHOICES_SECONDS = 60
+
+
+def kept_choices(name: str, read: Callable[[], list]) -> list:
+    """A filter's choices read from a small table (``read()``), kept in the cache per language.
+
+    Kept under the current generation, which ``choices_changed()`` moves on when a row of such a
+    table changes: the next page reads them anew. Choices read while a change commits are kept
+    under the generation that change leaves behind, so they are not shown after it.
+    """
+    generation = cache.get(CHOICES_GENERATION)
+    if generation is None:  # not there yet (or the cache was emptied): any new value will do
+        generation = time.time_ns()
+        cache.add(CHOICES_GENERATION, generation, None)
+    key = f"admin:choices:{name}:{get_language()}:{generation}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = read()
+        cache.set(key, choices, CHOICES_SECONDS)
+    return choices
+
+
+def choices_changed() -> None:
+    """Forget the choices kept by ``kept_choices``: after the current transaction commits (at once without one)."""
+
+    def move_on() -> None:
+        try:
+            cache.incr(CHOICES_GENERATION)
+        except ValueError:
+            cache.set(CHOICES_GENERATION, time.time_ns(), None)
+
+    transaction.on_commit(move_on)
 
 
 def choice_column(model: type[models.Model], path: str):
@@ -239,6 +282,57 @@ class EstimatedCountPaginator(Paginator):
         return int(plan[0]["Plan"]["Plan Rows"])
 
 
+@functools.cache
+def with_translations(model: type[models.Model], paths: tuple[str, ...]) -> list[str]:
+    """``paths`` and, for each ending at a translated field (modeltranslation), that field in every
+    language: showing it reads them all, to fall back to another language when the reader's is empty."""
+    fields = []
+    for path in paths:
+        fields.append(path)
+        field = get_fields_from_path(model, path)[-1]
+        try:
+            translations = translator.get_options_for_model(field.model).all_fields.get(field.name, ())
+        except NotRegistered:
+            continue
+        prefix = path.removesuffix(field.name)
+        fields.extend(sorted(prefix + translation.name for translation in translations))
+    return fields
+
+
+class LargeChangeList(ChangeList):
+    """Django's list, with the link of each row made from one URL reversed per page, not one per row."""
+
+    PK_MARKER = "9081726354"
+
+    @cached_property
+    def _change_url_around_pk(self) -> tuple[str, str] | None:
+        url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=(self.PK_MARKER,),
+            current_app=self.model_admin.admin_site.name,
+        )
+        before, marker, after = url.partition(self.PK_MARKER)
+        return (before, after) if marker and self.PK_MARKER not in after else None
+
+    def get_results(self, request):
+        """The page's rows read with only the fields they show (``list_only``), where the admin names them.
+
+        Only the page: the list's whole queryset (an action on all rows, an export) reads rows whole.
+        """
+        super().get_results(request)
+        only = getattr(self.model_admin, "list_only", None)
+        if only and isinstance(self.result_list, models.QuerySet):
+            self.result_list = self.result_list.only(*with_translations(self.model, tuple(only)))
+
+    def url_for_result(self, result):
+        pk = getattr(result, self.pk_attname)
+        # An integer key is written as it is (Django's quote() and the path converter leave its digits).
+        if type(pk) is int and self._change_url_around_pk is not None:
+            before, after = self._change_url_around_pk
+            return f"{before}{pk}{after}"
+        return super().url_for_result(result)
+
+
 class LargeListMixin:
     """For the list of a table of tens of thousands of rows and more (applications, companies, referrals).
 
@@ -249,6 +343,9 @@ class LargeListMixin:
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_per_page = 50
+
+    def get_changelist(self, request, **kwargs):
+        return LargeChangeList
 
     @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
     def action_checkbox(self, obj):

@@ -5,7 +5,10 @@ from __future__ import annotations
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Company
+from campus.models import Campus
+from common.admin import choices_changed
+
+from .models import Company, IntakeBatch
 from .selectors import directory_changed
 
 
@@ -34,3 +37,12 @@ def keep_area_codes(sender, instance, action: str, reverse: bool, pk_set, **kwar
 def directory_company_changed(sender, **kwargs) -> None:
     """Pages of the directory kept in the cache are not shown again once a company's change commits."""
     directory_changed()
+
+
+@receiver(post_save, sender=Campus, dispatch_uid="tenants.filter_campus_saved")
+@receiver(post_delete, sender=Campus, dispatch_uid="tenants.filter_campus_deleted")
+@receiver(post_save, sender=IntakeBatch, dispatch_uid="tenants.filter_batch_saved")
+@receiver(post_delete, sender=IntakeBatch, dispatch_uid="tenants.filter_batch_deleted")
+def filter_choices_changed(sender, **kwargs) -> None:
+    """The admin's filters by campus and by intake batch (tenants.admin) offer the rows as they are now."""
+    choices_changed()

@@ -6,15 +6,31 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 
 from campus.models import BusinessArea
+from common.admin import kept_choices
 
 from ..models import Company, IntakeBatch
 
 
-class IntakeBatchFilter(admin.RelatedFieldListFilter):
-    """Batches are named with their campus: read both in one query, not one per batch."""
+class CampusFilter(admin.RelatedFieldListFilter):
+    """Campuses, kept between pages (``kept_choices``) until one changes (tenants.receivers)."""
 
     def field_choices(self, field, request, model_admin):
-        return [(batch.pk, str(batch)) for batch in IntakeBatch.objects.select_related("campus")]
+        read = super().field_choices
+        return kept_choices(f"{field.model._meta.label_lower}.{field.name}", lambda: read(field, request, model_admin))
+
+
+class IntakeBatchFilter(admin.RelatedFieldListFilter):
+    """Batches are named with their campus: read both in one query, not one per batch, and only the
+    names (a campus row holds long texts in every language). Kept between pages (``kept_choices``)
+    until a batch or a campus changes (tenants.receivers)."""
+
+    def field_choices(self, field, request, model_admin):
+        return kept_choices(f"{field.model._meta.label_lower}.{field.name}", self._batches)
+
+    @staticmethod
+    def _batches() -> list[tuple[int, str]]:
+        batches = IntakeBatch.objects.select_related("campus").only("name", "campus__name", "campus__short_name")
+        return [(batch.pk, str(batch)) for batch in batches]
 
 
 class BusinessAreaFilter(admin.SimpleListFilter):

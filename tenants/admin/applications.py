@@ -28,7 +28,7 @@ from ..models import (
 )
 from ..resources import ApplicationResource
 from ..services.applications import application_transition
-from ._common import BusinessAreaFilter, IntakeBatchFilter
+from ._common import BusinessAreaFilter, CampusFilter, IntakeBatchFilter
 from ._spaces import space_panel
 
 
@@ -80,7 +80,7 @@ class ApplicationAdmin(LargeListMixin, IndexedSearchMixin, ExportMixin, SimpleHi
     ]
     list_filter = [
         "status",
-        "campus",
+        ("campus", CampusFilter),
         ("intake_batch", IntakeBatchFilter),
         ("company__country", PresentChoicesFilter),
         BusinessAreaFilter,
@@ -90,6 +90,21 @@ class ApplicationAdmin(LargeListMixin, IndexedSearchMixin, ExportMixin, SimpleHi
     ]
     search_fields = ["company__name", "contacts__name", "contacts__email"]
     list_select_related = ["company", "campus", "intake_batch__campus"]
+    # What the rows show (their columns, and the company named by each row's checkbox): a row read
+    # whole, with its company and two campuses, is some 120 columns.
+    list_only = [
+        "status",
+        "platform_stage",
+        "submitted_at",
+        "is_demo",
+        "company__name",
+        "company__country",
+        "campus__name",
+        "campus__short_name",
+        "intake_batch__name",
+        "intake_batch__campus__name",
+        "intake_batch__campus__short_name",
+    ]
     country = choice_column(Application, "company__country")
     # At campus-network scale (LargeListMixin), and no date hierarchy (it reads the distinct years
     # of all rows): the submitted-at filter narrows by date instead.

@@ -6,12 +6,16 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from campus.choices import SpaceKind
 from campus.models import BusinessArea
 from common.admin import EstimatedCountPaginator
 from tenants.choices import ApplicationStatus as S
+from tenants.models import IntakeBatch
 from tests.campus.factories import AllocationFactory, SpaceFactory
 from tests.tenants.factories import ApplicationFactory
 
@@ -146,6 +150,72 @@ def test_application_list_runs_a_fixed_number_of_queries(staff_client, django_as
     # Counted up to a limit (EstimatedCountPaginator), never whole; filter choices without DISTINCT over the rows.
     assert [sql for sql in statements if "COUNT(" in sql and "LIMIT" not in sql] == []
     assert [sql for sql in statements if "DISTINCT" in sql and "tenants_application" in sql] == []
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_application_rows_show_their_company_campus_batch_and_country_in_a_fixed_number_of_queries(
+    staff_client, django_assert_max_num_queries, language
+):
+    applications = [ApplicationFactory(status=S.SUBMITTED, company__country="GB") for _ in range(12)]
+    for application in applications:
+        application.intake_batch = IntakeBatch.objects.create(
+            campus=application.campus, name_en=f"Batch {application.pk}", name_zh_hans=f"第{application.pk}批"
+        )
+        application.save()
+    prefix = "" if language == "en" else "/zh-hans"
+
+    with django_assert_max_num_queries(10):
+        page = staff_client.get(f"{prefix}/admin/tenants/application/").content.decode()
+
+    campus = applications[0].campus
+    assert (campus.name_en if language == "en" else campus.name_zh_hans) in page
+    assert ("United Kingdom" if language == "en" else "英国") in page
+    for application in applications:
+        assert f'<a href="{prefix}/admin/tenants/application/{application.pk}/change/">' in page
+        assert application.company.name in page
+        assert (f"Batch {application.pk}" if language == "en" else f"第{application.pk}批") in page
+
+
+def test_the_campus_and_batch_filters_offer_a_new_or_renamed_row_on_the_next_page(
+    staff_client, django_capture_on_commit_callbacks
+):
+    application, _elsewhere = ApplicationFactory(), ApplicationFactory()
+    IntakeBatch.objects.create(campus=application.campus, name_en="Spring batch")
+    url = reverse("admin:tenants_application_changelist")
+    first = staff_client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as again:
+        staff_client.get(url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        IntakeBatch.objects.create(campus=application.campus, name_en="Autumn batch")
+        application.campus.name_en, application.campus.short_name = "Renamed Campus", ""
+        application.campus.save()
+    changed = staff_client.get(url).content.decode()
+
+    assert "Spring batch" in first and "Autumn batch" not in first
+    assert not [query for query in again.captured_queries if "tenants_intakebatch" in query["sql"]]
+    assert "Autumn batch" in changed and "Spring batch (Renamed Campus)" in changed
+    assert f'href="?campus__id__exact={application.campus.pk}">Renamed Campus<' in changed
+
+
+def test_with_the_cache_unreachable_the_application_list_still_shows_its_filters(staff_client):
+    application = ApplicationFactory()
+    for name in ["Spring batch", "Autumn batch"]:
+        IntakeBatch.objects.create(campus=application.campus, name_en=name)
+    unreachable = {
+        "default": {
+            "BACKEND": "common.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+    with override_settings(CACHES=unreachable):
+        pages = [staff_client.get(reverse("admin:tenants_application_changelist")) for _ in range(2)]
+
+    for page in pages:
+        assert page.status_code == 200
+        assert "Spring batch" in page.content.decode() and "Autumn batch" in page.content.decode()
 
 
 @pytest.mark.postgres
