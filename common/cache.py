@@ -22,10 +22,16 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+from django.dispatch import Signal
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
+
+#: Sent once Redis answers again after an outage (``cache``: the cache it serves): what this
+#: process wrote meanwhile went to its own memory, and is gone; counters others read from Redis
+#: did not move.
+redis_back = Signal()
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 DELETIONS = {"delete", "delete_many", "clear"}
@@ -165,6 +171,7 @@ class RedisCache(DjangoRedisCache):
             else:
                 if self._outage.succeeded():
                     self._fallback.clear()  # what was counted meanwhile must not outlive the outage
+                    redis_back.send(sender=type(self), cache=self)
                 return result
         if operation in DELETIONS:
             self._outage.missed(operation, args)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from campus.models import Campus
 from common.actors import Actor, actor_label
 from common.errors import DomainError
+from common.figures import figures_changed
 from tenants.services.applications import application_for_referral, applications_matching_referral
 
 from .choices import Attribution
@@ -88,6 +89,7 @@ def _referral_insert(referral: Referral) -> Referral:
     transaction needs no savepoint; reading the row back returns whichever referral is stored.
     """
     Referral.objects.bulk_create([referral], ignore_conflicts=True)
+    figures_changed()  # a bulk write sends no signal: the dashboard's figures are told here
     return Referral.objects.get(partner=referral.partner, application=referral.application)
 
 
@@ -98,6 +100,7 @@ def referral_attribution_answer(*, referral: Referral, referred: bool, actor: Ac
     Referral.objects.filter(pk=referral.pk, attribution=Attribution.PENDING).update(
         attribution=answer, attribution_answered_at=timezone.now(), attribution_answered_by=actor_label(actor)
     )
+    figures_changed()  # an update sends no signal: the dashboard's figures are told here
     referral.refresh_from_db()
     return referral
 

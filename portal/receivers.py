@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from common.figures import figures_changed
+from common.cache import redis_back
+from common.figures import figures_changed, figures_move_on
 
 #: The tables the staff dashboard reads (``kpis``, ``finance_kpis``, ``residents.reports``): a
 #: ``save()`` or ``delete()`` of any of them shows on the dashboard at once.
@@ -53,6 +54,7 @@ def source_changed(sender, **kwargs) -> None:
 
 
 def connect() -> None:
+    redis_back.connect(figures_move_on, dispatch_uid="portal.figures.redis_back")
     for label in DASHBOARD_SOURCES:
         model = apps.get_model(label)
         post_save.connect(source_changed, sender=model, dispatch_uid=f"portal.figures.saved.{label}")

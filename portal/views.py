@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language
@@ -156,8 +157,8 @@ SECTION_PERMISSIONS = (
 def staff_dashboard(request):
     """KPIs of one campus over a period; each section shown to staff whose role may see its data.
 
-    The sections are worked out once for a campus, period, day, language and set of permissions,
-    and kept in the cache until a change to what they count (``common.figures``)."""
+    The sections of the default period are worked out once for a campus, day, language and set of
+    permissions, and kept in the cache until a change to what they count (``common.figures``)."""
     campus = Campus.objects.order_by("name").first()
     if campus is None:
         return render(request, "portal/staff_dashboard.html", {"campus": None})
@@ -193,12 +194,20 @@ def staff_dashboard(request):
 
 def _figures_key(kind: str, campus: Campus, period: dict, *parts: str) -> str | None:
     """The cache key of figures of ``campus`` over ``period``, in the page's language, as they
-    stand now (``figures_generation``); None when they cannot be kept."""
+    stand now (``figures_generation``); None when they are not kept.
+
+    Only the figures staff open every day are kept: the default period and month. Other periods
+    are worked out at each view, so that no one can fill the cache by asking for many of them.
+    """
+    today = period["today"]
+    if (period["start"], period["end"], period["month"]) != (*kpis.default_period(today), today.replace(day=1)):
+        return None
     generation = figures_generation()
     if generation is None:
         return None
-    dates = ":".join(period[name].isoformat() for name in ("start", "end", "month", "today"))
-    return ":".join([kind, str(generation), str(campus.pk), dates, get_language(), *parts])
+    return ":".join(
+        [kind, str(generation), str(campus.pk), today.isoformat(), get_language(), get_script_prefix(), *parts]
+    )
 
 
 def _sections(sees: frozenset, campus: Campus, *, start, end, month, today) -> dict:
