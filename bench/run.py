@@ -196,8 +196,11 @@ def targets(fx: dict, day: str) -> list[dict]:
     staff = {"Cookie": fx["cookie"]}
     resident = {"Cookie": fx["residents"][0]}
     campus = fx["campus"]
-    today = dt.date.today()
-    period = f"campus={campus.pk}&start={today.replace(month=1, day=1)}&end={today}"
+    from portal.kpis import default_period
+
+    # The dashboard's default period and month (the view staff open, whose sections are kept).
+    start, today = default_period()
+    period = f"campus={campus.pk}&start={start}&end={today}"
     resource, building = fx["resources"], fx["buildings"]
     return [
         {"name": "hello", "path": "/bench/hello", "reference": True},
