@@ -43,7 +43,7 @@ def page_rows(cl, action_checkbox=None) -> list[ResultList] | None:
     ``action_checkbox`` is the admin method known to write Django's own checkbox (``LargeListMixin``'s):
     that column is then written here without calling it. None when the list is left to Django.
     """
-    if cl.formset is not None or cl.is_popup or cl.to_field:
+    if getattr(cl, "formset", None) is not None or cl.is_popup or cl.to_field:
         return None
     empty = cl.model_admin.get_empty_value_display()
     columns = []
@@ -193,13 +193,24 @@ def _field_column(field: models.Field, name: str, field_class: str, admin_empty:
         classes = f"{field_class} nowrap"
 
     if isinstance(field.remote_field, models.ManyToOneRel):
+        # The rows of a page, read by one query, name a few campuses or batches many times: each is
+        # written once (its text may read translated fields, with their fallbacks).
+        shown_by_pk = {}
 
         def cell(result) -> tuple[str, str]:
             try:
                 related = getattr(result, name)
             except ObjectDoesNotExist:
                 return field_class, empty
-            return classes, empty if related is None else conditional_escape(related)
+            if related is None:
+                return classes, empty
+            pk = related.pk
+            shown = shown_by_pk.get(pk)
+            if shown is None:
+                shown = conditional_escape(related)
+                if pk is not None:
+                    shown_by_pk[pk] = shown
+            return classes, shown
 
         return cell
 

@@ -120,3 +120,13 @@ def test_a_list_django_writes_itself_is_still_shown(staff_client, rows_of_every_
 
     assert response.status_code == 200
     assert 'data-popup-opener="' in response.content.decode()
+
+
+@pytest.mark.parametrize(("path", "queries"), LISTS)
+def test_rows_read_nothing_more_than_the_page(
+    staff_client, rows_of_every_kind, path, queries, django_assert_max_num_queries
+):
+    """Their campuses, batches, partners and endpoints come with the page's rows: no query per row."""
+    for query in queries:
+        with django_assert_max_num_queries(14):
+            assert staff_client.get(f"/zh-hans/admin/{path}/{query}").status_code == 200
