@@ -130,7 +130,8 @@ def _column(cl, name, index: int, empty: str, linked: bool, action_checkbox) -> 
             attr = getattr(model_admin, name)
         else:
             return None  # a model's attribute, method or path: Django's own reading of it
-        if name == "action_checkbox" and getattr(attr, "__func__", None) is action_checkbox is not None:
+        known_checkbox = action_checkbox is not None and getattr(attr, "__func__", None) is action_checkbox
+        if name == "action_checkbox" and known_checkbox:
             return _checkbox_column(field_class, empty)
         return _callable_column(attr, field_class, empty, name == "action_checkbox")
     if field.auto_created:
