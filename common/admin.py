@@ -24,6 +24,8 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import NotRegistered, translator
 
+from common.admin_rows import page_rows
+
 
 class OverdueFilter(admin.SimpleListFilter):
     """ "Overdue" on a list whose queryset says what overdue means (``QuerySet.overdue()``)."""
@@ -324,6 +326,13 @@ class LargeChangeList(ChangeList):
         if only and isinstance(self.result_list, models.QuerySet):
             self.result_list = self.result_list.only(*with_translations(self.model, tuple(only)))
 
+    def result_rows(self):
+        """The page's rows written once per page and column (``common.admin_rows``), or None for Django's own.
+
+        Used by the list's template (``admin/large_change_list.html``, ``{% large_result_list %}``).
+        """
+        return page_rows(self, action_checkbox=LargeListMixin.action_checkbox)
+
     def url_for_result(self, result):
         pk = getattr(result, self.pk_attname)
         # An integer key is written as it is (Django's quote() and the path converter leave its digits).
@@ -338,8 +347,11 @@ class LargeListMixin:
 
     Counted with ``EstimatedCountPaginator`` and never counted whole (``show_full_result_count``);
     its filters offer choices read from small tables or indexes, never ``DISTINCT`` over its rows.
+    Its rows are written once per page and column (``LargeChangeList.result_rows``) by its template,
+    Django's list with only the table's rows changed: an admin's own template extends it.
     """
 
+    change_list_template = "admin/large_change_list.html"
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_per_page = 50

@@ -1,0 +1,132 @@
+"""The long admin lists (LargeListMixin) show the same table rows Django's own ``items_for_result`` writes.
+
+Their rows are written once per page and column (common/admin_rows.py): each page below is compared,
+row by row, with what Django writes for the same rows, in English and in Chinese, with filters and
+sorting kept in the rows' links.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.contrib.admin.templatetags.admin_list import items_for_result
+from django.utils import timezone, translation
+
+from campus.choices import PlatformStages
+from partners.choices import Attribution, DeliveryState, EventType
+from partners.models import Referral, WebhookDelivery, WebhookEndpoint
+from tenants.choices import ApplicationStatus
+from tenants.models import IntakeBatch
+from tests.partners.factories import PartnerFactory
+from tests.tenants.factories import ApplicationFactory, CompanyFactory, ComplianceDocumentFactory
+
+pytestmark = pytest.mark.django_db
+
+LISTS = [
+    ("tenants/application", ["", "?status__exact=submitted", "?o=6.-1&is_demo__exact=1", "?p=2"]),
+    ("tenants/company", ["", "?listed__exact=1", "?o=-7"]),
+    ("partners/referral", ["", "?attribution__exact=pending"]),
+    ("partners/webhookdelivery", ["", "?state__exact=failed&o=5"]),
+]
+
+
+@pytest.fixture
+def rows_of_every_kind(campus):
+    """Rows with each column filled and empty: choices, booleans, dates, related rows, text to escape."""
+    batch = IntakeBatch.objects.create(campus=campus, name="Spring <cohort> & co")
+    submitted = timezone.now() - dt.timedelta(days=3, hours=5)
+    partner = PartnerFactory(name='Partner "A" <&>')
+    endpoint = WebhookEndpoint.objects.create(partner=partner, url="https://example.org/hook?a=1&b=2", secret="s")
+    statuses = [ApplicationStatus.SUBMITTED, ApplicationStatus.DRAFT, ApplicationStatus.SCREENING]
+    for i in range(60):  # more than a page (50)
+        company = CompanyFactory(
+            campus=campus,
+            name=f"Company <{i}> & “Sons”" if i % 2 else f"Plain {i}",
+            country=["GB", "CN", "DE"][i % 3],
+            listed=bool(i % 2),
+            resident_since=dt.date(2024, 1 + i % 12, 1 + i % 28) if i % 3 else None,
+            platform_stage=PlatformStages.INCUBATION if i % 2 else "",
+            intake_batch=batch if i % 4 else None,
+        )
+        if i % 5 == 0:
+            ComplianceDocumentFactory(company=company, expires_on=dt.date(2020, 1, 1))
+        application = ApplicationFactory(
+            company=company,
+            status=statuses[i % 3],
+            submitted_at=submitted - dt.timedelta(hours=i) if i % 3 != 1 else None,
+            platform_stage=PlatformStages.DEMONSTRATION if i % 2 else "",
+            intake_batch=batch if i % 4 else None,
+            is_demo=bool(i % 2),
+        )
+        if i < 20:
+            Referral.objects.create(
+                partner=partner,
+                application=application,
+                company=company,
+                contact_name="Ann",
+                contact_email=f"ann{i}@example.org",
+                attribution=[Attribution.STARTED, Attribution.PENDING][i % 2],
+            )
+            WebhookDelivery.objects.create(
+                endpoint=endpoint,
+                event_id=f"evt-{i}",
+                event_type=[EventType.PING, EventType.REFERRAL_STATUS_CHANGED][i % 2],
+                payload={},
+                state=[DeliveryState.PENDING, DeliveryState.FAILED, DeliveryState.SUCCEEDED][i % 3],
+                attempts=i * 150,
+                next_attempt_at=submitted + dt.timedelta(minutes=i) if i % 2 else None,
+            )
+
+
+def _table_rows(html: str) -> list[str]:
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize(("path", "queries"), LISTS)
+def test_rows_are_those_django_writes(staff_client, rows_of_every_kind, language, path, queries):
+    prefix = "" if language == "en" else f"/{language}"
+    for query in queries:
+        response = staff_client.get(f"{prefix}/admin/{path}/{query}")
+        assert response.status_code == 200
+        assert "admin/large_change_list.html" in [t.name for t in response.templates]
+        cl = response.context["cl"]
+        with translation.override(language):
+            expected = ["".join(items_for_result(cl, result, None)) for result in cl.result_list]
+
+        shown = _table_rows(response.content.decode())
+
+        assert shown == expected, f"{language} {path}{query}"
+        assert len(shown) == len(cl.result_list) > 0
+
+
+def test_rows_show_labels_icons_and_links_in_the_readers_language(staff_client, rows_of_every_kind):
+    page = staff_client.get("/zh-hans/admin/tenants/application/?status__exact=submitted").content.decode()
+
+    rows = _table_rows(page)
+    assert len(rows) == 20
+    assert "icon-yes.svg" in page and "icon-no.svg" in page
+    assert "Company &lt;1&gt; &amp;" not in page  # status filter: odd rows are drafts or screening
+    assert 'aria-label="选择此对象执行操作 - ' in rows[0]
+    assert "?_changelist_filters=status__exact%3Dsubmitted" in rows[0]
+
+
+def test_a_list_django_writes_itself_is_still_shown(staff_client, rows_of_every_kind):
+    """A popup (choosing a row for another form) is left to Django's own rows."""
+    response = staff_client.get("/admin/tenants/company/?_to_field=id&_popup=1")
+
+    assert response.status_code == 200
+    assert 'data-popup-opener="' in response.content.decode()
+
+
+@pytest.mark.parametrize(("path", "queries"), LISTS)
+def test_rows_read_nothing_more_than_the_page(
+    staff_client, rows_of_every_kind, path, queries, django_assert_max_num_queries
+):
+    """Their campuses, batches, partners and endpoints come with the page's rows: no query per row."""
+    for query in queries:
+        with django_assert_max_num_queries(14):
+            assert staff_client.get(f"/zh-hans/admin/{path}/{query}").status_code == 200
