@@ -6,6 +6,7 @@ Workflows (allocating a space) live in ``services.py``; reads shared by several 
 
 from .allocations import Allocation, AllocationQuerySet
 from .campuses import Campus, CampusTarget
+from .lookup_codes import KeepsLookupCodes, connect_lookup_codes
 from .lookups import BusinessArea, ChoiceLookup, Gas, PlatformStage, chinese_requested, sync_lookups
 from .spaces import LAB_KINDS, Building, Space, SpaceQuerySet
 
@@ -19,9 +20,11 @@ __all__ = [
     "CampusTarget",
     "ChoiceLookup",
     "Gas",
+    "KeepsLookupCodes",
     "PlatformStage",
     "Space",
     "SpaceQuerySet",
     "chinese_requested",
+    "connect_lookup_codes",
     "sync_lookups",
 ]

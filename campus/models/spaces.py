@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -38,6 +36,7 @@ from ..choices import (
 )
 from .allocations import Allocation, area_display, busiest_day
 from .campuses import Campus
+from .lookup_codes import KeepsLookupCodes
 from .lookups import Gas, PlatformStage
 
 # A space's many-to-many fields of lookups, and the fields on its row that hold their codes.
@@ -175,7 +174,7 @@ class SpaceQuerySet(models.QuerySet):
         return self.annotate(free_area_m2=_free_area(start, end))
 
 
-class Space(models.Model):
+class Space(KeepsLookupCodes):
     building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="spaces", verbose_name=_("building"))
     code = models.CharField(_("code"), max_length=30)
     floor = models.SmallIntegerField(_("floor"), default=1)
@@ -194,7 +193,7 @@ class Space(models.Model):
     fume_hoods = models.PositiveSmallIntegerField(_("fume hoods"), default=0)
     has_cold_room = models.BooleanField(_("cold room"), default=False)
     gases = models.ManyToManyField(Gas, verbose_name=_("gas supplies"), blank=True, related_name="spaces")
-    # The codes of platform_stages and gases, kept in step with them (refresh_lookup_codes, called on
+    # The codes of platform_stages and gases, kept in step with them (KeepsLookupCodes, refreshed on
     # every change of either) so that lists of spaces read one row per space. No form edits them.
     platform_stage_codes = models.JSONField(_("platform stage codes"), default=list, blank=True)
     gas_codes = models.JSONField(_("gas supply codes"), default=list, blank=True)
@@ -206,6 +205,8 @@ class Space(models.Model):
         default=True,
         help_text=_("Untick for areas that are never let to a company: shared facilities, technical rooms."),
     )
+
+    lookup_codes = LOOKUP_CODES
 
     objects = SpaceQuerySet.as_manager()
 
@@ -222,33 +223,6 @@ class Space(models.Model):
 
     def __str__(self) -> str:
         return f"{self.building.code}-{self.code}" if self.building_id else self.code
-
-    @classmethod
-    def refresh_lookup_codes(cls, space_ids: Iterable[int]) -> None:
-        """Copy the codes of these spaces' platform stages and gases onto their rows, in lookup order."""
-        space_ids = list(space_ids)
-        for start in range(0, len(space_ids), 500):  # a lookup may be given to thousands of spaces at once
-            cls._refresh_lookup_codes(space_ids[start : start + 500])
-
-    @classmethod
-    def _refresh_lookup_codes(cls, space_ids: list[int]) -> None:
-        codes = {pk: {column: [] for column in LOOKUP_CODES.values()} for pk in space_ids}
-        for name, column in LOOKUP_CODES.items():
-            field = cls._meta.get_field(name)
-            target = field.m2m_reverse_field_name()
-            rows = (
-                field.remote_field.through.objects.filter(space_id__in=space_ids)
-                .order_by(f"{target}__position", f"{target}__code")
-                .values_list("space_id", f"{target}__code")
-            )
-            for space_id, code in rows:
-                codes[space_id][column].append(code)
-        # One UPDATE per distinct pair of lists rather than one per space.
-        alike: dict[str, list[int]] = {}
-        for pk, values in codes.items():
-            alike.setdefault(json.dumps(values, sort_keys=True), []).append(pk)
-        for values, pks in alike.items():
-            cls.objects.filter(pk__in=pks).update(**json.loads(values))
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

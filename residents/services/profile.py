@@ -90,11 +90,10 @@ def _or_empty(value):
 
 
 def _focus_areas_set(company: Company, focus_areas: Iterable[FocusArea]) -> bool:
-    """Set the company's focus areas; whether they changed. Their codes on the row follow (see
-    ``tenants.receivers``), and are copied onto ``company`` so its history row shows them."""
+    """Set the company's focus areas; whether they changed. Their codes on the row follow, and on
+    ``company`` too so its history row shows them (``campus.models.lookup_codes``)."""
     wanted = {area.pk for area in focus_areas}
     if wanted == set(company.focus_areas.values_list("pk", flat=True)):
         return False
     company.focus_areas.set(wanted)
-    company.focus_area_codes = Company.objects.values_list("focus_area_codes", flat=True).get(pk=company.pk)
     return True

@@ -19,7 +19,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from campus.choices import PlatformStages
-from campus.models import BusinessArea, Campus, ChoiceLookup, chinese_requested
+from campus.models import BusinessArea, Campus, ChoiceLookup, KeepsLookupCodes, chinese_requested
 from common.history import history_user
 from common.storage import private_storage
 from common.translation import translation_history_base
@@ -98,7 +98,7 @@ class CompanyQuerySet(models.QuerySet):
         return self.filter(status=CompanyStatus.RESIDENT)
 
 
-class Company(models.Model):
+class Company(KeepsLookupCodes):
     campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="companies", verbose_name=_("campus"))
     name = models.CharField(_("name"), max_length=200)
     name_zh = models.CharField(_("Chinese name"), max_length=200, blank=True)
@@ -125,7 +125,7 @@ class Company(models.Model):
     disease_stages = models.ManyToManyField(
         DiseaseStage, verbose_name=_("disease-management stages"), blank=True, related_name="companies"
     )
-    # The codes of business_areas and focus_areas, kept in step with them (refresh_area_codes) so
+    # The codes of business_areas and focus_areas, kept in step with them (KeepsLookupCodes) so
     # that directory lists read one row per company. No form edits them (the admin leaves them
     # out); they are not marked editable=False so that the audit history shows their changes.
     business_area_codes = models.JSONField(_("business area codes"), default=list, blank=True)
@@ -145,6 +145,8 @@ class Company(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    lookup_codes = {"business_areas": "business_area_codes", "focus_areas": "focus_area_codes"}
 
     objects = CompanyQuerySet.as_manager()
 
@@ -187,24 +189,13 @@ class Company(models.Model):
         return reverse("tenants:resident_detail", kwargs={"slug": self.slug})
 
     @classmethod
-    def refresh_area_codes(cls, company_ids) -> None:
+    def lookup_codes_stamp(cls) -> dict:
+        return {"updated_at": timezone.now()}  # the directory's stamp reads updated_at
+
+    @classmethod
+    def refresh_area_codes(cls, company_ids) -> dict:
         """Copy the codes of these companies' business and focus areas onto their rows, in lookup order."""
-        codes: dict[int, dict[str, list[str]]] = {
-            pk: {"business_area_codes": [], "focus_area_codes": []} for pk in company_ids
-        }
-        for field_name, column in (("business_areas", "business_area_codes"), ("focus_areas", "focus_area_codes")):
-            through = getattr(cls, field_name).through
-            target = getattr(cls, field_name).field.m2m_reverse_field_name()
-            rows = (
-                through.objects.filter(company_id__in=codes)
-                .order_by(f"{target}__position", f"{target}__code")
-                .values_list("company_id", f"{target}__code")
-            )
-            for company_id, code in rows:
-                codes[company_id][column].append(code)
-        now = timezone.now()  # update() skips auto_now; the directory's stamp reads updated_at
-        for pk, values in codes.items():
-            cls.objects.filter(pk=pk).update(**values, updated_at=now)
+        return cls.refresh_lookup_codes(company_ids)
 
     @property
     def business_area_labels(self) -> list[str]:
