@@ -31,7 +31,7 @@ from residents.models import Invoice
 from residents.services.invoices import invoices_issue
 from tests.partners.factories import PartnerFactory
 from tests.personas import staff_in_role
-from tests.portal.finance_setup import paid, the_example
+from tests.portal.finance_setup import paid
 from tests.tenants.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,20 +40,6 @@ D = dt.date
 # Tables every signed-in staff page reads, whatever it shows: the session, the account and its
 # permissions, the second factor.
 REQUEST_PREFIXES = ("django_session", "auth_", "otp_", "django_content_type")
-
-
-@pytest.fixture
-def billed(campus, resident_company, other_company, staff_user):
-    """The finance example (January to March invoiced; leases to the end of 2027)."""
-    the_example(campus, resident_company, other_company, staff_user)
-    return campus
-
-
-@pytest.fixture
-def finance(db):
-    client = Client()
-    client.force_login(staff_in_role("finance"))
-    return client
 
 
 def default_view(campus, **extra) -> dict:

@@ -19,7 +19,7 @@ from residents.models import Invoice
 from residents.services.invoices import invoices_issue
 from tests.campus.factories import BuildingFactory, SpaceFactory
 from tests.personas import staff_in_role
-from tests.portal.finance_setup import lease_of, paid, the_example
+from tests.portal.finance_setup import lease_of, paid
 from tests.tenants.factories import CompanyFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,19 +27,6 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 REPORT_DAY = D(2026, 3, 6)  # Nordic's January invoice (due 20 January) is 45 days past due
 FINANCE_KEYS = {"rent_roll", "arrears", "revenue_by_building", "revenue_by_kind", "paying_occupancy"}
-
-
-@pytest.fixture
-def billed(campus, resident_company, other_company, staff_user):
-    the_example(campus, resident_company, other_company, staff_user)
-    return campus
-
-
-@pytest.fixture
-def finance(db):
-    client = Client()
-    client.force_login(staff_in_role("finance"))
-    return client
 
 
 def period(campus, **extra) -> dict:
