@@ -34,8 +34,6 @@ from django.utils.translation import gettext
 #: A column's writer: the row's object in, its cell's classes and escaped content out.
 Cell = Callable[[models.Model], tuple[str, str]]
 
-EMPTY_VALUES = (None, "", [], (), {})
-
 
 def page_rows(cl, action_checkbox=None) -> list[ResultList] | None:
     """The rows of the page as Django's ``results(cl)`` gives them, each one item holding the whole row.

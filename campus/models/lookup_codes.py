@@ -31,6 +31,7 @@ class KeepsLookupCodes(models.Model):
         abstract = True
 
     def save(self, *args, update_fields: Iterable[str] | None = None, **kwargs) -> None:
+        update_fields = None if update_fields is None else list(update_fields)  # may be a generator
         if self.pk is not None and not self._state.adding and not kwargs.get("force_insert"):
             columns = set(self.lookup_codes.values())
             if update_fields is None:
@@ -135,7 +136,7 @@ def _connect(owner: type[KeepsLookupCodes], field, refreshed: Callable[[], None]
     def lookup_saving(sender, instance, **kwargs) -> None:
         """Read the code and position being replaced (sync_lookups saves every lookup on every deploy)."""
         old = None
-        if instance.pk is not None and not instance._state.adding:
+        if instance.pk is not None and not instance._state.adding and not kwargs.get("raw"):
             old = lookup._default_manager.filter(pk=instance.pk).values_list("code", "position").first()
         setattr(instance, remembered, old)
 

@@ -142,6 +142,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "portal.sso.context",
             ],
+            # Tag libraries of common (not an installed app, so not found in a templatetags folder).
+            "libraries": {"large_list": "common.large_list_tags"},
         },
     },
 ]
