@@ -212,7 +212,7 @@ def _figures_key(kind: str, campus: Campus, period: dict, *parts: str) -> str | 
 
 def _sections(sees: frozenset, campus: Campus, *, start, end, month, today) -> dict:
     """What the sections show to someone with the permissions ``sees``."""
-    context = {"campus": campus, "start": start, "end": end, "tables": [], "sees": sees}
+    context = {"campus": campus, "start": start, "end": end, "tables": []}
     sees_companies, sees_stages = "tenants.view_company" in sees, "residents.view_stagetransition" in sees
     # Residents by country and stage: read once for the sections that count them.
     counts = kpis.resident_counts(campus) if sees_companies or sees_stages else None
