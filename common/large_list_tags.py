@@ -1,4 +1,5 @@
-"""``{% large_result_list cl %}``: Django's ``{% result_list %}`` with the rows of a long list written per page.
+"""``{% large_result_list cl %}`` and ``{% large_list_filter cl spec %}``: Django's ``{% result_list %}`` and
+``{% admin_list_filter %}``, with the rows and filters of a long list written in Python (same HTML).
 
 The table's template is Django's (``admin/change_list_results.html``, or a model's own, found as Django
 finds it); only its rows come from ``common.admin_rows``, where the list allows it.
@@ -9,6 +10,8 @@ from __future__ import annotations
 from django import template
 from django.contrib.admin.templatetags.admin_list import result_headers, result_hidden_fields, result_list
 from django.contrib.admin.templatetags.base import InclusionAdminNode
+
+from common.admin_filters import large_list_filter
 
 register = template.Library()
 
@@ -32,3 +35,6 @@ def large_result_list_tag(parser, token):
     return InclusionAdminNode(
         parser, token, func=large_result_list, template_name="change_list_results.html", takes_context=False
     )
+
+
+register.simple_tag(large_list_filter, name="large_list_filter")

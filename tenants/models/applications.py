@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -128,7 +129,8 @@ class Application(models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("Application of %(company)s") % {"company": self.company.name}
+        # Translated now (a lazy string would be made and resolved again for every row of a list).
+        return gettext("Application of %(company)s") % {"company": self.company.name}
 
     @property
     def is_editable(self) -> bool:

@@ -1,7 +1,8 @@
-"""The long admin lists (LargeListMixin) show the same table rows Django's own ``items_for_result`` writes.
+"""The long admin lists (LargeListMixin) show the same table rows and filters Django itself writes.
 
-Their rows are written once per page and column (common/admin_rows.py): each page below is compared,
-row by row, with what Django writes for the same rows, in English and in Chinese, with filters and
+Their rows are written once per page and column (common/admin_rows.py), their filters in Python
+(common/admin_filters.py): each page below is compared, row by row and filter by filter, with what
+Django writes for the same rows and filters, in English and in Chinese, with filters, counts and
 sorting kept in the rows' links.
 """
 
@@ -11,10 +12,11 @@ import datetime as dt
 import re
 
 import pytest
-from django.contrib.admin.templatetags.admin_list import items_for_result
+from django.contrib.admin.templatetags.admin_list import admin_list_filter, items_for_result
 from django.utils import timezone, translation
 
 from campus.choices import PlatformStages
+from common.admin_filters import _template_is_djangos
 from partners.choices import Attribution, DeliveryState, EventType
 from partners.models import Referral, WebhookDelivery, WebhookEndpoint
 from tenants.choices import ApplicationStatus
@@ -25,8 +27,8 @@ from tests.tenants.factories import ApplicationFactory, CompanyFactory, Complian
 pytestmark = pytest.mark.django_db
 
 LISTS = [
-    ("tenants/application", ["", "?status__exact=submitted", "?o=6.-1&is_demo__exact=1", "?p=2"]),
-    ("tenants/company", ["", "?listed__exact=1", "?o=-7"]),
+    ("tenants/application", ["", "?status__exact=submitted", "?o=6.-1&is_demo__exact=1", "?p=2", "?_facets=1&q=Co"]),
+    ("tenants/company", ["", "?listed__exact=1", "?o=-7", "?_facets=1&country__exact=GB"]),
     ("partners/referral", ["", "?attribution__exact=pending"]),
     ("partners/webhookdelivery", ["", "?state__exact=failed&o=5"]),
 ]
@@ -103,6 +105,44 @@ def test_rows_are_those_django_writes(staff_client, rows_of_every_kind, language
         assert len(shown) == len(cl.result_list) > 0
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize(("path", "queries"), LISTS)
+def test_filters_are_those_django_writes(staff_client, rows_of_every_kind, language, path, queries):
+    prefix = "" if language == "en" else f"/{language}"
+    for query in queries:
+        response = staff_client.get(f"{prefix}/admin/{path}/{query}")
+        cl = response.context["cl"]
+        with translation.override(language):
+            expected = "".join(admin_list_filter(cl, spec) for spec in cl.filter_specs)
+
+        nav = response.content.decode().split('<h2 id="changelist-filter-header">', 1)[1].split("</nav>", 1)[0]
+
+        assert expected in nav, f"{language} {path}{query}"
+        assert nav.count("<details") == len(cl.filter_specs) > 0
+
+
+def test_filters_with_counts_in_chinese(staff_client, rows_of_every_kind):
+    page = staff_client.get("/zh-hans/admin/tenants/application/?_facets=1&status__exact=submitted").content.decode()
+
+    assert "按 状态" in page  # Django's own "By status", translated
+    assert '<li class="selected">\n    <a href="?_facets=1&amp;status__exact=submitted">已提交 (20)</a></li>' in page
+
+
+def test_a_project_template_for_filters_is_used(staff_client, rows_of_every_kind, settings, tmp_path):
+    """Where ``admin/filter.html`` is the project's own, Django renders each filter with it."""
+    (tmp_path / "admin").mkdir()
+    (tmp_path / "admin" / "filter.html").write_text("<p>filter {{ title }}: {{ choices|length }} choices</p>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    _template_is_djangos.cache_clear()
+    try:
+        page = staff_client.get("/admin/tenants/application/").content.decode()
+    finally:
+        _template_is_djangos.cache_clear()
+
+    assert "<p>filter status: 8 choices</p>" in page
+    assert "<details data-filter-title" not in page
+
+
 def test_rows_show_labels_icons_and_links_in_the_readers_language(staff_client, rows_of_every_kind):
     page = staff_client.get("/zh-hans/admin/tenants/application/?status__exact=submitted").content.decode()
 
@@ -126,7 +166,9 @@ def test_a_list_django_writes_itself_is_still_shown(staff_client, rows_of_every_
 def test_rows_read_nothing_more_than_the_page(
     staff_client, rows_of_every_kind, path, queries, django_assert_max_num_queries
 ):
-    """Their campuses, batches, partners and endpoints come with the page's rows: no query per row."""
-    for query in queries:
+    """Their campuses, batches, partners and endpoints come with the page's rows: no query per row.
+
+    (Counts asked for, ``_facets``, are one more query per filter, as Django reads them.)"""
+    for query in [query for query in queries if "_facets" not in query]:
         with django_assert_max_num_queries(14):
             assert staff_client.get(f"/zh-hans/admin/{path}/{query}").status_code == 200
