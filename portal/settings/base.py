@@ -159,6 +159,12 @@ elif _env_bool("DATABASE_TRANSACTION_POOLING", False):
     # no server-side cursors (.iterator() would lose its cursor) and no prepared statements.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not _env_bool("DATABASE_JIT", False):
+    # PostgreSQL's JIT compiles a query the planner costs high (a count over thousands of rows) before
+    # running it: tens of milliseconds, more than such a query of a page takes to run. Off for the
+    # portal's connections. (PgBouncer passes no such option: there, ``ALTER ROLE … SET jit = off``.)
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

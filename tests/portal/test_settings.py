@@ -225,3 +225,23 @@ def test_transaction_pooling_turns_off_what_pgbouncer_cannot_keep():
     assert _run(show, SECRET_KEY="k" * 50, DATABASE_URL=url).stdout.split() == ["None", "default"]
     pooled = _run(show, SECRET_KEY="k" * 50, DATABASE_URL=url, DATABASE_TRANSACTION_POOLING="1")
     assert pooled.stdout.split() == ["True", "None"]
+
+
+def test_postgresql_jit_is_off_unless_asked_for_and_never_sent_through_pgbouncer():
+    show = "import portal.settings.base as s; print(repr(s.DATABASES['default'].get('OPTIONS', {}).get('options')))"
+    url = "postgres://portal@127.0.0.1:5432/portal"
+
+    assert _run(show, SECRET_KEY="k" * 50, DATABASE_URL=url).stdout.strip() == "'-c jit=off'"
+    assert _run(show, SECRET_KEY="k" * 50, DATABASE_URL=url, DATABASE_JIT="1").stdout.strip() == "None"
+    pooled = _run(show, SECRET_KEY="k" * 50, DATABASE_URL=url, DATABASE_TRANSACTION_POOLING="1")
+    assert pooled.stdout.strip() == "None"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_portals_postgresql_connections_run_without_jit():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
