@@ -177,6 +177,20 @@ def _finish_if_complete(plan_id: int) -> None:
 # --- Scheduled jobs -------------------------------------------------------------------------
 
 
+#: What a reminder reads of its task, plan, application and company (their e-mail templates,
+#: ``notification_compose``): an application and its company read whole are some 120 columns, and
+#: a day's reminders may be thousands. A test counts the queries of many reminders against one.
+REMINDER_READS = (
+    "title_en",
+    "title_zh",
+    "owner",
+    "due_on",
+    "plan__campus",
+    "plan__application__language",
+    "plan__application__company__name",
+)
+
+
 def overdue_tasks_remind(today: dt.date | None = None) -> int:
     """Remind the owner of each overdue task, at most once per task per day."""
     today = today or timezone.localdate()
@@ -202,6 +216,7 @@ def _tasks_remind(task_ids: list[int], today: dt.date) -> int:
         .filter(pk__in=task_ids)
         .exclude(reminders__sent_on=today)
         .select_related("plan__application__company")
+        .only(*REMINDER_READS)
         .prefetch_related("plan__campus", "plan__application__contacts")  # a campus loaded once, not per task
     )
     emails: dict[int, list[Notification]] = {}

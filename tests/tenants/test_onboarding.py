@@ -213,6 +213,27 @@ def test_many_overdue_tasks_are_reminded_in_batches_each_in_its_language_and_onc
     assert sum(m.to == ["staff@campus.example.org"] for m in mail.outbox) == 3
 
 
+def test_reminders_of_many_tasks_take_the_queries_of_one(staff_user, mails_after_commit):
+    """Each task's e-mails read only what was loaded with the batch: no query per task, contact or campus."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _approve(ApplicationFactory(status=S.COMMITTEE_REVIEW, language="zh-hans"), staff_user)
+    day = APPROVED_ON + dt.timedelta(days=15)  # two company tasks and one staff task overdue
+    with mails_after_commit(), CaptureQueriesContext(connection) as one:
+        assert overdue_tasks_remind(day) == 3
+    for language in ("en", "zh-hans", "en"):
+        _approve(ApplicationFactory(status=S.COMMITTEE_REVIEW, language=language), staff_user)
+    mail.outbox.clear()
+
+    with mails_after_commit(), CaptureQueriesContext(connection) as four:
+        assert overdue_tasks_remind(day + dt.timedelta(days=1)) == 12
+
+    assert len(four) == len(one)
+    assert len(mail.outbox) == 12
+    assert all("was due on" in m.body or "截止日期为" in m.body for m in mail.outbox)
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_reminder_runs_at_once_remind_each_task_once(staff_user):
