@@ -403,20 +403,29 @@ def run_http(fx: dict, seconds: int, rounds: int, port: int) -> dict:
             results[target["name"]]["other_queries"] = others
         by_name = {target["name"]: target for target in plan}
         results["_rounds"] = []
+
+        def reference(name: str) -> dict:
+            run = wrk(base, by_name[name], seconds, CONNECTIONS)
+            results[name]["runs"].append(run)
+            return run
+
         for number in range(rounds):
-            # References first (raw ÷ hello of this round), then each target right after its own
-            # reference, so that both see the same machine.
-            for name in ("hello", "raw50"):
-                results[name]["runs"].append(wrk(base, by_name[name], seconds, CONNECTIONS))
-            results["_rounds"].append(results["raw50"]["runs"][-1]["rps"] / results["hello"]["runs"][-1]["rps"])
+            # References first (raw ÷ hello of this round). Then each target between two windows of
+            # its reference, compared with their mean: a machine that speeds up or slows down during
+            # the round moves both alike. A window after one target is the one before the next.
+            hello = reference("hello")
+            results["_rounds"].append(reference("raw50")["rps"] / hello["rps"])
+            before = None
             for target in plan:
                 if target.get("reference"):
                     continue
-                reference = wrk(base, by_name[target["vs"]], seconds, CONNECTIONS)
-                results[target["vs"]]["runs"].append(reference)
+                if before is None or before[0] != target["vs"]:
+                    before = (target["vs"], reference(target["vs"]))
                 run = wrk(base, target, seconds, CONNECTIONS)
-                run["ratio"] = run["rps"] / reference["rps"]
+                after = (target["vs"], reference(target["vs"]))
+                run["ratio"] = run["rps"] / ((before[1]["rps"] + after[1]["rps"]) / 2)
                 results[target["name"]]["runs"].append(run)
+                before = after
                 log(
                     f"round {number + 1} {target['name']}: {run['rps']:.0f} req/s ({run['ratio']:.2f}× "
                     f"{target['vs']}), p50 {run['p50_ms']:.1f} ms"
