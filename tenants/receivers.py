@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from campus.models import Campus, connect_lookup_codes
+from campus.models import BusinessArea, Campus, connect_lookup_codes
 from common.admin import choices_changed
 
 from .models import Company, IntakeBatch
@@ -27,6 +27,8 @@ def directory_company_changed(sender, **kwargs) -> None:
 @receiver(post_delete, sender=Campus, dispatch_uid="tenants.filter_campus_deleted")
 @receiver(post_save, sender=IntakeBatch, dispatch_uid="tenants.filter_batch_saved")
 @receiver(post_delete, sender=IntakeBatch, dispatch_uid="tenants.filter_batch_deleted")
+@receiver(post_save, sender=BusinessArea, dispatch_uid="tenants.filter_area_saved")
+@receiver(post_delete, sender=BusinessArea, dispatch_uid="tenants.filter_area_deleted")
 def filter_choices_changed(sender, **kwargs) -> None:
-    """The admin's filters by campus and by intake batch (tenants.admin) offer the rows as they are now."""
+    """The admin's filters by campus, intake batch and business area (tenants.admin) offer the rows as they are now."""
     choices_changed()

@@ -45,8 +45,13 @@ class BusinessAreaFilter(admin.SimpleListFilter):
     NONE = "none"
 
     def lookups(self, request, model_admin):
-        areas = [(str(area.pk), str(area)) for area in BusinessArea.objects.all()]
+        areas = kept_choices("campus.businessarea", self._areas)
         return [*areas, (self.NONE, model_admin.get_empty_value_display())]
+
+    @staticmethod
+    def _areas() -> list[tuple[str, str]]:
+        """The areas in the reader's language, kept between pages until one changes (tenants.receivers)."""
+        return [(str(area.pk), str(area)) for area in BusinessArea.objects.all()]
 
     def queryset(self, request, queryset):
         if self.value() is None:

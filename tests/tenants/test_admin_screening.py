@@ -176,7 +176,7 @@ def test_application_rows_show_their_company_campus_batch_and_country_in_a_fixed
         assert (f"Batch {application.pk}" if language == "en" else f"第{application.pk}批") in page
 
 
-def test_the_campus_and_batch_filters_offer_a_new_or_renamed_row_on_the_next_page(
+def test_the_campus_batch_and_area_filters_offer_a_new_or_renamed_row_on_the_next_page(
     staff_client, django_capture_on_commit_callbacks
 ):
     application, _elsewhere = ApplicationFactory(), ApplicationFactory()
@@ -190,10 +190,16 @@ def test_the_campus_and_batch_filters_offer_a_new_or_renamed_row_on_the_next_pag
         IntakeBatch.objects.create(campus=application.campus, name_en="Autumn batch")
         application.campus.name_en, application.campus.short_name = "Renamed Campus", ""
         application.campus.save()
+        area = BusinessArea.objects.create(code="space-medicine", position=99)
     changed = staff_client.get(url).content.decode()
 
     assert "Spring batch" in first and "Autumn batch" not in first
-    assert not [query for query in again.captured_queries if "tenants_intakebatch" in query["sql"]]
+    assert not [
+        query
+        for query in again.captured_queries
+        if "tenants_intakebatch" in query["sql"] or "campus_businessarea" in query["sql"]
+    ]
+    assert f'href="?business_area={area.pk}">space-medicine<' in changed
     assert "Autumn batch" in changed and "Spring batch (Renamed Campus)" in changed
     assert f'href="?campus__id__exact={application.campus.pk}">Renamed Campus<' in changed
 
