@@ -374,6 +374,11 @@ class Booking(models.Model):
             models.Index(fields=["resource", "starts_at"], name="residents_booking_resource"),
             models.Index(fields=["company", "starts_at"], name="residents_booking_company"),
             models.Index(fields=["booked_by", "starts_at"], name="residents_booking_person"),
+            # Requests waiting for staff (``waiting``, the today page's count and the staff bookings page):
+            # a few among all bookings.
+            models.Index(
+                fields=["ends_at"], condition=Q(status=BookingStatus.REQUESTED), name="residents_booking_waiting"
+            ),
         ]
 
     def __str__(self) -> str:
