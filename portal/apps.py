@@ -11,9 +11,10 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import receivers
+        from . import database, receivers
         from .roles import ensure_roles
 
         # Listed last in INSTALLED_APPS, so every app's permissions exist by now.
         post_migrate.connect(ensure_roles, sender=self, dispatch_uid="portal.ensure_roles")
         receivers.connect()
+        database.connect()

@@ -150,21 +150,21 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASE_TRANSACTION_POOLING = _env_bool("DATABASE_TRANSACTION_POOLING", False)
+# PostgreSQL's JIT compiles a query the planner costs high (a count over thousands of rows) before
+# running it: tens of milliseconds, more than such a query of a page takes to run. Off for each new
+# connection of the portal's (portal.database) unless DATABASE_JIT; through PgBouncer in transaction
+# mode a session's setting would stay with whichever server connection ran it: there, on the role.
+DATABASE_JIT = _env_bool("DATABASE_JIT", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take SQLite's write lock when a transaction starts, so a
     # check-then-insert inside one transaction (allocations) cannot interleave.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
-elif _env_bool("DATABASE_TRANSACTION_POOLING", False):
+elif DATABASE_TRANSACTION_POOLING:
     # Behind PgBouncer in transaction mode a connection is someone else's between transactions:
     # no server-side cursors (.iterator() would lose its cursor) and no prepared statements.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not _env_bool("DATABASE_JIT", False):
-    # PostgreSQL's JIT compiles a query the planner costs high (a count over thousands of rows) before
-    # running it: tens of milliseconds, more than such a query of a page takes to run. Off for the
-    # portal's connections. (PgBouncer passes no such option: there, ``ALTER ROLE … SET jit = off``.)
-    options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
