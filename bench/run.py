@@ -452,6 +452,7 @@ def run_http(fx: dict, seconds: int, rounds: int, port: int) -> dict:
 
 def explain_filters() -> list[dict]:
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from campus.selectors import spaces_available
@@ -469,15 +470,18 @@ def explain_filters() -> list[dict]:
         "applications by campus": Application.objects.filter(campus__slug="gen-campus-02").order_by("-pk"),
         "spaces free for a date range": spaces_available(on=today, until=today + dt.timedelta(days=90)).order_by("-pk"),
     }
-    # The queues the staff today page counts (each a list of its own in the admin).
+    # A page of each list; and the counts of the queues the staff today page shows, as it runs them.
+    statements = {label: qs[:50].query.sql_with_params() for label, qs in queries.items()}
     now = timezone.localtime()
-    queries.update({f"today: {rule.key}": rule.rows(now) for rule in RULES})
+    for rule in RULES:
+        with CaptureQueriesContext(connection) as counted:
+            rule.rows(now).count()
+        statements[f"today: {rule.key}"] = (counted.captured_queries[-1]["sql"], None)
     with connection.cursor() as cursor:
         cursor.execute("SELECT relname, reltuples FROM pg_class WHERE relkind = 'r'")
         sizes = dict(cursor.fetchall())
     report = []
-    for label, qs in queries.items():
-        sql, params = qs[:50].query.sql_with_params()
+    for label, (sql, params) in statements.items():
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
             plan = cursor.fetchone()[0]
