@@ -3,6 +3,15 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+if os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw") and os.environ.get("REDIS_URL"):
+    # Test processes side by side (pytest -n) each get a Redis database of their own: every test
+    # starts by emptying the cache (tests/conftest.py). The database named by REDIS_URL stays the
+    # broker of the Celery worker CI starts, for the tests marked ``worker`` (run apart, Makefile).
+    import urllib.parse
+
+    _url = urllib.parse.urlsplit(os.environ["REDIS_URL"])
+    _number = int(_url.path.strip("/") or 0) + 1 + int(os.environ["PYTEST_XDIST_WORKER"][2:])
+    os.environ["REDIS_URL"] = urllib.parse.urlunsplit(_url._replace(path=f"/{_number % 16}"))
 
 from .base import *  # noqa: F403
 from .base import STORAGES
