@@ -47,10 +47,10 @@ run: install
 
 # -n auto: a test process per CPU, each with its own test database (and Redis database). Then the
 # tests marked `worker`, in one process: they talk to the Celery worker CI starts, which reads the
-# one test database test_<name> (tests/conftest.py). Exit status 5: no such test was selected.
+# one test database test_<name> (tests/conftest.py). Exit status 5: that pass selected no test.
 test: install-dev
-	$(VENV)/bin/pytest -n auto -m "not worker" $(PYTEST_ARGS)
-	$(VENV)/bin/pytest -m worker $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(VENV)/bin/pytest -n auto $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(VENV)/bin/pytest --worker-tests $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

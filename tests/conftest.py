@@ -43,10 +43,34 @@ def pytest_xdist_auto_num_workers(config) -> int:
 WORKER_FIXTURES = {"celery_worker_jobs", "worker_mail_dir"}
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--worker-tests",
+        action="store_true",
+        help="only the tests marked worker, in one process (after `pytest -n`, which leaves them out)",
+    )
+
+
+def pytest_configure(config):
+    if config.getoption("--worker-tests") and config.getoption("numprocesses", None):
+        raise pytest.UsageError("--worker-tests run in one process: leave out -n.")
+
+
 def pytest_collection_modifyitems(config, items):
+    """Marks the tests of the real worker; leaves them out of test processes side by side (``-n``),
+    whose databases are not the worker's; with ``--worker-tests``, keeps only them."""
     for item in items:
         if WORKER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.worker)
+    if config.getoption("--worker-tests"):
+        left_out = [item for item in items if not item.get_closest_marker("worker")]
+    elif os.environ.get("PYTEST_XDIST_WORKER"):
+        left_out = [item for item in items if item.get_closest_marker("worker")]
+    else:
+        return
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if item not in left_out]
 
 
 def pytest_runtest_setup(item):
