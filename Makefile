@@ -45,9 +45,12 @@ run: install
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
-# -n auto: every CPU on the embedded defaults, one process against real services (tests/conftest.py).
+# -n auto: a test process per CPU, each with its own test database (and Redis database). Then the
+# tests marked `worker`, in one process: they talk to the Celery worker CI starts, which reads the
+# one test database test_<name> (tests/conftest.py). Exit status 5: that pass selected no test.
 test: install-dev
-	$(VENV)/bin/pytest -n auto $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n auto $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(VENV)/bin/pytest --worker-tests $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -32,12 +32,45 @@ def _services_required() -> bool:
 
 
 def pytest_xdist_auto_num_workers(config) -> int:
-    """``-n auto`` (``make test``): one test process per CPU on the embedded defaults, where each
-    process has its own in-memory database and cache. Against real services, one process: the
-    Celery worker CI starts reads the one test database, and the tests share one Redis database."""
-    if os.environ.get("DATABASE_URL") or os.environ.get("REDIS_URL"):
-        return 0
+    """``-n auto`` (``make test``): one test process per CPU (at most four), each with a test
+    database (``test_<name>_gw0``, …) and, against real services, a Redis database of its own
+    (portal/settings/test.py). The tests marked ``worker`` use the Celery worker CI starts on the
+    one test database ``test_<name>``: ``make test`` runs them apart, in one process."""
     return max(1, min(len(os.sched_getaffinity(0)), 4))
+
+
+#: The fixtures of tests that talk to the Celery worker CI starts: such tests are marked ``worker``.
+WORKER_FIXTURES = {"celery_worker_jobs", "worker_mail_dir"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--worker-tests",
+        action="store_true",
+        help="only the tests marked worker, in one process (after `pytest -n`, which leaves them out)",
+    )
+
+
+def pytest_configure(config):
+    if config.getoption("--worker-tests") and config.getoption("numprocesses", None):
+        raise pytest.UsageError("--worker-tests run in one process: leave out -n.")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Marks the tests of the real worker; leaves them out of test processes side by side (``-n``),
+    whose databases are not the worker's; with ``--worker-tests``, keeps only them."""
+    for item in items:
+        if WORKER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.worker)
+    if config.getoption("--worker-tests"):
+        left_out = [item for item in items if not item.get_closest_marker("worker")]
+    elif os.environ.get("PYTEST_XDIST_WORKER"):
+        left_out = [item for item in items if item.get_closest_marker("worker")]
+    else:
+        return
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if item not in left_out]
 
 
 def pytest_runtest_setup(item):

@@ -3,9 +3,32 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and os.environ.get("REDIS_URL"):
+    # Test processes side by side (pytest -n) each get a Redis database of their own, the ones after
+    # REDIS_URL's (gw0 the next): every test starts by emptying the cache (tests/conftest.py). The
+    # database REDIS_URL names stays the broker of the Celery worker CI starts, for the tests marked
+    # ``worker``, run apart in one process (Makefile).
+    from urllib.parse import urlsplit
 
-from .base import *  # noqa: F403
-from .base import STORAGES
+    from django.core.exceptions import ImproperlyConfigured
+
+    _url = urlsplit(os.environ["REDIS_URL"])
+    _base = _url.path.strip("/") or "0"
+    if _url.scheme not in {"redis", "rediss"} or not _base.isdigit() or "db=" in _url.query:
+        raise ImproperlyConfigured(
+            "REDIS_URL must name its database in the path (redis://host:port/N) for tests side by side (pytest -n)."
+        )
+    _number = int(_base) + 1 + int(_worker[2:])
+    if _number > 15:
+        raise ImproperlyConfigured(
+            f"REDIS_URL names database {_base}; test process {_worker} would need database {_number} (at most 15): "
+            "name a lower one, or run fewer test processes."
+        )
+    os.environ["REDIS_URL"] = _url._replace(path=f"/{_number}").geturl()
+
+from .base import *  # noqa: E402, F403 - after REDIS_URL is settled above
+from .base import STORAGES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -80,6 +80,7 @@ def test_readyz_checks_the_real_cache_and_broker(client):
 
 
 @pytest.mark.redis
+@pytest.mark.worker
 def test_a_celery_worker_answers_on_the_broker():
     from portal.celery import app
 
@@ -209,6 +210,7 @@ def test_the_worker_records_its_heartbeat_when_ready_and_on_every_celery_heartbe
 
 
 @pytest.mark.redis
+@pytest.mark.worker
 def test_the_running_worker_refreshes_its_heartbeat():
     from portal.heartbeats import heartbeat_alive
 
