@@ -29,6 +29,7 @@ from portal.kpis import default_period
 from portal.receivers import DASHBOARD_RELATIONS, DASHBOARD_SOURCES
 from residents.models import Invoice
 from residents.services.invoices import invoices_issue
+from tests.caches import redis_caches
 from tests.partners.factories import PartnerFactory
 from tests.personas import staff_in_role
 from tests.portal.finance_setup import paid
@@ -188,15 +189,7 @@ def test_links_of_the_kept_sections_name_the_period_not_what_else_the_address_he
     assert links and not [link for link in links if "utm" in link]
 
 
-@override_settings(
-    CACHES={
-        "default": {
-            "BACKEND": "common.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
-)
+@override_settings(CACHES=redis_caches("redis://127.0.0.1:1/0", timeout=0.2))  # nothing listens there
 def test_with_redis_down_the_dashboard_is_worked_out_at_each_view_and_follows_changes(finance, billed):
     # Nothing is kept in this process's memory meanwhile: other processes' changes could not replace it.
     with CaptureQueriesContext(connection) as first:
@@ -212,15 +205,7 @@ def test_with_redis_down_the_dashboard_is_worked_out_at_each_view_and_follows_ch
 
 @pytest.fixture
 def redis_cache(own_redis):
-    caches = {
-        "default": {
-            "BACKEND": "common.cache.RedisCache",
-            "LOCATION": own_redis.url,
-            "KEY_PREFIX": "portal",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "OUTAGE_RETRY_SECONDS": 0},
-        }
-    }
-    with override_settings(CACHES=caches):
+    with override_settings(CACHES=redis_caches(own_redis.url, OUTAGE_RETRY_SECONDS=0)):
         yield own_redis
 
 

@@ -8,6 +8,8 @@ import time
 import pytest
 from django.test import override_settings
 
+from tests.caches import redis_caches
+
 
 def _closed_port() -> int:
     with socket.socket() as sock:
@@ -109,13 +111,7 @@ def test_readyz_names_the_documents_folder_when_it_cannot_be_written(client, set
 def test_readyz_names_the_cache_while_requests_are_served_from_memory(client, settings):
     from django.core.cache import cache
 
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "common.cache.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
+    settings.CACHES = redis_caches(f"redis://127.0.0.1:{_closed_port()}/0", timeout=0.5)
     cache.set("greeting", "hello")
     assert cache.get("greeting") == "hello", "the cache answers from memory while Redis is down"
 

@@ -17,6 +17,7 @@ from django.test import Client, override_settings
 from tenants.choices import ApplicationStatus
 from tenants.models import Application, Notification
 from tenants.notifications import notifications_relay
+from tests.caches import redis_caches
 from tests.campus.factories import CampusFactory
 from tests.partners.factories import PartnerFactory, client_with, token_for
 from tests.tenants.helpers import fill_draft
@@ -30,15 +31,7 @@ def redis_everywhere(own_redis, broker, settings):
     """The cache and the Celery broker both on the test's own Redis, as in a deployment."""
     settings.CELERY_BROKER_URL = own_redis.url
     settings.API_THROTTLE_RATE = "20/day"
-    caches = {
-        "default": {
-            "BACKEND": "common.cache.RedisCache",
-            "LOCATION": own_redis.url,
-            "KEY_PREFIX": "portal",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "OUTAGE_RETRY_SECONDS": 1},
-        }
-    }
-    with override_settings(CACHES=caches):
+    with override_settings(CACHES=redis_caches(own_redis.url, OUTAGE_RETRY_SECONDS=1)):
         broker.at(own_redis.url)
         yield own_redis
 

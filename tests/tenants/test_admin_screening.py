@@ -16,6 +16,7 @@ from campus.models import BusinessArea
 from common.admin import EstimatedCountPaginator
 from tenants.choices import ApplicationStatus as S
 from tenants.models import IntakeBatch
+from tests.caches import redis_caches
 from tests.campus.factories import AllocationFactory, SpaceFactory
 from tests.tenants.factories import ApplicationFactory
 
@@ -208,15 +209,7 @@ def test_with_the_cache_unreachable_the_application_list_still_shows_its_filters
     application = ApplicationFactory()
     for name in ["Spring batch", "Autumn batch"]:
         IntakeBatch.objects.create(campus=application.campus, name_en=name)
-    unreachable = {
-        "default": {
-            "BACKEND": "common.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
-
-    with override_settings(CACHES=unreachable):
+    with override_settings(CACHES=redis_caches("redis://127.0.0.1:1/0")):
         pages = [staff_client.get(reverse("admin:tenants_application_changelist")) for _ in range(2)]
 
     for page in pages:
