@@ -47,10 +47,11 @@ run: install
 
 # -n auto: a test process per CPU, each with its own test database (and Redis database). Then the
 # tests marked `worker`, in one process: they talk to the Celery worker CI starts, which reads the
-# one test database test_<name> (tests/conftest.py). Exit status 5: that pass selected no test.
+# one test database test_<name> (tests/conftest.py); -n 0 after PYTEST_ARGS keeps them in one process.
+# Exit status 5: that pass selected no test.
 test: install-dev
 	$(VENV)/bin/pytest -n auto $(PYTEST_ARGS) || [ $$? -eq 5 ]
-	$(VENV)/bin/pytest --worker-tests $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(VENV)/bin/pytest --worker-tests $(PYTEST_ARGS) -n 0 || [ $$? -eq 5 ]
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -23,7 +23,7 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext
+from django.utils.translation import gettext, override
 
 DJANGO_FILTER_TEMPLATE = "admin/filter.html"
 #: The template's heading (``{% blocktranslate %}``), as its catalogues know it.
@@ -46,10 +46,9 @@ def filter_html(cl: ChangeList, spec: ListFilter) -> str | None:
     choices = list(spec.choices(cl))
     if not all(_usual(choice) for choice in choices):
         return None
-    title = _shown(spec.title)
     parts = [
-        f'\n<details data-filter-title="{title}" open>\n  <summary>\n    ',
-        _by(title),
+        f'\n<details data-filter-title="{_shown(spec.title)}" open>\n  <summary>\n    ',
+        _by(spec.title),
         "\n  </summary>\n  <ul>\n  ",
     ]
     for choice in choices:
@@ -72,13 +71,16 @@ def _usual(choice) -> bool:
     )
 
 
-def _by(title: str) -> str:
-    """``{% blocktranslate with filter_title=title %} By {{ filter_title }} {% endblocktranslate %}``:
-    untranslated where a catalogue's placeholder is wrong, as Django falls back."""
+def _by(title) -> str:
+    """``{% blocktranslate with filter_title=title %} By {{ filter_title }} {% endblocktranslate %}``.
+
+    Where a catalogue's placeholder is wrong, Django writes the block again with no translation
+    active, its title too: so here."""
     try:
-        return gettext(BY_TITLE) % {"filter_title": title}
+        return gettext(BY_TITLE) % {"filter_title": _shown(title)}
     except (KeyError, ValueError):
-        return BY_TITLE % {"filter_title": title}
+        with override(None):
+            return BY_TITLE % {"filter_title": _shown(title)}
 
 
 def _shown(value: object) -> str:

@@ -31,6 +31,7 @@ def _services_required() -> bool:
     return os.environ.get("REQUIRE_SERVICES", "") == "1"
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: absent with -p no:xdist
 def pytest_xdist_auto_num_workers(config) -> int:
     """``-n auto`` (``make test``): one test process per CPU (at most four), each with a test
     database (``test_<name>_gw0``, …) and, against real services, a Redis database of its own
